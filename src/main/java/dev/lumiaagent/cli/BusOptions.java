@@ -1,0 +1,69 @@
+package dev.lumiaagent.cli;
+
+import dev.lumiaagent.sim.BenchSpec;
+import dev.lumiaagent.sim.RemoteSimBus;
+import dev.lumiaagent.sim.SimBench;
+import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.transport.Bus;
+import java.nio.file.Path;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/**
+ * Which bus a command works on: the real USB bus (default), an in-process simulated bench
+ * ({@code --simulate N} or {@code --bench FILE}), or a simulator served by another process
+ * ({@code --bus sim://127.0.0.1:PORT}, or the {@code LUMIA_AGENT_BUS} environment variable).
+ */
+public final class BusOptions {
+    static final String ENV_BUS = "LUMIA_AGENT_BUS";
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Source source = new Source();
+
+    @Option(names = "--sim-speed", paramLabel = "X",
+            description = "Simulated time runs X times faster than real time (default: the bench's own, 60).")
+    Double simSpeed;
+
+    static final class Source {
+        @Option(names = "--simulate", paramLabel = "N",
+                description = "Use an in-process simulated bench of N phones in mixed models and modes.")
+        Integer simulate;
+
+        @Option(names = "--bench", paramLabel = "FILE",
+                description = "Use an in-process simulated bench described by a JSON bench file.")
+        Path bench;
+
+        @Option(names = "--bus", paramLabel = "URI",
+                description = "usb (default), or sim://HOST:PORT for a bench served by `lumia-agent simulate serve`. "
+                        + "Default from $" + ENV_BUS + ".")
+        String bus;
+    }
+
+    /** Opens the chosen bus. Throws {@link IllegalArgumentException} for a bad spec (exit code USAGE). */
+    public Bus open() {
+        if (source.simulate != null) {
+            return startBench(BenchSpec.mixed(source.simulate));
+        }
+        if (source.bench != null) {
+            return startBench(BenchSpec.read(source.bench));
+        }
+        String uri = source.bus != null ? source.bus : System.getenv(ENV_BUS);
+        if (uri == null || uri.isBlank() || uri.equals("usb")) {
+            return SystemBus.open();
+        }
+        if (uri.startsWith("sim://")) {
+            return RemoteSimBus.connect(uri);
+        }
+        throw new IllegalArgumentException("unknown bus '" + uri + "': use usb or sim://HOST:PORT");
+    }
+
+    /** True when the phones are simulated in this process (commands say so in their output). */
+    public boolean inProcessSimulation() {
+        return source.simulate != null || source.bench != null;
+    }
+
+    private Bus startBench(BenchSpec spec) {
+        double speed = simSpeed != null ? simSpeed : spec.clockSpeed();
+        return SimBench.start(spec, AgentClock.scaled(speed));
+    }
+}

@@ -1,0 +1,28 @@
+package dev.lumiaagent.cli;
+
+/** The agent's exit codes, stable for scripts. */
+public enum ExitCode {
+    OK(0, "success"),
+    FAILED(1, "the operation failed; the message says why and what to do next"),
+    USAGE(2, "the command line was wrong"),
+    NO_PHONE(3, "no phone was found"),
+    BUS_UNAVAILABLE(4, "the USB bus or the simulator could not be reached"),
+    ACCESS_DENIED(5, "the operating system refused access to the phone"),
+    INTERRUPTED(130, "stopped by the user (Ctrl-C)");
+
+    private final int code;
+    private final String meaning;
+
+    ExitCode(int code, String meaning) {
+        this.code = code;
+        this.meaning = meaning;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+}

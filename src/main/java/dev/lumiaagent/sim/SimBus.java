@@ -1,0 +1,282 @@
+package dev.lumiaagent.sim;
+
+import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.transport.Bus;
+import dev.lumiaagent.transport.BusEvent;
+import dev.lumiaagent.transport.DeviceGone;
+import dev.lumiaagent.transport.Link;
+import dev.lumiaagent.transport.LinkOptions;
+import dev.lumiaagent.transport.PortPath;
+import dev.lumiaagent.transport.TransportFailure;
+import dev.lumiaagent.transport.UsbDevice;
+import dev.lumiaagent.transport.discovery.Mode;
+import dev.lumiaagent.transport.discovery.WireProtocol;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The simulated USB bus: phones attach and detach on named ports and re-enumerate with a new
+ * identity when they change mode, on the injected clock. Events are delivered in order on one bus
+ * thread, as a real hotplug thread would.
+ */
+public final class SimBus implements Bus {
+    private final AgentClock clock;
+    private final Map<PortPath, Slot> slots = new TreeMap<>();
+    private final List<Consumer<BusEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final ExecutorService events;
+    private final ScheduledExecutorService timers;
+    private final FirmwareProvider firmware;
+    private int streamChunk = 4096;
+    private volatile boolean closed;
+
+    /** Chooses the phone-side protocol peer for a phone in its current mode. */
+    public interface FirmwareProvider {
+        SimFirmware firmwareFor(SimPhone phone, SimBus bus, PortPath port);
+    }
+
+    /** A phone plugged into a port: on the bus (enumerated) or between two enumerations. */
+    private static final class Slot {
+        final SimPhone phone;
+        UsbDevice enumerated;
+        final List<SimChannel> channels = new ArrayList<>();
+        long generation;
+
+        Slot(SimPhone phone) {
+            this.phone = phone;
+        }
+    }
+
+    public SimBus(AgentClock clock) {
+        this(clock, StrictSilence.PROVIDER);
+    }
+
+    public SimBus(AgentClock clock, FirmwareProvider firmware) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.firmware = Objects.requireNonNull(firmware, "firmware");
+        this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "sim-bus-events"));
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sim-bus-timers"));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    public AgentClock clock() {
+        return clock;
+    }
+
+    /** Bytes per read on stream links (1 splits every message into single bytes). */
+    public void streamChunk(int bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("stream chunk must be at least 1 byte");
+        }
+        this.streamChunk = bytes;
+    }
+
+    /** Plugs a phone into a free port; it enumerates at once. */
+    public synchronized UsbDevice attach(PortPath port, SimPhone phone) {
+        ensureOpen();
+        if (slots.containsKey(port)) {
+            throw new IllegalStateException("port " + port + " already has a phone: " + slots.get(port).phone);
+        }
+        Slot slot = new Slot(phone);
+        slots.put(port, slot);
+        return enumerate(port, slot);
+    }
+
+    /** Unplugs the phone on a port; open links to it fail with {@link DeviceGone}. */
+    public synchronized Optional<SimPhone> detach(PortPath port) {
+        Slot slot = slots.remove(port);
+        if (slot == null) {
+            return Optional.empty();
+        }
+        slot.generation++;
+        drop(port, slot, "the phone on " + port + " was unplugged");
+        return Optional.of(slot.phone);
+    }
+
+    /**
+     * The phone on {@code port} reboots into {@code next}: it leaves the bus after {@code dropAfter}
+     * and enumerates in the new mode {@code arriveAfter} later (both on the bus clock). The future
+     * completes with the new identity, or exceptionally if the phone was unplugged meanwhile.
+     */
+    public synchronized CompletableFuture<UsbDevice> reenumerate(PortPath port, Mode next, Duration dropAfter,
+                                                                  Duration arriveAfter) {
+        Slot slot = requireSlot(port);
+        long generation = ++slot.generation;
+        CompletableFuture<UsbDevice> done = new CompletableFuture<>();
+        timers.schedule(() -> {
+            synchronized (SimBus.this) {
+                if (slots.get(port) != slot || slot.generation != generation) {
+                    done.completeExceptionally(new IllegalStateException("phone on " + port + " was unplugged"));
+                    return;
+                }
+                drop(port, slot, "the phone on " + port + " rebooted");
+                slot.phone.mode(next);
+            }
+            timers.schedule(() -> {
+                synchronized (SimBus.this) {
+                    if (slots.get(port) != slot || slot.generation != generation) {
+                        done.completeExceptionally(new IllegalStateException("phone on " + port + " was unplugged"));
+                        return;
+                    }
+                    done.complete(enumerate(port, slot));
+                }
+            }, clock.toReal(arriveAfter).toNanos(), TimeUnit.NANOSECONDS);
+        }, clock.toReal(dropAfter).toNanos(), TimeUnit.NANOSECONDS);
+        return done;
+    }
+
+    public synchronized Optional<SimPhone> phoneAt(PortPath port) {
+        Slot slot = slots.get(port);
+        return slot == null ? Optional.empty() : Optional.of(slot.phone);
+    }
+
+    /** Every port with a phone plugged in, enumerated or not. */
+    public synchronized Map<PortPath, SimPhone> phones() {
+        Map<PortPath, SimPhone> out = new TreeMap<>();
+        slots.forEach((p, s) -> out.put(p, s.phone));
+        return Collections.unmodifiableMap(out);
+    }
+
+    @Override
+    public synchronized List<UsbDevice> devices() {
+        List<UsbDevice> out = new ArrayList<>();
+        for (Slot s : slots.values()) {
+            if (s.enumerated != null) {
+                out.add(s.enumerated);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Subscription watch(Consumer<BusEvent> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public synchronized Link open(UsbDevice device, LinkOptions options) {
+        ensureOpen();
+        Slot slot = slots.get(device.port());
+        if (slot == null || slot.enumerated == null) {
+            throw new DeviceGone("no phone on " + device.port() + " any more");
+        }
+        if (!slot.enumerated.equals(device)) {
+            throw new DeviceGone("the phone on " + device.port() + " re-enumerated as " + slot.enumerated.vidPid()
+                    + " " + slot.enumerated.personality().name());
+        }
+        WireProtocol protocol = device.personality().protocol();
+        if (protocol == WireProtocol.NONE || protocol == WireProtocol.MASS_STORAGE) {
+            throw new TransportFailure("NO_BULK_CHANNEL", device.personality().name() + " on " + device.port()
+                    + " has no channel the agent can talk over");
+        }
+        SimChannel channel = new SimChannel(slot.phone, firmware.firmwareFor(slot.phone, this, device.port()),
+                slot.phone.linkKind() == LinkKind.PACKET, streamChunk,
+                "sim " + device.port() + " " + device.vidPid() + " (" + slot.phone.linkKind().name().toLowerCase() + ")");
+        slot.channels.add(channel);
+        return channel.hostLink(() -> {
+            synchronized (SimBus.this) {
+                slot.channels.remove(channel);
+            }
+            channel.shutdown();
+        });
+    }
+
+    @Override
+    public String describe() {
+        int n;
+        synchronized (this) {
+            n = (int) slots.values().stream().filter(s -> s.enumerated != null).count();
+        }
+        return "simulated bench (" + clock + "): " + n + (n == 1 ? " phone" : " phones") + " attached";
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (Map.Entry<PortPath, Slot> e : slots.entrySet()) {
+                for (SimChannel c : List.copyOf(e.getValue().channels)) {
+                    c.gone("the simulated bench was shut down");
+                }
+            }
+        }
+        timers.shutdownNow();
+        events.shutdown();
+        try {
+            events.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        events.shutdownNow();
+    }
+
+    private UsbDevice enumerate(PortPath port, Slot slot) {
+        UsbDevice device = slot.phone.usbDeviceAt(port);
+        slot.enumerated = device;
+        publish(new BusEvent.Attached(device));
+        return device;
+    }
+
+    private void drop(PortPath port, Slot slot, String reason) {
+        for (SimChannel c : List.copyOf(slot.channels)) {
+            c.gone(reason);
+        }
+        slot.channels.clear();
+        if (slot.enumerated != null) {
+            UsbDevice gone = slot.enumerated;
+            slot.enumerated = null;
+            publish(new BusEvent.Detached(gone));
+        }
+    }
+
+    private void publish(BusEvent event) {
+        if (closed) {
+            return;
+        }
+        SimLog.LOG.debug("bus: {}", event);
+        events.execute(() -> {
+            for (Consumer<BusEvent> l : listeners) {
+                try {
+                    l.accept(event);
+                } catch (RuntimeException e) {
+                    SimLog.LOG.warn("a bus listener failed on {}: {}", event, e.toString());
+                }
+            }
+        });
+    }
+
+    private Slot requireSlot(PortPath port) {
+        Slot slot = slots.get(port);
+        if (slot == null) {
+            throw new IllegalStateException("no phone on port " + port);
+        }
+        return slot;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the simulated bus is closed");
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.lumiaagent.sim;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The simulator's fault vocabulary (DESIGN §2). Each fault is named in bench files in lower case with
+ * dashes ({@code dead-battery}). Only the faults listed here exist; later protocol work adds more.
+ */
+public enum SimFault {
+    /** The battery is flat: the phone shows up only as Qualcomm emergency charging (05C6:F006). */
+    DEAD_BATTERY,
+    /** The phone enumerates but never answers on its bulk channel. */
+    STALL;
+
+    public String key() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public static SimFault parse(String key) {
+        for (SimFault f : values()) {
+            if (f.key().equals(key)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("unknown simulated fault '" + key + "'; simulated faults are: "
+                + String.join(", ", Arrays.stream(values()).map(SimFault::key).toList()));
+    }
+}

@@ -1,0 +1,16 @@
+package dev.lumiaagent.sim;
+
+/**
+ * The phone side of a simulated channel: decodes what the host sent and answers with encoded bytes.
+ * Called on the phone's own thread, one host message (one bulk OUT transfer) at a time.
+ */
+public interface SimFirmware {
+
+    /** Handles one message the host wrote; answers through {@code out}. */
+    void onHostMessage(byte[] message, PhoneEndpoint out);
+
+    /** Where the phone writes its replies (one bulk IN transfer per call). */
+    interface PhoneEndpoint {
+        void send(byte[] message);
+    }
+}
