@@ -1,0 +1,62 @@
+package dev.lumiaagent.architecture;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** DESIGN §1: dependencies point one way, top to bottom; only the adapters import their libraries. */
+@AnalyzeClasses(packages = "dev.lumiaagent", importOptions = ImportOption.DoNotIncludeTests.class)
+class LayeringTest {
+
+    @ArchTest
+    static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers().withOptionalLayers(true)
+            .layer("cli").definedBy("dev.lumiaagent.cli..")
+            .layer("bench").definedBy("dev.lumiaagent.bench..")
+            .layer("flow").definedBy("dev.lumiaagent.flow..")
+            .layer("device").definedBy("dev.lumiaagent.device..")
+            .layer("protocol").definedBy("dev.lumiaagent.protocol..")
+            .layer("transport").definedBy("dev.lumiaagent.transport..")
+            .layer("image").definedBy("dev.lumiaagent.image..")
+            .layer("firmware").definedBy("dev.lumiaagent.firmware..")
+            .layer("record").definedBy("dev.lumiaagent.record..")
+            .layer("sim").definedBy("dev.lumiaagent.sim..")
+            .layer("time").definedBy("dev.lumiaagent.time..")
+            .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+            .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
+            .whereLayer("flow").mayOnlyBeAccessedByLayers("cli", "bench")
+            .whereLayer("device").mayOnlyBeAccessedByLayers("cli", "bench", "flow")
+            .whereLayer("protocol").mayOnlyBeAccessedByLayers("cli", "bench", "flow", "device", "sim")
+            .whereLayer("transport").mayOnlyBeAccessedByLayers("cli", "bench", "flow", "device", "protocol", "sim")
+            .whereLayer("sim").mayOnlyBeAccessedByLayers("cli")
+            .whereLayer("time").mayOnlyBeAccessedByLayers("cli", "bench", "flow", "device", "protocol", "transport", "sim");
+
+    @ArchTest
+    static final ArchRule imageDependsOnNothingAbove = noClasses().that().resideInAPackage("dev.lumiaagent.image..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.lumiaagent.cli..", "dev.lumiaagent.bench..",
+                    "dev.lumiaagent.flow..", "dev.lumiaagent.device..", "dev.lumiaagent.protocol..",
+                    "dev.lumiaagent.transport..", "dev.lumiaagent.sim..", "dev.lumiaagent.record..")
+            .allowEmptyShould(true);
+
+    @ArchTest
+    static final ArchRule onlyTheUsbAdapterImportsUsb4java = noClasses().that()
+            .resideOutsideOfPackage("dev.lumiaagent.transport.usb..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.usb4java..");
+
+    @ArchTest
+    static final ArchRule onlyTheSerialAdapterImportsJSerialComm = noClasses().that()
+            .resideOutsideOfPackage("dev.lumiaagent.transport.serial..")
+            .should().dependOnClassesThat().resideInAnyPackage("com.fazecast..");
+
+    @ArchTest
+    static final ArchRule nothingButCliAndSimKnowsPhonesAreSimulated = noClasses().that()
+            .resideOutsideOfPackages("dev.lumiaagent.cli..", "dev.lumiaagent.sim..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.lumiaagent.sim..");
+
+    @ArchTest
+    static final ArchRule noSystemExitOutsideMain = noClasses().that().doNotHaveFullyQualifiedName("dev.lumiaagent.cli.Main")
+            .should().callMethod(System.class, "exit", int.class);
+}

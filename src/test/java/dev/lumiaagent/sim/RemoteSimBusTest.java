@@ -1,0 +1,151 @@
+package dev.lumiaagent.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lumiaagent.cli.Main;
+import dev.lumiaagent.testing.ChildJvm;
+import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.transport.BusEvent;
+import dev.lumiaagent.transport.BusUnavailable;
+import dev.lumiaagent.transport.DeviceGone;
+import dev.lumiaagent.transport.Link;
+import dev.lumiaagent.transport.LinkOptions;
+import dev.lumiaagent.transport.PortPath;
+import dev.lumiaagent.transport.UsbDevice;
+import dev.lumiaagent.transport.discovery.Mode;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RemoteSimBusTest {
+    private static final Duration IO = Duration.ofSeconds(5);
+    private static final SimBus.FirmwareProvider ECHO = (phone, b, port) -> (message, out) -> {
+        out.send(("re:" + new String(message, StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII));
+        out.send("end".getBytes(StandardCharsets.US_ASCII));
+    };
+
+    private SimBus bus;
+    private SimServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        bus = new SimBus(AgentClock.scaled(1000), ECHO);
+        for (BenchSpec.PhoneSpec p : BenchSpec.mixed(4).phones()) {
+            bus.attach(p.port(), p.build());
+        }
+        server = SimServer.start(bus, 0);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        bus.close();
+    }
+
+    @Test
+    void listsTheServedPhonesWithTheirIdentities() {
+        try (RemoteSimBus remote = RemoteSimBus.connect(server.uri())) {
+            assertThat(remote.devices()).isEqualTo(bus.devices());
+            assertThat(remote.describe()).contains("4 phones attached").contains(server.uri());
+        }
+    }
+
+    @Test
+    void attachDetachAndReEnumerationReachRemoteWatchers() throws Exception {
+        BlockingQueue<BusEvent> events = new LinkedBlockingQueue<>();
+        try (RemoteSimBus remote = RemoteSimBus.connect(server.uri());
+             var sub = remote.watch(events::add)) {
+            ObjectNode phone = new ObjectMapper().createObjectNode().put("port", "1-6").put("model", "RM-1085").put("mode", "normal");
+            UsbDevice attached = remote.attach(phone);
+            assertThat(attached.vidPid()).isEqualTo("045E:0A00");
+            assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo(new BusEvent.Attached(attached));
+
+            UsbDevice uefi = bus.reenumerate(PortPath.parse("1-6"), Mode.UEFI, Duration.ofSeconds(4), Duration.ofSeconds(7))
+                    .get(5, TimeUnit.SECONDS);
+            assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo(new BusEvent.Detached(attached));
+            assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo(new BusEvent.Attached(uefi));
+
+            remote.detach("1-6");
+            assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo(new BusEvent.Detached(uefi));
+            assertThatThrownBy(() -> remote.detach("1-6")).hasMessageContaining("no phone on port 1-6");
+            assertThatThrownBy(() -> remote.attach(phone.put("model", "RM-0"))).hasMessageContaining("unknown simulated model");
+        }
+    }
+
+    @Test
+    void packetLinksKeepBoundariesAcrossTheSocket() {
+        try (RemoteSimBus remote = RemoteSimBus.connect(server.uri())) {
+            UsbDevice normal = remote.devices().get(0);
+            try (Link link = remote.open(normal, LinkOptions.defaults())) {
+                assertThat(link.keepsBoundaries()).isTrue();
+                link.write(ByteBuffer.wrap("NOKV".getBytes(StandardCharsets.US_ASCII)), IO);
+                assertThat(read(link)).isEqualTo("re:NOKV");
+                assertThat(read(link)).isEqualTo("end");
+            }
+        }
+    }
+
+    @Test
+    void aLinkLearnsThatThePhoneLeft() throws Exception {
+        try (RemoteSimBus remote = RemoteSimBus.connect(server.uri())) {
+            UsbDevice normal = remote.devices().get(0);
+            Link link = remote.open(normal, LinkOptions.defaults());
+            bus.detach(normal.port());
+            assertThatThrownBy(() -> link.read(ByteBuffer.allocate(64), IO)).isInstanceOf(DeviceGone.class)
+                    .hasMessageContaining("unplugged");
+            link.close();
+            assertThatThrownBy(() -> remote.open(normal, LinkOptions.defaults())).isInstanceOf(DeviceGone.class);
+        }
+    }
+
+    @Test
+    void noSimulatorAtTheAddressIsANamedError() throws Exception {
+        int freePort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            freePort = s.getLocalPort();
+        }
+        try (RemoteSimBus remote = RemoteSimBus.connect("sim://127.0.0.1:" + freePort)) {
+            assertThatThrownBy(remote::devices).isInstanceOf(BusUnavailable.class)
+                    .hasMessageContaining("no simulator at sim://127.0.0.1:" + freePort);
+        }
+        assertThatThrownBy(() -> RemoteSimBus.connect("usb://x")).hasMessageContaining("sim://HOST:PORT");
+    }
+
+    @Test
+    void killingAnAgentProcessLeavesThePhonesAttached() throws Exception {
+        var before = bus.devices();
+        try (ChildJvm agent = ChildJvm.start(Main.class, "devices", "--watch", "--bus", server.uri())) {
+            agent.awaitLine("Watching for phones", Duration.ofSeconds(60));
+            try (RemoteSimBus remote = RemoteSimBus.connect(server.uri())) {
+                remote.attach(new ObjectMapper().createObjectNode().put("port", "1-7").put("model", "RM-1045"));
+                agent.awaitLine("attached 1-7", Duration.ofSeconds(20));
+            }
+            agent.kill();
+            assertThat(agent.process().isAlive()).isFalse();
+        }
+        // The bench is untouched by the agent's death, and serves the next agent.
+        try (RemoteSimBus next = RemoteSimBus.connect(server.uri())) {
+            assertThat(next.devices()).containsAll(before).hasSize(before.size() + 1);
+            try (Link link = next.open(next.devices().get(0), LinkOptions.defaults())) {
+                link.write(ByteBuffer.wrap("hi".getBytes(StandardCharsets.US_ASCII)), IO);
+                assertThat(read(link)).isEqualTo("re:hi");
+            }
+        }
+    }
+
+    private static String read(Link link) {
+        ByteBuffer buf = ByteBuffer.allocate(256);
+        int n = link.read(buf, IO);
+        return new String(buf.array(), 0, n, StandardCharsets.US_ASCII);
+    }
+}
