@@ -220,9 +220,8 @@ public final class LibUsbLink implements Link {
         int n = Math.min(64, v.remaining());
         StringBuilder sb = new StringBuilder(n * 2 + 4);
         for (int i = 0; i < n; i++) {
-            sb.append(Character.forDigit((v.get() >> 4) & 0xF, 16));
-            v.position(v.position() - 1);
-            sb.append(Character.forDigit(v.get() & 0xF, 16));
+            int x = v.get() & 0xFF;
+            sb.append(Character.forDigit(x >> 4, 16)).append(Character.forDigit(x & 0xF, 16));
         }
         if (b.remaining() > n) {
             sb.append('…');
