@@ -101,10 +101,10 @@ public final class UsbmonPcapWriter {
         }
         ByteBuffer out = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
         out.put(head.array());
-        long ts = 0;
         for (byte[] r : records) {
-            ts += 100;
-            out.putInt((int) (ts / 1_000_000)).putInt((int) (ts % 1_000_000)).putInt(r.length).putInt(r.length);
+            // the pcap record time is the usbmon header's own time (ts_sec at 16, ts_usec at 24)
+            ByteBuffer h = ByteBuffer.wrap(r).order(ByteOrder.LITTLE_ENDIAN);
+            out.putInt((int) h.getLong(16)).putInt(h.getInt(24)).putInt(r.length).putInt(r.length);
             out.put(r);
         }
         Files.write(file, out.array());
