@@ -2,6 +2,7 @@ package dev.lumiaagent.cli;
 
 import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.CompositeBus;
+import dev.lumiaagent.transport.usb.LibUsbBus;
 import java.util.List;
 
 /** The host's real buses: libusb first, then serial ports (qcserial ttyUSB / Qualcomm COM). */
@@ -10,6 +11,6 @@ final class SystemBus {
     }
 
     static Bus open() {
-        return new CompositeBus(List.of());
+        return new CompositeBus(List.of(new LibUsbBus()));
     }
 }
