@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.lumiaagent.testing.pty.SocatPtyPair;
 import dev.lumiaagent.transport.AccessDenied;
 import dev.lumiaagent.transport.DeviceGone;
+import dev.lumiaagent.transport.Link;
+import dev.lumiaagent.transport.LinkOptions;
 import dev.lumiaagent.transport.TransferTimeout;
 import dev.lumiaagent.transport.TransportFailure;
+import dev.lumiaagent.transport.UsbDevice;
+import dev.lumiaagent.transport.discovery.PersonalityTable;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -232,5 +236,20 @@ class SerialLinkPtyTest {
                 () -> SerialBus.openPath("/dev/lumia-agent-no-such-tty", Duration.ofMillis(300)));
         assertThat(gone.getMessage()).contains("/dev/lumia-agent-no-such-tty").contains("does not exist");
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5000);
+    }
+
+    @Test
+    void theBusOpensTheSystemPathOfAListedPhone() {
+        // A pty stands in for /dev/ttyUSB0: the fake scan reports it as a 9008 at 1-1.4.
+        SerialBus.PortInfo phone = new SerialBus.PortInfo(pty.left().toString(), "ttyUSB0", "1-1.4", 0x05C6, 0x9008,
+                "QHSUSB__BULK", "", "");
+        try (SerialBus bus = new SerialBus(() -> List.of(phone), PersonalityTable::standard, Duration.ofMillis(50))) {
+            UsbDevice device = bus.devices().get(0);
+            Link link = bus.open(device, LinkOptions.defaults());
+            links.add((SerialLink) link);
+            SerialLink far = open(pty.right());
+            far.write(ByteBuffer.wrap(new byte[] {0x01, 0x00, 0x00, 0x00}), IO);
+            assertThat(readExactly((SerialLink) link, 4, new Random(6))).containsExactly(1, 0, 0, 0);
+        }
     }
 }
