@@ -59,7 +59,7 @@ public final class SerialBus implements Bus {
     private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
     /** How long {@link #open} waits for udev to finish with a freshly enumerated port. */
     private static final Duration BUS_OPEN_TIMEOUT = Duration.ofSeconds(2);
-    private static final Pattern NAME_NUMBER = Pattern.compile("^(ttyUSB|ttyACM|COM|cu\\.|tty\\.)?.*?(\\d+)$");
+    private static final Pattern NAME_NUMBER = Pattern.compile(".*?(\\d+)$");
 
     /** What the bus needs to know of one OS serial port; filled from jSerialComm, or by tests. */
     record PortInfo(String systemPath, String systemName, String location, int vid, int pid, String description,
@@ -188,7 +188,7 @@ public final class SerialBus implements Bus {
         Matcher m = NAME_NUMBER.matcher(name);
         int number = -1;
         if (m.matches()) {
-            String digits = m.group(2);
+            String digits = m.group(1);
             if (digits.length() <= 3 && Integer.parseInt(digits) <= 255) {
                 number = Integer.parseInt(digits);
             }

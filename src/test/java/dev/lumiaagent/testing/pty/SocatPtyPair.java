@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -68,6 +69,7 @@ public final class SocatPtyPair implements AutoCloseable {
                 .start();
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch relaying = new CountDownLatch(1);
         // Keep draining stderr for the life of the process so socat never blocks on a full pipe.
         Thread drain = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
@@ -75,6 +77,9 @@ public final class SocatPtyPair implements AutoCloseable {
                 while ((line = r.readLine()) != null) {
                     log.add(line);
                     lines.add(line);
+                    if (line.contains("starting data transfer loop")) {
+                        relaying.countDown();
+                    }
                 }
             } catch (IOException ignored) {
                 // the process ended; nothing more to read
@@ -105,12 +110,9 @@ public final class SocatPtyPair implements AutoCloseable {
             }
             // socat prints the pty names before it enters its transfer loop; wait for that line too,
             // so bytes written right after start() are relayed (bounded: at most the rest of the timeout).
-            while (log.stream().noneMatch(l -> l.contains("starting data transfer loop"))) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !p.isAlive()) {
-                    break;
-                }
-                lines.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                relaying.await(left, TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
