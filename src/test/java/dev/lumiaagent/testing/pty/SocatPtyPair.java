@@ -118,8 +118,8 @@ public final class SocatPtyPair implements AutoCloseable {
             Thread.currentThread().interrupt();
             destroy(p);
             throw new IOException("interrupted while waiting for socat", e);
-        } catch (IOException e) {
-            destroy(p);
+        } catch (IOException | RuntimeException e) {
+            destroy(p); // never leave a socat behind when start-up fails
             throw e;
         }
         return new SocatPtyPair(p, ptys.get(0), ptys.get(1), log);
