@@ -2,6 +2,7 @@ package dev.lumiaagent.cli;
 
 import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.CompositeBus;
+import dev.lumiaagent.transport.serial.SerialBus;
 import dev.lumiaagent.transport.usb.LibUsbBus;
 import java.util.List;
 
@@ -11,6 +12,6 @@ final class SystemBus {
     }
 
     static Bus open() {
-        return new CompositeBus(List.of(new LibUsbBus()));
+        return new CompositeBus(List.of(new LibUsbBus(), new SerialBus()));
     }
 }
