@@ -9,7 +9,8 @@ import java.util.Objects;
  */
 public record SimModel(String productType, String name, String manufacturer, String soc, String platformId,
                        String spec, UsbId normal, UsbId uefi, UsbId label, List<String> productCodes,
-                       long emmcSectors, String msmHwId, int writeLimitKiBs) {
+                       long emmcSectors, String msmHwId, int writeLimitKiBs, String firmwareVersion,
+                       String osVersion, String swVersion) {
     public SimModel {
         Objects.requireNonNull(productType, "productType");
         Objects.requireNonNull(name, "name");

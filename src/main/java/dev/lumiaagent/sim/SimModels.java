@@ -45,7 +45,8 @@ public final class SimModels {
                     m.path("spec").asText(), SimModel.UsbId.parse(m.path("normal").asText()),
                     SimModel.UsbId.parse(m.path("uefi").asText()), SimModel.UsbId.parse(m.path("label").asText()),
                     codes, m.path("emmcSectors").asLong(), m.path("msmHwId").asText(),
-                    m.path("writeLimitKiBs").asInt(0)));
+                    m.path("writeLimitKiBs").asInt(0),
+                    m.path("firmwareVersion").asText(), m.path("osVersion").asText(), m.path("swVersion").asText()));
         }
         return new SimModels(list);
     }

@@ -25,6 +25,9 @@ public final class SimPhone {
     private final Set<SimFault> faults;
     private volatile Mode mode;
     private volatile int batteryPercent;
+    private volatile SimUefiApp uefiApp = SimUefiApp.BOOT_MANAGER;
+    private volatile boolean flashingIncomplete;
+    private volatile boolean watchdogDisabled;
     private final List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public SimPhone(SimModel model, String imei, String usbSerial, Mode mode, int batteryPercent,
@@ -90,6 +93,68 @@ public final class SimPhone {
 
     void batteryPercent(int percent) {
         this.batteryPercent = Math.max(0, Math.min(100, percent));
+    }
+
+    /** The UEFI app running while in {@code Mode.UEFI}. */
+    public SimUefiApp uefiApp() {
+        return uefiApp;
+    }
+
+    void uefiApp(SimUefiApp app) {
+        this.uefiApp = app;
+    }
+
+    /** An interrupted FFU flash leaves this set; the phone then boots into the flash app (§4.1). */
+    public boolean flashingIncomplete() {
+        return flashingIncomplete;
+    }
+
+    public void flashingIncomplete(boolean incomplete) {
+        this.flashingIncomplete = incomplete;
+    }
+
+    boolean watchdogDisabled() {
+        return watchdogDisabled;
+    }
+
+    void watchdogDisabled(boolean disabled) {
+        this.watchdogDisabled = disabled;
+    }
+
+    /** The product code (CTR) this phone was sold with: the model's first. */
+    public String productCode() {
+        return model.productCodes().get(0);
+    }
+
+    /** The 20-byte public ID, derived from the IMEI so each simulated phone has its own. */
+    public byte[] publicId() {
+        return derive("public-id", 20);
+    }
+
+    /** The eMMC CID (16 bytes); bytes 0..1 name the manufacturer (0x0090 Hynix here). */
+    public byte[] emmcCid() {
+        byte[] cid = derive("cid", 16);
+        cid[0] = 0x00;
+        cid[1] = (byte) 0x90;
+        return cid;
+    }
+
+    /** The SHA-256 of the OEM root key: per model, as on real phones of one product line. */
+    public byte[] rootKeyHash() {
+        return sha256(("root-key:" + model.platformId()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    private byte[] derive(String what, int length) {
+        byte[] h = sha256((what + ":" + imei).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return java.util.Arrays.copyOf(h, length);
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
     }
 
     /** Something the host did that this phone would reject; tests assert there are none. */
