@@ -40,6 +40,7 @@ public final class SimBus implements Bus {
     private final ScheduledExecutorService timers;
     private final FirmwareProvider firmware;
     private int streamChunk = 4096;
+    private volatile SimTimings timings = SimTimings.standard();
     private volatile boolean closed;
 
     /** Chooses the phone-side protocol peer for a phone in its current mode. */
@@ -60,7 +61,7 @@ public final class SimBus implements Bus {
     }
 
     public SimBus(AgentClock clock) {
-        this(clock, StrictSilence.PROVIDER);
+        this(clock, SimFirmwares.STANDARD);
     }
 
     public SimBus(AgentClock clock, FirmwareProvider firmware) {
@@ -117,6 +118,15 @@ public final class SimBus implements Bus {
      */
     public synchronized CompletableFuture<UsbDevice> reenumerate(PortPath port, Mode next, Duration dropAfter,
                                                                   Duration arriveAfter) {
+        return reenumerate(port, next, dropAfter, arriveAfter, phone -> { });
+    }
+
+    /**
+     * As {@link #reenumerate(PortPath, Mode, Duration, Duration)}, with {@code onArrive} run on the
+     * phone just before it enumerates again (to set the UEFI app it comes up in, say).
+     */
+    public synchronized CompletableFuture<UsbDevice> reenumerate(PortPath port, Mode next, Duration dropAfter,
+                                                                  Duration arriveAfter, Consumer<SimPhone> onArrive) {
         Slot slot = requireSlot(port);
         long generation = ++slot.generation;
         CompletableFuture<UsbDevice> done = new CompletableFuture<>();
@@ -135,11 +145,71 @@ public final class SimBus implements Bus {
                         done.completeExceptionally(new IllegalStateException("phone on " + port + " was unplugged"));
                         return;
                     }
+                    onArrive.accept(slot.phone);
                     done.complete(enumerate(port, slot));
                 }
             }, clock.toReal(arriveAfter).toNanos(), TimeUnit.NANOSECONDS);
         }, clock.toReal(dropAfter).toNanos(), TimeUnit.NANOSECONDS);
         return done;
+    }
+
+    /** The phone on {@code port} leaves the bus after {@code dropAfter} and stays away (powered off). */
+    public synchronized void powerOff(PortPath port, Duration dropAfter) {
+        Slot slot = requireSlot(port);
+        long generation = ++slot.generation;
+        timers.schedule(() -> {
+            synchronized (SimBus.this) {
+                if (slots.get(port) == slot && slot.generation == generation) {
+                    drop(port, slot, "the phone on " + port + " powered off");
+                }
+            }
+        }, clock.toReal(dropAfter).toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Runs {@code action} after {@code delay} on the bus clock, unless the phone on {@code port} has
+     * re-enumerated, been unplugged or been sent elsewhere meanwhile.
+     */
+    synchronized void afterUnlessMoved(PortPath port, Duration delay, Runnable action) {
+        Slot slot = slots.get(port);
+        if (slot == null) {
+            return;
+        }
+        long generation = slot.generation;
+        timers.schedule(() -> {
+            synchronized (SimBus.this) {
+                if (slots.get(port) == slot && slot.generation == generation && slot.enumerated != null) {
+                    action.run();
+                }
+            }
+        }, clock.toReal(delay).toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The control a firmware uses to restart the phone on {@code port}. */
+    public SimPhoneControl control(PortPath port) {
+        return new SimBoot(this, port, timings);
+    }
+
+    public SimTimings timings() {
+        return timings;
+    }
+
+    public void timings(SimTimings t) {
+        this.timings = Objects.requireNonNull(t, "timings");
+    }
+
+    /**
+     * What a person holding Volume-Down + Power does: the phone restarts at once, whatever it was
+     * doing (a hung phone included: the "extended reboot" clears a stall), and boots toward the OS.
+     */
+    public void keyReset(PortPath port) {
+        SimPhone phone = requireSlotPhone(port);
+        phone.clearStall();
+        new SimBoot(this, port, timings).restart(BootTarget.OS, Duration.ZERO);
+    }
+
+    private synchronized SimPhone requireSlotPhone(PortPath port) {
+        return requireSlot(port).phone;
     }
 
     public synchronized Optional<SimPhone> phoneAt(PortPath port) {

@@ -22,7 +22,7 @@ public final class SimPhone {
     private final String imei;
     private final String usbSerial;
     private final LinkKind linkKind;
-    private final Set<SimFault> faults;
+    private final Set<SimFault> faults; // guarded by itself: changed by key resets
     private volatile Mode mode;
     private volatile int batteryPercent;
     private volatile SimUefiApp uefiApp = SimUefiApp.BOOT_MANAGER;
@@ -36,7 +36,7 @@ public final class SimPhone {
         this.imei = Objects.requireNonNull(imei, "imei");
         this.usbSerial = Objects.requireNonNull(usbSerial, "usbSerial");
         this.linkKind = Objects.requireNonNull(linkKind, "linkKind");
-        this.faults = faults.isEmpty() ? EnumSet.noneOf(SimFault.class) : EnumSet.copyOf(faults);
+        this.faults = java.util.Collections.synchronizedSet(faults.isEmpty() ? EnumSet.noneOf(SimFault.class) : EnumSet.copyOf(faults));
         if (batteryPercent < 0 || batteryPercent > 100) {
             throw new IllegalArgumentException("battery must be 0..100 %: " + batteryPercent);
         }
@@ -69,11 +69,18 @@ public final class SimPhone {
     }
 
     public Set<SimFault> faults() {
-        return Set.copyOf(faults);
+        synchronized (faults) {
+            return Set.copyOf(faults);
+        }
     }
 
     public boolean has(SimFault fault) {
         return faults.contains(fault);
+    }
+
+    /** A key reset (the "extended reboot") un-hangs a stalled phone. */
+    void clearStall() {
+        faults.remove(SimFault.STALL);
     }
 
     public Mode mode() {

@@ -1,0 +1,34 @@
+package dev.lumiaagent.flow;
+
+import dev.lumiaagent.transport.PortPath;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything a flow reports while it runs. The CLI progress display, and later the reports, the
+ * audit log and the dashboard, are listeners. Listeners must not block; one that throws is logged
+ * and ignored (DESIGN §5).
+ */
+public interface FlowListener {
+
+    /** The flow starts with this fixed plan of step names, chosen from the mode the phone is in. */
+    default void planned(PortPath port, String flow, List<String> steps) {
+    }
+
+    default void stepStarted(PortPath port, String step, String description, Duration bound) {
+    }
+
+    /** A long step moved on: {@code fraction} 0..1 when known (else -1), and a line for people. */
+    default void progress(PortPath port, String step, double fraction, String status) {
+    }
+
+    /** A person must act (a guided key sequence): show the instructions. */
+    default void actionRequired(PortPath port, String step, List<String> instructions) {
+    }
+
+    default void stepFinished(PortPath port, String step, boolean ok, String detail) {
+    }
+
+    default void finished(PortPath port, String flow, Outcome outcome) {
+    }
+}

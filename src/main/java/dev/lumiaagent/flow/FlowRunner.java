@@ -1,0 +1,47 @@
+package dev.lumiaagent.flow;
+
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs a flow body and always ends in a named {@link Outcome}, reported to the listeners. */
+public final class FlowRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(FlowRunner.class);
+
+    private FlowRunner() {
+    }
+
+    /** A flow: plans its steps from the phone's mode, then runs them. */
+    public interface Flow {
+        String name();
+
+        /** The fixed list of step names for this run. */
+        List<String> plan();
+
+        Outcome run(FlowContext ctx) throws InterruptedException;
+    }
+
+    public static Outcome run(Flow flow, FlowContext ctx) {
+        Outcome outcome;
+        try {
+            ctx.planned(flow.name(), flow.plan());
+            outcome = flow.run(ctx);
+        } catch (FlowFailure f) {
+            outcome = f.outcome();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome = new Outcome(Reason.INTERRUPTED, flow.name() + " was stopped before it finished.",
+                    "Check the phone's state with `lumia-agent devices`, then run the command again.");
+        } catch (RuntimeException e) {
+            LOG.debug("{} failed unexpectedly", flow.name(), e);
+            FlowFailure f = e instanceof dev.lumiaagent.transport.TransportException
+                    || e instanceof dev.lumiaagent.protocol.wire.ProtocolException
+                    ? ctx.translate(flow.name(), e)
+                    : new FlowFailure(Reason.INTERNAL_ERROR, flow.name() + " failed unexpectedly: " + e,
+                    "Run the command again with -v and send the output to the maintainers.");
+            outcome = f.outcome();
+        }
+        ctx.finished(flow.name(), outcome);
+        return outcome;
+    }
+}

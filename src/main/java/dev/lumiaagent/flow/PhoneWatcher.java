@@ -1,0 +1,100 @@
+package dev.lumiaagent.flow;
+
+import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.transport.Bus;
+import dev.lumiaagent.transport.BusEvent;
+import dev.lumiaagent.transport.PortPath;
+import dev.lumiaagent.transport.UsbDevice;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Watches one port for the phone to leave and come back, bounded on the flow's clock: the wait is
+ * watched (events, and the device list as a cross-check), not slept. Reports progress while waiting.
+ */
+public final class PhoneWatcher implements AutoCloseable {
+    private final Bus bus;
+    private final AgentClock clock;
+    private final PortPath port;
+    private final LinkedBlockingQueue<BusEvent> events = new LinkedBlockingQueue<>();
+    private final Bus.Subscription subscription;
+    private volatile boolean leftSinceStart;
+
+    public PhoneWatcher(Bus bus, AgentClock clock, PortPath port) {
+        this.bus = bus;
+        this.clock = clock;
+        this.port = port;
+        this.subscription = bus.watch(e -> {
+            if (e.device().port().equals(port)) {
+                if (e instanceof BusEvent.Detached) {
+                    leftSinceStart = true;
+                }
+                events.add(e);
+            }
+        });
+    }
+
+    /** What is on the port now. */
+    public Optional<UsbDevice> current() {
+        return bus.devices().stream().filter(d -> d.port().equals(port)).findFirst();
+    }
+
+    /** Reports the wait: what is awaited, how long so far, the bound. */
+    public interface Tick {
+        void waited(Duration waited, Duration bound);
+    }
+
+    /** True once the phone has left the bus since this watcher started; false if the bound ran out. */
+    public boolean awaitLeave(Duration bound, Tick tick) throws InterruptedException {
+        Instant start = clock.now();
+        while (true) {
+            if (leftSinceStart || current().isEmpty()) {
+                return true;
+            }
+            Duration waited = Duration.between(start, clock.now());
+            if (waited.compareTo(bound) >= 0) {
+                return false;
+            }
+            tick.waited(waited, bound);
+            pollEvents(bound.minus(waited));
+        }
+    }
+
+    /**
+     * Waits for a device on the port that satisfies {@code wanted}. Returns it, or empty when the
+     * bound ran out (then {@link #current()} says whether the phone is there in another mode).
+     */
+    public Optional<UsbDevice> awaitArrival(Predicate<UsbDevice> wanted, Duration bound, Tick tick) throws InterruptedException {
+        Instant start = clock.now();
+        while (true) {
+            Optional<UsbDevice> now = current();
+            if (now.isPresent() && wanted.test(now.get())) {
+                return now;
+            }
+            Duration waited = Duration.between(start, clock.now());
+            if (waited.compareTo(bound) >= 0) {
+                return Optional.empty();
+            }
+            tick.waited(waited, bound);
+            pollEvents(bound.minus(waited));
+        }
+    }
+
+    /** Sleeps until an event or one tick (1 s of flow time, at least 20 ms and at most 500 ms real). */
+    private void pollEvents(Duration remaining) throws InterruptedException {
+        Duration tick = remaining.compareTo(Duration.ofSeconds(1)) < 0 ? remaining : Duration.ofSeconds(1);
+        long realNanos = clock.toReal(tick).toNanos();
+        realNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(20), Math.min(realNanos, TimeUnit.MILLISECONDS.toNanos(500)));
+        events.poll(realNanos, TimeUnit.NANOSECONDS);
+        events.clear();
+    }
+
+    @Override
+    public void close() {
+        subscription.close();
+    }
+}

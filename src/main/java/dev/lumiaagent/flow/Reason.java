@@ -1,0 +1,22 @@
+package dev.lumiaagent.flow;
+
+/** Why a flow ended the way it did. Names are stable: reports and scripts key on them. */
+public enum Reason {
+    DONE,
+    NO_PHONE,
+    SEVERAL_PHONES,
+    PHONE_DID_NOT_LEAVE,
+    PHONE_DID_NOT_RETURN,
+    RETURNED_IN_WRONG_MODE,
+    DIFFERENT_PHONE,
+    PHONE_LEFT,
+    PHONE_NOT_ANSWERING,
+    DEVICE_REJECTED,
+    UNSUPPORTED_COMMAND,
+    BATTERY_DEAD,
+    NOT_SUPPORTED_IN_MODE,
+    PROTOCOL_DESYNC,
+    ACCESS_DENIED,
+    INTERRUPTED,
+    INTERNAL_ERROR
+}

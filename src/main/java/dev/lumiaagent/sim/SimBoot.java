@@ -1,0 +1,111 @@
+package dev.lumiaagent.sim;
+
+import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.transport.PortPath;
+import dev.lumiaagent.transport.discovery.Mode;
+import java.time.Duration;
+
+/**
+ * The boot paths of a simulated phone (lumia-protocols.md §5): every restart leaves the bus and
+ * comes back through the stages a real phone shows. Toward the OS the phone passes through the boot
+ * manager, whose watchdog continues the boot unless the host sends NOKD; a phone whose last FFU
+ * flash was interrupted comes up in the flash app instead, again and again.
+ */
+final class SimBoot implements SimPhoneControl {
+    private final SimBus bus;
+    private final PortPath port;
+    private final SimTimings t;
+
+    SimBoot(SimBus bus, PortPath port, SimTimings timings) {
+        this.bus = bus;
+        this.port = port;
+        this.t = timings;
+    }
+
+    @Override
+    public SimPhone phone() {
+        return bus.phoneAt(port).orElseThrow(() -> new IllegalStateException("no phone on " + port));
+    }
+
+    @Override
+    public AgentClock clock() {
+        return bus.clock();
+    }
+
+    @Override
+    public void reboot(BootTarget target) {
+        Duration drop = phone().mode() == Mode.UEFI ? t.dropFromUefi() : t.dropFromOs();
+        restart(target, drop);
+    }
+
+    void restart(BootTarget target, Duration drop) {
+        SimPhone phone = phone();
+        phone.watchdogDisabled(false);
+        switch (target) {
+            case OS:
+            case BOOT_MANAGER:
+                if (phone.flashingIncomplete()) {
+                    arriveInUefi(SimUefiApp.FLASH_APP, drop);
+                } else {
+                    arriveInUefi(SimUefiApp.BOOT_MANAGER, drop);
+                }
+                break;
+            case FLASH_APP:
+                arriveInUefi(SimUefiApp.FLASH_APP, drop);
+                break;
+            case PHONE_INFO:
+                arriveInUefi(SimUefiApp.PHONE_INFO, drop);
+                break;
+            case MASS_STORAGE:
+                bus.reenumerate(port, Mode.MASS_STORAGE, drop, t.otherArrival());
+                break;
+            case LABEL:
+                bus.reenumerate(port, Mode.LABEL, drop, t.otherArrival());
+                break;
+            case EDL:
+                bus.reenumerate(port, Mode.EDL_PBL, drop, t.otherArrival());
+                break;
+            case OFF:
+                bus.powerOff(port, drop);
+                break;
+            default:
+                throw new IllegalArgumentException("unknown boot target " + target);
+        }
+    }
+
+    private void arriveInUefi(SimUefiApp app, Duration drop) {
+        bus.reenumerate(port, Mode.UEFI, drop, t.uefiArrival(), p -> p.uefiApp(app))
+                .thenRun(() -> armWatchdog(app))
+                .exceptionally(e -> null); // unplugged meanwhile: nothing to arm
+    }
+
+    /** Without NOKD the boot manager continues to the OS; the other apps reboot. */
+    private void armWatchdog(SimUefiApp app) {
+        Duration period = app == SimUefiApp.BOOT_MANAGER ? t.bootManagerWatchdog() : t.appWatchdog();
+        bus.afterUnlessMoved(port, period, () -> {
+            SimPhone phone = phone();
+            if (phone.watchdogDisabled() || phone.mode() != Mode.UEFI || phone.uefiApp() != app) {
+                return;
+            }
+            if (app == SimUefiApp.BOOT_MANAGER) {
+                bus.reenumerate(port, Mode.NORMAL, Duration.ZERO, t.osBoot());
+            } else {
+                restart(BootTarget.OS, t.dropFromUefi());
+            }
+        });
+    }
+
+    @Override
+    public void disableWatchdog() {
+        phone().watchdogDisabled(true);
+    }
+
+    @Override
+    public void switchApp(SimUefiApp app) {
+        SimPhone phone = phone();
+        if (phone.mode() != Mode.UEFI) {
+            throw new IllegalStateException("an app switch needs the phone in UEFI, not " + phone.mode());
+        }
+        phone.uefiApp(app);
+    }
+}

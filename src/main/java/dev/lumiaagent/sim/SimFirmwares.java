@@ -1,0 +1,10 @@
+package dev.lumiaagent.sim;
+
+/** Which protocol peer serves a simulated phone in its current mode. */
+final class SimFirmwares {
+    private SimFirmwares() {
+    }
+
+    /** Modes whose protocols are simulated get their peer; the rest get {@link StrictSilence}. */
+    static final SimBus.FirmwareProvider STANDARD = (phone, bus, port) -> StrictSilence.PROVIDER.firmwareFor(phone, bus, port);
+}
