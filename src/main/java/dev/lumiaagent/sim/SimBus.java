@@ -325,8 +325,10 @@ public final class SimBus implements Bus {
             return;
         }
         SimLog.LOG.debug("bus: {}", event);
+        // Listeners as of now: a subscriber hears only what happens after it subscribed.
+        List<Consumer<BusEvent>> audience = List.copyOf(listeners);
         events.execute(() -> {
-            for (Consumer<BusEvent> l : listeners) {
+            for (Consumer<BusEvent> l : audience) {
                 try {
                     l.accept(event);
                 } catch (RuntimeException e) {
