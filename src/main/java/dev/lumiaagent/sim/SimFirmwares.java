@@ -6,5 +6,13 @@ final class SimFirmwares {
     }
 
     /** Modes whose protocols are simulated get their peer; the rest get {@link StrictSilence}. */
-    static final SimBus.FirmwareProvider STANDARD = (phone, bus, port) -> StrictSilence.PROVIDER.firmwareFor(phone, bus, port);
+    static final SimBus.FirmwareProvider STANDARD = (phone, bus, port) -> {
+        switch (phone.mode()) {
+            case NORMAL:
+            case LABEL:
+                return new SimNcsdFirmware(bus.control(port));
+            default:
+                return StrictSilence.PROVIDER.firmwareFor(phone, bus, port);
+        }
+    };
 }

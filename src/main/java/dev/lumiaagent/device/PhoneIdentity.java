@@ -1,0 +1,47 @@
+package dev.lumiaagent.device;
+
+import java.util.Locale;
+
+/**
+ * What makes a phone this phone: its IMEI (normal and label modes) and its public ID (normal mode
+ * via JSON, UEFI via {@code NOKXFR "PID"}). After a re-enumeration the phone on the port is compared
+ * with the one before on every key both sides know (DESIGN §3).
+ */
+public record PhoneIdentity(String imei, String publicId) {
+
+    public enum Match { SAME, DIFFERENT, UNKNOWN }
+
+    public PhoneIdentity {
+        publicId = publicId == null ? null : publicId.toUpperCase(Locale.ROOT);
+    }
+
+    public boolean isKnown() {
+        return imei != null || publicId != null;
+    }
+
+    /** SAME when a shared key matches and none differs; DIFFERENT when a shared key differs; else UNKNOWN. */
+    public Match compare(PhoneIdentity other) {
+        boolean shared = false;
+        if (imei != null && other.imei != null) {
+            if (!imei.equals(other.imei)) {
+                return Match.DIFFERENT;
+            }
+            shared = true;
+        }
+        if (publicId != null && other.publicId != null) {
+            if (!publicId.equals(other.publicId)) {
+                return Match.DIFFERENT;
+            }
+            shared = true;
+        }
+        return shared ? Match.SAME : Match.UNKNOWN;
+    }
+
+    @Override
+    public String toString() {
+        if (imei != null) {
+            return "IMEI " + imei;
+        }
+        return publicId != null ? "public ID " + publicId : "unknown identity";
+    }
+}
