@@ -57,6 +57,16 @@ public final class BusOptions {
         throw new IllegalArgumentException("unknown bus '" + uri + "': use usb or sim://HOST:PORT");
     }
 
+    /**
+     * The clock flows wait on: the simulated bench's own when phones are simulated in this process
+     * (so a 5-minute bound passes at the bench's pace), else real time.
+     */
+    public AgentClock clock() {
+        return clock != null ? clock : AgentClock.system();
+    }
+
+    private AgentClock clock;
+
     /** True when the phones are simulated in this process (commands say so in their output). */
     public boolean inProcessSimulation() {
         return source.simulate != null || source.bench != null;
@@ -64,6 +74,7 @@ public final class BusOptions {
 
     private Bus startBench(BenchSpec spec) {
         double speed = simSpeed != null ? simSpeed : spec.clockSpeed();
-        return SimBench.start(spec, AgentClock.scaled(speed));
+        clock = AgentClock.scaled(speed);
+        return SimBench.start(spec, clock);
     }
 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code lumia-agent}: finds Lumia phones over USB in any state and recovers them. */
 @Command(name = "lumia-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Finds Nokia / Microsoft Lumia phones over USB in whatever state they are in, and recovers them.",
-        subcommands = {DevicesCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DevicesCommand.class, InfoCommand.class, SoftResetCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed; the message says why and what to do next",
                 "2:the command line was wrong", "3:no phone was found",
@@ -51,7 +51,10 @@ public final class Main implements Runnable {
         cl.setExitCodeExceptionMapper(Main::exitCodeFor);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter e = commandLine.getErr();
-            if (ex instanceof TransportException) {
+            if (ex instanceof PhoneSelection.NoSinglePhone) {
+                e.println("error: " + ex.getMessage());
+                e.println("next step: " + ((PhoneSelection.NoSinglePhone) ex).nextStep);
+            } else if (ex instanceof TransportException) {
                 TransportException te = (TransportException) ex;
                 e.println("error: " + te.getMessage());
                 e.println("next step: " + te.nextStep());
@@ -76,6 +79,9 @@ public final class Main implements Runnable {
     }
 
     static int exitCodeFor(Throwable ex) {
+        if (ex instanceof PhoneSelection.NoSinglePhone) {
+            return ((PhoneSelection.NoSinglePhone) ex).code.code();
+        }
         if (ex instanceof BusUnavailable) {
             return ExitCode.BUS_UNAVAILABLE.code();
         }

@@ -1,0 +1,24 @@
+package dev.lumiaagent.cli;
+
+import dev.lumiaagent.flow.Outcome;
+
+/** A flow's outcome as the process exit code. */
+final class FlowExitCodes {
+    private FlowExitCodes() {
+    }
+
+    static int of(Outcome outcome) {
+        switch (outcome.reason()) {
+            case DONE:
+                return ExitCode.OK.code();
+            case NO_PHONE:
+                return ExitCode.NO_PHONE.code();
+            case ACCESS_DENIED:
+                return ExitCode.ACCESS_DENIED.code();
+            case INTERRUPTED:
+                return ExitCode.INTERRUPTED.code();
+            default:
+                return ExitCode.FAILED.code();
+        }
+    }
+}

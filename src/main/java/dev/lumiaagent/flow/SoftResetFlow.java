@@ -1,0 +1,221 @@
+package dev.lumiaagent.flow;
+
+import dev.lumiaagent.device.Channels;
+import dev.lumiaagent.device.NormalModeReader;
+import dev.lumiaagent.device.PhoneIdentity;
+import dev.lumiaagent.device.UefiPhone;
+import dev.lumiaagent.protocol.ncsd.DeviceMode;
+import dev.lumiaagent.protocol.ncsd.NcsdSession;
+import dev.lumiaagent.protocol.ncsd.ResetMethod;
+import dev.lumiaagent.transport.Link;
+import dev.lumiaagent.transport.TransferTimeout;
+import dev.lumiaagent.transport.UsbDevice;
+import dev.lumiaagent.transport.discovery.Mode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The soft reset — the "extended reboot" (reset-procedures.md): over USB when the phone answers
+ * (normal/label: {@code SetDeviceMode Normal + HwReset}; UEFI: {@code NOKR}), otherwise the guided key
+ * sequence, watched over USB. Either way the agent waits for the phone to leave and come back in
+ * normal mode, then confirms it is the same phone.
+ */
+public final class SoftResetFlow implements FlowRunner.Flow {
+    public static final String READ_IDENTITY = "ReadIdentity";
+    public static final String SEND_RESET = "SendReset";
+    public static final String GUIDED_KEYS = "GuidedKeyReset";
+    public static final String AWAIT_LEAVE = "AwaitLeave";
+    public static final String AWAIT_RETURN = "AwaitReturn";
+    public static final String CONFIRM_IDENTITY = "ConfirmIdentity";
+
+    static final List<String> KEY_INSTRUCTIONS = List.of(
+            "Hold Volume-Down and Power together until the phone vibrates (about 10 seconds), then let go.",
+            "Do not touch the screen, not even when \"slide down to power off\" appears.",
+            "Keep the phone plugged in: the agent watches it restart over USB.");
+
+    private final Optional<UsbDevice> start;
+    private final Bounds bounds;
+    private final List<String> plan;
+
+    /** How long each wait may take, on the flow's clock. */
+    public record Bounds(Duration leave, Duration guidedLeave, Duration returnToOs, Duration identityRead) {
+        public static Bounds standard() {
+            return new Bounds(Duration.ofSeconds(60), Duration.ofMinutes(3), Duration.ofMinutes(5), Duration.ofSeconds(20));
+        }
+    }
+
+    /** @param start the phone as it is on the port now, or empty when nothing is there */
+    public SoftResetFlow(Optional<UsbDevice> start, Bounds bounds) {
+        this.start = start;
+        this.bounds = bounds;
+        this.plan = start.isPresent() && answersOverUsb(start.get().personality().mode())
+                ? List.of(READ_IDENTITY, SEND_RESET, AWAIT_LEAVE, AWAIT_RETURN, CONFIRM_IDENTITY)
+                : List.of(GUIDED_KEYS, AWAIT_LEAVE, AWAIT_RETURN, CONFIRM_IDENTITY);
+    }
+
+    private static boolean answersOverUsb(Mode mode) {
+        return mode == Mode.NORMAL || mode == Mode.LABEL || mode == Mode.UEFI;
+    }
+
+    @Override
+    public String name() {
+        return "soft-reset";
+    }
+
+    @Override
+    public List<String> plan() {
+        return plan;
+    }
+
+    @Override
+    public Outcome run(FlowContext ctx) throws InterruptedException {
+        if (start.isPresent() && start.get().personality().mode() == Mode.EMERGENCY_CHARGING) {
+            throw new FlowFailure(Reason.BATTERY_DEAD, "The phone on " + ctx.port() + " shows up only as Qualcomm emergency "
+                    + "charging (05C6:F006): its battery is dead, so it cannot restart.",
+                    "Charge the phone for at least 20 minutes (wall charger), then run the soft reset again.");
+        }
+        try (PhoneWatcher watcher = new PhoneWatcher(ctx.bus(), ctx.clock(), ctx.port())) {
+            PhoneIdentity before = null;
+            boolean guided = !plan.contains(SEND_RESET);
+            if (!guided) {
+                UsbDevice device = start.orElseThrow();
+                before = readIdentity(ctx, device);
+                if (before == null) {
+                    guided = true;
+                    ctx.planned(name(), List.of(GUIDED_KEYS, AWAIT_LEAVE, AWAIT_RETURN, CONFIRM_IDENTITY));
+                } else {
+                    sendReset(ctx, device);
+                }
+            }
+            if (guided) {
+                ctx.step(GUIDED_KEYS, "the phone does not answer over USB: reset it with its keys", Duration.ZERO, () -> {
+                    ctx.actionRequired(GUIDED_KEYS, KEY_INSTRUCTIONS);
+                    return null;
+                });
+            }
+            Duration leaveBound = guided ? bounds.guidedLeave() : bounds.leave();
+            boolean phoneWasThere = watcher.current().isPresent();
+            if (phoneWasThere) {
+                awaitLeave(ctx, watcher, leaveBound, guided);
+            }
+            UsbDevice back = awaitReturn(ctx, watcher, guided && !phoneWasThere ? bounds.guidedLeave().plus(bounds.returnToOs())
+                    : bounds.returnToOs());
+            PhoneIdentity after = confirmIdentity(ctx, back, before);
+            String who = after.isKnown() ? " (" + after + ")" : "";
+            return Outcome.done("The phone on " + ctx.port() + who + " restarted and is back in normal mode"
+                    + (guided ? ", after the key reset." : "."));
+        }
+    }
+
+    /** Null when the phone does not answer: the flow then falls back to the guided key reset. */
+    private PhoneIdentity readIdentity(FlowContext ctx, UsbDevice device) throws InterruptedException {
+        return ctx.step(READ_IDENTITY, "read who the phone is before it restarts", bounds.identityRead(), () -> {
+            try (Link link = Channels.open(ctx.bus(), device)) {
+                if (device.personality().mode() == Mode.UEFI) {
+                    return new UefiPhone(link).identity();
+                }
+                return NormalModeReader.identity(new NcsdSession(link));
+            } catch (TransferTimeout e) {
+                ctx.progress(READ_IDENTITY, -1, "the phone does not answer over USB (" + e.getMessage() + ")");
+                return null;
+            }
+        });
+    }
+
+    private void sendReset(FlowContext ctx, UsbDevice device) throws InterruptedException {
+        boolean uefi = device.personality().mode() == Mode.UEFI;
+        ctx.step(SEND_RESET, uefi ? "ask the UEFI app to reboot (NOKR)" : "ask the phone to reboot (SetDeviceMode Normal, HwReset)",
+                Duration.ofSeconds(5), () -> {
+                    try (Link link = Channels.open(ctx.bus(), device)) {
+                        if (uefi) {
+                            new UefiPhone(link).rebootToOs();
+                        } else {
+                            new NcsdSession(link).setDeviceMode(DeviceMode.NORMAL, ResetMethod.HW_RESET);
+                        }
+                    }
+                    return null;
+                });
+    }
+
+    private void awaitLeave(FlowContext ctx, PhoneWatcher watcher, Duration bound, boolean guided) throws InterruptedException {
+        ctx.step(AWAIT_LEAVE, "wait for the phone to restart (leave the USB bus)", bound, () -> {
+            boolean left = watcher.awaitLeave(bound, (waited, b) -> ctx.progress(AWAIT_LEAVE, fraction(waited, b),
+                    "waiting for the phone to leave the bus: " + waited.toSeconds() + " s of " + b.toSeconds() + " s"));
+            if (!left) {
+                throw guided
+                        ? new FlowFailure(Reason.PHONE_DID_NOT_LEAVE, "The phone on " + ctx.port() + " did not restart within "
+                        + bound.toSeconds() + " s of the key-reset instructions.",
+                        "Hold Volume-Down and Power together for a full 10-15 seconds until it vibrates, then run soft-reset again.")
+                        : new FlowFailure(Reason.PHONE_DID_NOT_LEAVE, "The phone on " + ctx.port() + " accepted the reset but did not "
+                        + "restart within " + bound.toSeconds() + " s.",
+                        "Run soft-reset again; if the phone still does not restart, use the key reset: hold Volume-Down and Power until it vibrates.");
+            }
+            return null;
+        });
+    }
+
+    private UsbDevice awaitReturn(FlowContext ctx, PhoneWatcher watcher, Duration bound) throws InterruptedException {
+        return ctx.step(AWAIT_RETURN, "wait for the phone to come back in normal mode", bound, () -> {
+            List<String> seen = new ArrayList<>();
+            Optional<UsbDevice> back = watcher.awaitArrival(d -> {
+                String m = d.personality().name();
+                if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(m)) {
+                    seen.add(m);
+                }
+                return d.personality().mode() == Mode.NORMAL;
+            }, bound, (waited, b) -> ctx.progress(AWAIT_RETURN, fraction(waited, b), "waiting for normal mode"
+                    + watcher.current().map(d -> " (now: " + d.personality().mode().label() + ")").orElse(" (phone off the bus)")
+                    + ": " + waited.toSeconds() + " s of " + b.toSeconds() + " s"));
+            if (back.isPresent()) {
+                return back.get();
+            }
+            Optional<UsbDevice> now = watcher.current();
+            if (now.isPresent()) {
+                UsbDevice d = now.get();
+                String next = d.personality().mode() == Mode.UEFI
+                        ? "The phone keeps coming back in its UEFI flash/boot app, usually because its last flash did not finish: reflash it with the stock FFU (lumia-agent reflash)."
+                        : "Check the phone's screen; run `lumia-agent info` to see what it is doing, then try soft-reset again.";
+                throw new FlowFailure(Reason.RETURNED_IN_WRONG_MODE, "The phone on " + ctx.port() + " came back in "
+                        + d.personality().mode().label() + " (" + d.vidPid() + "), not in normal mode, and stayed there for "
+                        + bound.toSeconds() + " s.", next);
+            }
+            throw new FlowFailure(Reason.PHONE_DID_NOT_RETURN, "The phone on " + ctx.port() + " did not come back on the USB bus within "
+                    + bound.toSeconds() + " s.",
+                    "Check the cable and the phone's screen. If it is dark, hold Volume-Down and Power for 10 seconds; if it shows a charging or red screen, charge it first.");
+        });
+    }
+
+    private PhoneIdentity confirmIdentity(FlowContext ctx, UsbDevice back, PhoneIdentity before) throws InterruptedException {
+        return ctx.step(CONFIRM_IDENTITY, "confirm it is the same phone", bounds.identityRead(), () -> {
+            PhoneIdentity after = readIdentityWithRetries(ctx, back);
+            if (before != null && after != null && before.compare(after) == PhoneIdentity.Match.DIFFERENT) {
+                throw new FlowFailure(Reason.DIFFERENT_PHONE, "A different phone (" + after + ") is on " + ctx.port()
+                        + " now; the phone that was reset was " + before + ".",
+                        "Make sure each phone stays on its own port during a job; find the original phone and check it with `lumia-agent info`.");
+            }
+            if (after == null) {
+                ctx.progress(CONFIRM_IDENTITY, -1, "the phone is back but did not tell its identity yet");
+                return new PhoneIdentity(null, null);
+            }
+            return after;
+        });
+    }
+
+    /** The OS may not answer JSON-RPC the moment it enumerates (§5): a few short tries. */
+    private PhoneIdentity readIdentityWithRetries(FlowContext ctx, UsbDevice back) throws InterruptedException {
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try (Link link = Channels.open(ctx.bus(), back)) {
+                return NormalModeReader.identity(new NcsdSession(link, Duration.ofSeconds(3), 1 << 20));
+            } catch (TransferTimeout e) {
+                ctx.clock().sleep(Duration.ofSeconds(2));
+            }
+        }
+        return null;
+    }
+
+    private static double fraction(Duration waited, Duration bound) {
+        return bound.isZero() ? -1 : Math.min(1.0, (double) waited.toMillis() / bound.toMillis());
+    }
+}
