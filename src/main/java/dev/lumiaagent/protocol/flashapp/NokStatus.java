@@ -10,8 +10,6 @@ import java.util.Map;
  * table are named {@code UNKNOWN_0xNNNN}. A non-zero status is a device verdict, never an exception.
  */
 public record NokStatus(int code, String name, String text, String nextStep) {
-    public static final NokStatus OK = of(0);
-
     public NokStatus {
         if (code < 0 || code > 0xFFFF) {
             throw new IllegalArgumentException("status is a BE16: " + code);
@@ -134,4 +132,7 @@ public record NokStatus(int code, String name, String text, String nextStep) {
         put(0x1403, "NSS_VERIFY_FAILED", "security-service verification failed", RETRY);
         put(0x1404, "NSS_SD_TYPE_FAILED", "security-service SD-type check failed", RETRY);
     }
+
+    /** Declared after the table: static initialisers run in text order. */
+    public static final NokStatus OK = of(0);
 }
