@@ -21,9 +21,9 @@ import dev.lumiaagent.transport.TransferTimeout;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Objects;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +46,14 @@ public final class NokSession {
     private final Duration silenceWindow;
     private final byte[] pending = new byte[NokCodec.MAX_REPLY];
     private int pendingLength;
-    /** Signatures of write-only commands sent since the last reply: their echo is skipped (§3.1, lpx). */
-    private final Set<String> strayEchoes = new HashSet<>();
+    /**
+     * Write-only commands sent since the last reply. Each may still produce one answer — an echo
+     * (lp-externals saw NOKR echoed, §3.1) or NOKU (an app without the command, e.g. PhoneInfoApp and
+     * NOKR, §3.7) — which arrives before the next command's reply and is skipped.
+     */
+    private final Deque<String> writeOnlyPending = new ArrayDeque<>();
+    /** The app the last NOKV named, if any. */
+    private NokApp lastApp;
 
     public NokSession(Link link) {
         this(link, DEFAULT_REPLY_TIMEOUT, DEFAULT_SILENCE_WINDOW);
@@ -74,6 +80,7 @@ public final class NokSession {
     public NokvReply readInfo(Duration timeout) {
         NokReply reply = exchange(new NokInfoQuery(), positive(timeout, "timeout"));
         if (reply instanceof NokvReply) {
+            lastApp = ((NokvReply) reply).app();
             return (NokvReply) reply;
         }
         throw unexpected("NOKV", reply);
@@ -136,8 +143,17 @@ public final class NokSession {
         throw unexpected(command, reply);
     }
 
-    /** {@code NOKR}: reboot. Write-only: no reply is awaited; a later echo is skipped (§3.1). */
+    /**
+     * {@code NOKR}: reboot. Write-only: no reply is awaited; a later echo is skipped (§3.1).
+     *
+     * @throws IllegalStateException when the last {@code NOKV} named the phone-info app, which
+     *     rejects NOKR (§3.7): send {@link #continueBoot()} and reset from the next app
+     */
     public void reboot() {
+        if (lastApp == NokApp.PHONE_INFO) {
+            throw new IllegalStateException("the phone-info app rejects NOKR (lumia-protocols.md §3.7): "
+                    + "continue the boot with NOKA, then reset from the app that follows");
+        }
         sendWriteOnly(new NokReboot());
     }
 
@@ -162,7 +178,13 @@ public final class NokSession {
      * {@link DeviceGone} before the status arrives propagates, and the caller re-detects.
      */
     public NokResult<NokAck> switchTo(NokSwitchTarget target) {
-        return statusCommand(new NokContextSwitch(target), "NOKXCB" + target.letter());
+        NokResult<NokAck> result = statusCommand(new NokContextSwitch(target), "NOKXCB" + target.letter());
+        if (result.isOk()) {
+            lastApp = target == NokSwitchTarget.FLASH_APP ? NokApp.FLASH_APP
+                    : target == NokSwitchTarget.BOOT_MANAGER ? NokApp.BOOT_MANAGER
+                    : target == NokSwitchTarget.PHONE_INFO ? NokApp.PHONE_INFO : null;
+        }
+        return result;
     }
 
     /**
@@ -235,7 +257,10 @@ public final class NokSession {
 
     private void sendWriteOnly(NokRequest request) {
         send(request);
-        strayEchoes.add(request.signature());
+        writeOnlyPending.addLast(request.signature());
+        if (request instanceof NokContinueBoot || request instanceof NokRebootToFlash || request instanceof NokRebootToPhoneInfo) {
+            lastApp = null;
+        }
     }
 
     private NokReply exchange(NokRequest request, Duration timeout) {
@@ -253,13 +278,19 @@ public final class NokSession {
         while (true) {
             byte[] message = link.keepsBoundaries() ? readTransfer(deadline, timeout) : readFramed(deadline, timeout);
             NokReply reply = NokCodec.decodeReply(message);
-            if (reply instanceof NokEcho && strayEchoes.contains(reply.signature())) {
-                // lp-externals saw NOKR echoed sometimes; the echo belongs to the earlier write-only command.
-                LOG.debug("{} ← {} (late echo of a write-only command, skipped)", link.describe(), reply);
-                strayEchoes.remove(reply.signature());
-                continue;
+            if (!writeOnlyPending.isEmpty()) {
+                String owner = writeOnlyPending.peekFirst();
+                if (reply instanceof NokEcho && writeOnlyPending.remove(reply.signature())) {
+                    LOG.debug("{} ← {} (late echo of a write-only command, skipped)", link.describe(), reply);
+                    continue;
+                }
+                if (reply instanceof NokUnknown) {
+                    writeOnlyPending.removeFirst();
+                    LOG.warn("{}: the phone answered NOKU to the write-only {}: it did not act on it", link.describe(), owner);
+                    continue;
+                }
             }
-            strayEchoes.clear();
+            writeOnlyPending.clear();
             LOG.debug("{} ← {}", link.describe(), reply);
             return reply;
         }
