@@ -96,7 +96,7 @@ public final class SoftResetFlow implements FlowRunner.Flow {
                 });
             }
             Duration leaveBound = guided ? bounds.guidedLeave() : bounds.leave();
-            boolean phoneWasThere = watcher.current().isPresent();
+            boolean phoneWasThere = start.isPresent();
             if (phoneWasThere) {
                 awaitLeave(ctx, watcher, leaveBound, guided);
             }

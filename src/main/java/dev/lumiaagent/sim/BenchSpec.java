@@ -27,10 +27,12 @@ import java.util.Set;
 public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
 
     /** One phone of the bench. {@code imei} and {@code usbSerial} are derived from the port when absent. */
-    public record PhoneSpec(PortPath port, SimModel model, Mode mode, int battery, String imei, String usbSerial,
-                            LinkKind link, Set<SimFault> faults) {
+    public record PhoneSpec(PortPath port, SimModel model, Mode mode, SimUefiApp uefiApp, int battery, String imei,
+                            String usbSerial, LinkKind link, Set<SimFault> faults) {
         public SimPhone build() {
-            return new SimPhone(model, imei, usbSerial, mode, battery, link, faults);
+            SimPhone phone = new SimPhone(model, imei, usbSerial, mode, battery, link, faults);
+            phone.uefiApp(uefiApp);
+            return phone;
         }
     }
 
@@ -47,13 +49,29 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
         }
     }
 
+    /**
+     * The UEFI app a bench mode name starts the phone in: "uefi" and "flash" mean the flash app (the
+     * "stuck in flash mode" state), "bootmgr" the boot manager, "phone-info" the phone-info app.
+     * A phone attached in a UEFI app sits there until the host talks to it; watchdogs arm on reboots.
+     */
+    static SimUefiApp parseUefiApp(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        switch (t) {
+            case "bootmgr": case "boot-manager": return SimUefiApp.BOOT_MANAGER;
+            case "phone-info": case "phoneinfo": return SimUefiApp.PHONE_INFO;
+            default: return SimUefiApp.FLASH_APP;
+        }
+    }
+
     /** Mode names used in bench files and on the command line. */
     public static Mode parseMode(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT).replace('_', '-');
         switch (t) {
             case "normal": return Mode.NORMAL;
             case "label": return Mode.LABEL;
-            case "uefi": case "bootmgr": case "boot-manager": case "flash": return Mode.UEFI;
+            case "uefi": case "bootmgr": case "boot-manager": case "flash": case "flash-app": case "phone-info":
+            case "phoneinfo":
+                return Mode.UEFI;
             case "mass-storage": case "msc": return Mode.MASS_STORAGE;
             case "edl": case "9008": case "edl-pbl": return Mode.EDL_PBL;
             case "charging": case "f006": case "dead-battery": return Mode.EMERGENCY_CHARGING;
@@ -76,7 +94,7 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
             Mode mode = modes[i % modes.length];
             Set<SimFault> faults = mode == Mode.EMERGENCY_CHARGING ? EnumSet.of(SimFault.DEAD_BATTERY) : EnumSet.noneOf(SimFault.class);
             int battery = mode == Mode.EMERGENCY_CHARGING ? 0 : 35 + (i * 17) % 65;
-            phones.add(new PhoneSpec(port, models.get(i % models.size()), mode, battery, imeiFor(port),
+            phones.add(new PhoneSpec(port, models.get(i % models.size()), mode, SimUefiApp.FLASH_APP, battery, imeiFor(port),
                     usbSerialFor(port), i % 5 == 2 ? LinkKind.STREAM : LinkKind.PACKET, faults));
         }
         return new BenchSpec(60, phones);
@@ -150,7 +168,8 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
         for (JsonNode f : p.path("faults")) {
             faults.add(SimFault.parse(f.asText()));
         }
-        Mode mode = parseMode(p.path("mode").asText("normal"));
+        String modeName = p.path("mode").asText("normal");
+        Mode mode = parseMode(modeName);
         if (mode == Mode.EMERGENCY_CHARGING) {
             faults.add(SimFault.DEAD_BATTERY);
         }
@@ -170,7 +189,7 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
             throw new IllegalArgumentException("link must be \"packet\" or \"stream\", not \"" + link + "\"");
         }
         String usbSerial = p.hasNonNull("usbSerial") ? p.get("usbSerial").asText() : usbSerialFor(port);
-        return new PhoneSpec(port, model, mode, battery, imei, usbSerial, kind, faults);
+        return new PhoneSpec(port, model, mode, parseUefiApp(modeName), battery, imei, usbSerial, kind, faults);
     }
 
     /** A stable, Luhn-valid IMEI derived from the port (TAC 35 + digits of the port). */

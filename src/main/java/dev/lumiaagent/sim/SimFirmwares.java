@@ -11,6 +11,8 @@ final class SimFirmwares {
             case NORMAL:
             case LABEL:
                 return new SimNcsdFirmware(bus.control(port));
+            case UEFI:
+                return new SimUefiFirmware(bus.control(port));
             default:
                 return StrictSilence.PROVIDER.firmwareFor(phone, bus, port);
         }

@@ -107,7 +107,7 @@ public final class SimPhone {
         return uefiApp;
     }
 
-    void uefiApp(SimUefiApp app) {
+    public void uefiApp(SimUefiApp app) {
         this.uefiApp = app;
     }
 
