@@ -1,5 +1,6 @@
 package dev.lumiaagent.flow;
 
+import dev.lumiaagent.protocol.flashapp.NokRefused;
 import dev.lumiaagent.protocol.wire.ProtocolException;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.AccessDenied;
@@ -65,7 +66,7 @@ public final class FlowContext {
         } catch (FlowFailure f) {
             emit(l -> l.stepFinished(port, name, false, f.outcome().summary()));
             throw f;
-        } catch (TransportException | ProtocolException e) {
+        } catch (TransportException | ProtocolException | NokRefused e) {
             FlowFailure f = translate(name, e);
             emit(l -> l.stepFinished(port, name, false, f.outcome().summary()));
             throw f;
@@ -74,6 +75,11 @@ public final class FlowContext {
 
     /** The named outcome for a fault below the flow, in the words of the step it hit. */
     public FlowFailure translate(String step, RuntimeException e) {
+        if (e instanceof NokRefused) {
+            NokRefused r = (NokRefused) e;
+            return new FlowFailure(r.unsupported() ? Reason.UNSUPPORTED_COMMAND : Reason.DEVICE_REJECTED,
+                    step + ": " + e.getMessage() + ".", r.nextStep());
+        }
         if (e instanceof DeviceGone) {
             return new FlowFailure(Reason.PHONE_LEFT, step + ": the phone left the USB bus (" + e.getMessage() + ").",
                     ((DeviceGone) e).nextStep());

@@ -36,6 +36,7 @@ public final class FlowRunner {
             LOG.debug("{} failed unexpectedly", flow.name(), e);
             FlowFailure f = e instanceof dev.lumiaagent.transport.TransportException
                     || e instanceof dev.lumiaagent.protocol.wire.ProtocolException
+                    || e instanceof dev.lumiaagent.protocol.flashapp.NokRefused
                     ? ctx.translate(flow.name(), e)
                     : new FlowFailure(Reason.INTERNAL_ERROR, flow.name() + " failed unexpectedly: " + e,
                     "Run the command again with -v and send the output to the maintainers.");

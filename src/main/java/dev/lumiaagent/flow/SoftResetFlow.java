@@ -5,6 +5,7 @@ import dev.lumiaagent.device.NormalModeReader;
 import dev.lumiaagent.device.PhoneIdentity;
 import dev.lumiaagent.device.UefiPhone;
 import dev.lumiaagent.protocol.ncsd.DeviceMode;
+import dev.lumiaagent.protocol.ncsd.NcsdResponse;
 import dev.lumiaagent.protocol.ncsd.NcsdSession;
 import dev.lumiaagent.protocol.ncsd.ResetMethod;
 import dev.lumiaagent.transport.Link;
@@ -116,7 +117,8 @@ public final class SoftResetFlow implements FlowRunner.Flow {
                 if (device.personality().mode() == Mode.UEFI) {
                     return new UefiPhone(link).identity();
                 }
-                return NormalModeReader.identity(new NcsdSession(link));
+                // A phone that answers does so well within 2 s (WDRT allows 500 ms); a hung one never does.
+                return NormalModeReader.identity(new NcsdSession(link, Duration.ofSeconds(2), 1 << 20));
             } catch (TransferTimeout e) {
                 ctx.progress(READ_IDENTITY, -1, "the phone does not answer over USB (" + e.getMessage() + ")");
                 return null;
@@ -132,7 +134,12 @@ public final class SoftResetFlow implements FlowRunner.Flow {
                         if (uefi) {
                             new UefiPhone(link).rebootToOs();
                         } else {
-                            new NcsdSession(link).setDeviceMode(DeviceMode.NORMAL, ResetMethod.HW_RESET);
+                            Optional<NcsdResponse> reply = new NcsdSession(link).setDeviceMode(DeviceMode.NORMAL, ResetMethod.HW_RESET);
+                            if (reply.isPresent() && reply.get().isError()) {
+                                throw new FlowFailure(Reason.DEVICE_REJECTED, "The phone on " + ctx.port() + " refused the reset: "
+                                        + reply.get().error().orElseThrow() + ".",
+                                        "Reset it with its keys instead: hold Volume-Down and Power until it vibrates (lumia-agent soft-reset guides you when the phone does not answer).");
+                            }
                         }
                     }
                     return null;

@@ -37,11 +37,16 @@ final class SimChannel {
         }
         try {
             cpu.execute(() -> {
+                SimFirmware.PhoneEndpoint out = reply -> {
+                    SimLog.LOG.debug("{}: IN {} bytes", description, reply.length);
+                    inbound.offer(reply);
+                };
                 try {
-                    firmware.onHostMessage(message, reply -> {
-                        SimLog.LOG.debug("{}: IN {} bytes", description, reply.length);
-                        inbound.offer(reply);
-                    });
+                    if (phone.consume(SimFault.NAK_NEXT)) {
+                        firmware.refuse(message, out);
+                    } else {
+                        firmware.onHostMessage(message, out);
+                    }
                 } catch (RuntimeException e) {
                     phone.recordViolation(description + ": firmware failed on a host message: " + e);
                 }

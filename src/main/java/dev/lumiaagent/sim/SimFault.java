@@ -11,7 +11,9 @@ public enum SimFault {
     /** The battery is flat: the phone shows up only as Qualcomm emergency charging (05C6:F006). */
     DEAD_BATTERY,
     /** The phone enumerates but never answers on its bulk channel. */
-    STALL;
+    STALL,
+    /** The next command the host sends is refused in the protocol's own way (JSON-RPC error, NOKU); once. */
+    NAK_NEXT;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -9,6 +9,14 @@ public interface SimFirmware {
     /** Handles one message the host wrote; answers through {@code out}. */
     void onHostMessage(byte[] message, PhoneEndpoint out);
 
+    /**
+     * The {@code nak-next} fault: refuse this message the way the protocol refuses (a JSON-RPC error,
+     * {@code NOKU}, a Firehose NAK). Firmwares without a refusal form record a violation.
+     */
+    default void refuse(byte[] message, PhoneEndpoint out) {
+        throw new IllegalStateException("this simulated mode has no way to refuse a command");
+    }
+
     /** Where the phone writes its replies (one bulk IN transfer per call). */
     interface PhoneEndpoint {
         void send(byte[] message);

@@ -63,6 +63,23 @@ public final class SimNcsdFirmware implements SimFirmware {
         out.send(NcsdCodec.encodeResponse(response, NcsdCodec.ResponseStyle.PHONE));
     }
 
+    /**
+     * The nak-next fault: a JSON-RPC error for whatever was asked. The real error object is not in
+     * any source (lumia-protocols.md §9); -32000 "Command refused" is the simulator's choice.
+     */
+    @Override
+    public void refuse(byte[] message, PhoneEndpoint out) {
+        NcsdRequest request;
+        try {
+            request = NcsdCodec.decodeRequest(message);
+        } catch (ProtocolException e) {
+            phone.recordViolation("normal-mode JSON-RPC channel got a message that is not a request: " + e.getMessage());
+            return;
+        }
+        out.send(NcsdCodec.encodeResponse(NcsdResponse.ofError(request.id(),
+                new NcsdError(-32000, "Command refused", null)), NcsdCodec.ResponseStyle.PHONE));
+    }
+
     private NcsdResponse answer(NcsdRequest request) {
         ObjectNode result = JsonNodeFactory.instance.objectNode();
         SimModel model = phone.model();

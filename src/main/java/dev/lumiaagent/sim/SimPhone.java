@@ -78,6 +78,19 @@ public final class SimPhone {
         return faults.contains(fault);
     }
 
+    /** Takes a one-shot fault: true once if the phone had it. */
+    boolean consume(SimFault fault) {
+        return faults.remove(fault);
+    }
+
+    /** Arms a fault while the phone runs (tests and `simulate` use it). */
+    public void inject(SimFault fault) {
+        if (fault == SimFault.DEAD_BATTERY) {
+            throw new IllegalArgumentException("a dead battery is a starting state: attach the phone with it");
+        }
+        faults.add(fault);
+    }
+
     /** A key reset (the "extended reboot") un-hangs a stalled phone. */
     void clearStall() {
         faults.remove(SimFault.STALL);

@@ -69,6 +69,12 @@ public final class SimUefiFirmware implements SimFirmware {
         this.control = Objects.requireNonNull(control, "control");
     }
 
+    /** The nak-next fault: the app answers {@code NOKU}, as it does to a command it does not know. */
+    @Override
+    public void refuse(byte[] message, PhoneEndpoint out) {
+        send(out, new NokUnknown());
+    }
+
     @Override
     public void onHostMessage(byte[] message, PhoneEndpoint out) {
         SimPhone phone = control.phone();

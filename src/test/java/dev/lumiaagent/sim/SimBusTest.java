@@ -203,7 +203,7 @@ class SimBusTest {
     @Test
     void aPhoneWithoutASimulatedProtocolRecordsWhatTheHostSent() throws Exception {
         bus = new SimBus(AgentClock.scaled(1000));
-        SimPhone p = phone(lumia520, Mode.NORMAL, LinkKind.PACKET);
+        SimPhone p = phone(lumia520, Mode.EDL_PBL, LinkKind.PACKET); // no EDL protocol simulated yet
         UsbDevice d = bus.attach(PortPath.parse("1-1"), p);
         try (Link link = bus.open(d, LinkOptions.defaults())) {
             link.write(ByteBuffer.wrap(new byte[] {'N', 'O', 'K', 'V'}), IO);

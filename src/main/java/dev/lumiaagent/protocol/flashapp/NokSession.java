@@ -83,6 +83,9 @@ public final class NokSession {
             lastApp = ((NokvReply) reply).app();
             return (NokvReply) reply;
         }
+        if (reply instanceof NokUnknown) {
+            throw new NokRefused("NOKV", null);
+        }
         throw unexpected("NOKV", reply);
     }
 

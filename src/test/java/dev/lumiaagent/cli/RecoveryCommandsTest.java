@@ -1,0 +1,70 @@
+package dev.lumiaagent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `info` and `soft-reset` as a person runs them, on in-process simulated benches. */
+class RecoveryCommandsTest {
+
+    @Test
+    void infoReadsEveryPhoneOfAMixedBench() throws Exception {
+        CliRunner.Result r = CliRunner.run("info", "--simulate", "3", "--json", "--sim-speed", "200");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode phones = new ObjectMapper().readTree(r.out());
+        assertThat(phones).hasSize(3);
+        assertThat(phones.get(0).path("productType").asText()).isEqualTo("RM-914");
+        assertThat(phones.get(0).path("imei").asText()).hasSize(15);
+        assertThat(phones.get(1).path("uefiApp").asText()).isEqualTo("flash app");
+        assertThat(phones.get(1).path("platformId").asText()).isEqualTo("Microsoft.MSM8212.P6218.1.0");
+        assertThat(phones.get(2).path("notes").get(0).asText()).contains("emergency download");
+    }
+
+    @Test
+    void infoForOnePortAndForAMissingOne() {
+        CliRunner.Result one = CliRunner.run("info", "--simulate", "4", "--port", "1-4");
+        assertThat(one.exitCode()).isZero();
+        assertThat(one.out()).contains("Phone on 1-4").contains("Battery dead");
+
+        CliRunner.Result none = CliRunner.run("info", "--simulate", "2", "--port", "1-9");
+        assertThat(none.exitCode()).isEqualTo(ExitCode.NO_PHONE.code());
+        assertThat(none.err()).contains("No phone on port 1-9");
+    }
+
+    @Test
+    void softResetOfOneSimulatedPhoneShowsEachStepAndSucceeds() {
+        CliRunner.Result r = CliRunner.run("soft-reset", "--simulate", "1", "--sim-speed", "200");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("soft-reset on 1-1: ReadIdentity → SendReset → AwaitLeave → AwaitReturn → ConfirmIdentity")
+                .contains("[4/5] AwaitReturn").contains("Done: The phone on 1-1");
+    }
+
+    @Test
+    void softResetOfAHungPhoneGuidesTheKeysAndTheSimulatedTechnicianPressesThem(@TempDir Path dir) throws Exception {
+        Path bench = dir.resolve("hung.json");
+        Files.writeString(bench, "{\"phones\": [{\"port\": \"1-3\", \"model\": \"Lumia 640\", \"faults\": [\"stall\"]}]}");
+        CliRunner.Result r = CliRunner.run("soft-reset", "--bench", bench.toString(), "--sim-speed", "200");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("Your turn, at the phone on 1-3").contains("Hold Volume-Down and Power")
+                .contains("simulated technician").contains("after the key reset");
+    }
+
+    @Test
+    void softResetNeedsAPortWhenThereAreSeveralPhones() {
+        CliRunner.Result r = CliRunner.run("soft-reset", "--simulate", "3");
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(r.err()).contains("There are 3 phones attached").contains("--port");
+    }
+
+    @Test
+    void softResetOfADeadBatteryFailsWithItsReason() {
+        CliRunner.Result r = CliRunner.run("soft-reset", "--simulate", "4", "--port", "1-4");
+        assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED.code());
+        assertThat(r.out()).contains("Failed (BATTERY_DEAD)").contains("Next step: Charge the phone");
+    }
+}
