@@ -28,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code lumia-agent simulate}: a simulated bench in its own process, and plugging phones in and out of it. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Runs simulated phones in their own process, so they outlive the agents that use them.",
-        subcommands = {SimulateCommand.Serve.class, SimulateCommand.Attach.class, SimulateCommand.Detach.class})
+        subcommands = {SimulateCommand.Serve.class, SimulateCommand.Attach.class, SimulateCommand.Detach.class,
+                SimulateCommand.PressKeys.class})
 final class SimulateCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -109,7 +110,7 @@ final class SimulateCommand implements Runnable {
         String model;
 
         @Option(names = "--mode", defaultValue = "normal", paramLabel = "X",
-                description = "normal, label, uefi, mass-storage, edl, charging (default normal).")
+                description = "normal, label, flash (uefi), bootmgr, phone-info, mass-storage, edl, charging (default normal).")
         String mode;
 
         @Option(names = "--battery", paramLabel = "PCT", description = "Battery level in percent.")
@@ -121,7 +122,7 @@ final class SimulateCommand implements Runnable {
         @Option(names = "--link", defaultValue = "packet", paramLabel = "KIND", description = "packet (like libusb) or stream (like a tty).")
         String link;
 
-        @Option(names = "--fault", paramLabel = "F", description = "A simulated fault (repeatable): dead-battery, stall.")
+        @Option(names = "--fault", paramLabel = "F", description = "A simulated fault (repeatable): dead-battery, stall, nak-next.")
         List<String> faults = new ArrayList<>();
 
         @Spec
@@ -160,6 +161,26 @@ final class SimulateCommand implements Runnable {
         public Integer call() {
             remote(bus).detach(port);
             spec.commandLine().getOut().println("detached the phone on " + port);
+            return ExitCode.OK.code();
+        }
+    }
+
+    @Command(name = "press-keys", mixinStandardHelpOptions = true,
+            description = "Plays the person at a served phone: holds Volume-Down + Power until it vibrates (a key reset).")
+    static final class PressKeys implements Callable<Integer> {
+        @Option(names = "--bus", paramLabel = "URI", description = "The bench: sim://HOST:PORT (default $" + BusOptions.ENV_BUS + ").")
+        String bus;
+
+        @Option(names = "--port", required = true, paramLabel = "P", description = "USB port path of the phone.")
+        String port;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            remote(bus).keyReset(port);
+            spec.commandLine().getOut().println("held Volume-Down + Power on the phone on " + port + " until it vibrated");
             return ExitCode.OK.code();
         }
     }

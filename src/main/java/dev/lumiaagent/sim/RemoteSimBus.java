@@ -85,6 +85,11 @@ public final class RemoteSimBus implements Bus {
         return SimWire.device(request(req).path("device"));
     }
 
+    /** A person holds Volume-Down + Power on the phone at {@code port} until it vibrates. */
+    public void keyReset(String port) {
+        request(SimWire.JSON.createObjectNode().put("op", "keys").put("port", port));
+    }
+
     public void detach(String port) {
         request(SimWire.JSON.createObjectNode().put("op", "detach").put("port", port));
     }

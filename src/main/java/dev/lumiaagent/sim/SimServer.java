@@ -120,6 +120,16 @@ public final class SimServer implements AutoCloseable {
                                 ? SimWire.ok() : SimWire.error("no phone on port " + port));
                         break;
                     }
+                    case "keys": {
+                        PortPath port = PortPath.parse(request.path("port").asText());
+                        if (bus.phoneAt(port).isEmpty()) {
+                            SimWire.writeLine(out, SimWire.error("no phone on port " + port));
+                        } else {
+                            bus.keyReset(port);
+                            SimWire.writeLine(out, SimWire.ok());
+                        }
+                        break;
+                    }
                     case "watch":
                         watch(out, in);
                         return;

@@ -112,6 +112,22 @@ class DevicesCommandTest {
             assertThat(rejected.exitCode()).isEqualTo(ExitCode.USAGE.code());
             assertThat(rejected.err()).contains("already has a phone");
 
+            // A guided soft reset against the served bench: a stalled phone, and a person who presses the keys.
+            assertThat(CliRunner.run("simulate", "attach", "--bus", uri, "--port", "1-6", "--fault", "stall").exitCode()).isZero();
+            Thread person = new Thread(() -> {
+                try {
+                    Thread.sleep(3000); // the agent first finds that the phone does not answer (2 s)
+                } catch (InterruptedException e) {
+                    return;
+                }
+                CliRunner.run("simulate", "press-keys", "--bus", uri, "--port", "1-6");
+            });
+            person.start();
+            CliRunner.Result reset = CliRunner.run("soft-reset", "--bus", uri, "--port", "1-6");
+            person.join(10_000);
+            assertThat(reset.exitCode()).as(reset.out() + reset.err()).isZero();
+            assertThat(reset.out()).contains("Your turn").contains("after the key reset");
+
             assertThat(CliRunner.run("simulate", "detach", "--bus", uri, "--port", "1-1").exitCode()).isZero();
             CliRunner.Result after = CliRunner.run("devices", "--bus", uri);
             assertThat(after.out()).contains("1-2", "1-5").doesNotContain("1-1 ");
