@@ -265,7 +265,7 @@ public final class SimBus implements Bus {
             synchronized (SimBus.this) {
                 slot.channels.remove(channel);
             }
-            channel.shutdown();
+            channel.hostClosed();
         });
     }
 

@@ -56,6 +56,14 @@ final class SimChannel {
         }
     }
 
+    /**
+     * The host closed its end: messages it already wrote were delivered on a real bus (a completed
+     * bulk OUT transfer is in the phone), so they are still handled; then the phone's thread ends.
+     */
+    void hostClosed() {
+        cpu.shutdown();
+    }
+
     SimLink hostLink(Runnable onClose) {
         return new SimLink(inbound, keepsBoundaries, this::fromHost, onClose, description);
     }

@@ -68,6 +68,12 @@ class LibUsbUmockdevTest {
             r.replay((String) replays[i], (Path) replays[i + 1]);
         }
         UmockdevRun.Result result = r.java(LibUsbProbe.class, args);
+        if (result.exitCode() == 139 && result.stdout().isEmpty() && result.stderr().isEmpty()) {
+            // Seen once on a loaded machine: the child JVM died of SIGSEGV under umockdev's preload
+            // before it ran any of our code (no output at all). That is the test bed, not the code
+            // under test, so it gets one more try; a crash after the probe started is still a failure.
+            result = r.java(LibUsbProbe.class, args);
+        }
         assertThat(result.timedOut()).as("child JVM finished within 60 s: %s", result).isFalse();
         assertThat(result.exitCode()).as("probe exit: %s", result).isZero();
         return result;
