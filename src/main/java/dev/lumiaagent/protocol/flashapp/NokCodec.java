@@ -5,6 +5,9 @@ import dev.lumiaagent.protocol.flashapp.NokRequest.NokContinueBoot;
 import dev.lumiaagent.protocol.flashapp.NokRequest.NokDisableTimeout;
 import dev.lumiaagent.protocol.flashapp.NokRequest.NokErasePartition;
 import dev.lumiaagent.protocol.flashapp.NokRequest.NokFactoryReset;
+import dev.lumiaagent.protocol.flashapp.NokRequest.NokFlashHeader;
+import dev.lumiaagent.protocol.flashapp.NokRequest.NokFlashPayload;
+import dev.lumiaagent.protocol.flashapp.NokRequest.NokFlashRequest;
 import dev.lumiaagent.protocol.flashapp.NokRequest.NokHello;
 import dev.lumiaagent.protocol.flashapp.NokRequest.NokInfoQuery;
 import dev.lumiaagent.protocol.flashapp.NokRequest.NokMassStorage;
@@ -17,6 +20,7 @@ import dev.lumiaagent.protocol.flashapp.NokRequest.NokShutdown;
 import dev.lumiaagent.protocol.flashapp.NokRequest.NokWriteParam;
 import dev.lumiaagent.protocol.wire.Bytes;
 import dev.lumiaagent.protocol.wire.ProtocolException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,7 +49,7 @@ public final class NokCodec {
             "NOKR", NokReboot::new, "NOKS", NokRebootToFlash::new, "NOKP", NokRebootToPhoneInfo::new,
             "NOKA", NokContinueBoot::new, "NOKM", NokMassStorage::new, "NOKZ", NokShutdown::new,
             "NOKG", NokFactoryReset::new);
-    private static final Set<String> EXTENDED = Set.of("NOKXCB", "NOKXFR", "NOKXFW", "NOKXFP", "NOKXPH");
+    private static final Set<String> EXTENDED = Set.of("NOKXCB", "NOKXFR", "NOKXFW", "NOKXFP", "NOKXPH", "NOKXFS");
 
     private NokCodec() {
     }
@@ -54,6 +58,12 @@ public final class NokCodec {
 
     public static byte[] encode(NokRequest request) {
         String sig = request.signature();
+        if (request instanceof NokFlashRequest) {
+            NokFlashRequest flash = (NokFlashRequest) request;
+            byte[] b = new byte[flash.messageLength()];
+            encodeFlash(flash, ByteBuffer.wrap(b));
+            return b;
+        }
         if (request instanceof NokContextSwitch) {
             byte[] b = new byte[7];
             NokFields.putPadded(b, 0, sig);
@@ -153,6 +163,8 @@ public final class NokCodec {
             case "NOKXPH":
                 length(m, PHONE_INFO_QUERY_LENGTH, sig);
                 return new NokPhoneInfoQuery(NokFields.paddedName(m, 6, PHONE_INFO_QUERY_LENGTH - 6, "NOKXPH name"));
+            case "NOKXFS":
+                return decodeFlash(ByteBuffer.wrap(m));
             default:
                 throw new ProtocolException("no decoder for " + sig);
         }
@@ -177,6 +189,166 @@ public final class NokCodec {
         return new String(m, 8, end - 8, StandardCharsets.UTF_16LE);
     }
 
+    // ---------------------------------------------------------------- NOKXFS (secure FFU flash, §4)
+
+    /**
+     * Writes {@code request}'s message (§4.2) into {@code dst} at its position and advances the
+     * position by {@link NokFlashRequest#messageLength()}. Every byte before the data is written,
+     * padding included, so a reused buffer needs no clearing; the data is copied once. This is the
+     * host's per-chunk path: no allocation.
+     *
+     * @throws IllegalArgumentException when {@code dst} has fewer than messageLength bytes remaining
+     */
+    public static void encodeFlash(NokFlashRequest request, ByteBuffer dst) {
+        NokFlashLayout layout = request.layout();
+        int length = request.messageLength();
+        if (dst.remaining() < length) {
+            throw new IllegalArgumentException(request.signature() + " " + layout.label() + " needs " + length
+                    + " bytes, the buffer has " + dst.remaining());
+        }
+        int base = dst.position();
+        for (int i = 0; i < layout.dataOffset(); i++) {
+            dst.put(base + i, (byte) 0);
+        }
+        for (int i = 0; i < 6; i++) {
+            dst.put(base + i, (byte) "NOKXFS".charAt(i));
+        }
+        putBe16(dst, base + 6, layout.protocol());
+        dst.put(base + 8, (byte) request.progress());
+        dst.put(base + 0x0B, (byte) 1);
+        putBe32(dst, base + NokFlashLayout.SUBBLOCK_TYPE_OFFSET, layout.subblockType());
+        putBe32(dst, base + NokFlashLayout.SUBBLOCK_LENGTH_OFFSET, (long) request.dataLength() + layout.subblockOverhead());
+        if (request instanceof NokFlashHeader) {
+            // [0x14] header type 0, [0x18] header length, [0x1C] options, [0x1D..0x1F] zero.
+            putBe32(dst, base + 0x18, request.dataLength());
+            dst.put(base + 0x1C, (byte) ((NokFlashHeader) request).optionsByte());
+        } else {
+            // [0x14] payload length, [0x18] data options, zero up to the data.
+            NokFlashPayload p = (NokFlashPayload) request;
+            putBe32(dst, base + 0x14, p.dataLength());
+            dst.put(base + 0x18, (byte) p.dataOptions());
+        }
+        dst.position(base + layout.dataOffset());
+        dst.put(request.data());
+    }
+
+    /**
+     * Decodes the {@code NOKXFS} message in {@code message}'s remaining bytes without copying its
+     * data: the record's {@link NokFlashRequest#data()} is a read-only view of {@code message}'s
+     * memory, so it is valid only while the caller leaves that memory alone. {@code message}'s
+     * position and limit are not changed. Strict, as the simulator is (DESIGN §2): every length field
+     * must agree with the message length, padding must be zero, options bits must be known.
+     *
+     * @throws NokFlashUnsupported for header v2 and payload v3, which the agent recognises but does not speak
+     * @throws ProtocolException for anything else that is not one of the layouts of §4.2
+     */
+    public static NokFlashRequest decodeFlash(ByteBuffer message) {
+        try {
+            return decodeFlashUnchecked(message);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException("NOKXFS: " + e.getMessage(), e);
+        }
+    }
+
+    private static NokFlashRequest decodeFlashUnchecked(ByteBuffer message) {
+        int base = message.position();
+        int n = message.remaining();
+        if (n < 6 || !"NOKXFS".equals(new String(bytes(message, base, 6), StandardCharsets.ISO_8859_1))) {
+            throw new ProtocolException("not a NOKXFS message: starts " + Bytes.hex(bytes(message, base, Math.min(n, 6))));
+        }
+        if (n < NokFlashLayout.SUBBLOCK_OFFSET) {
+            throw new ProtocolException("NOKXFS message of " + n + " bytes is shorter than the 0x14 bytes every layout starts with");
+        }
+        int protocol = be16(message, base + 6);
+        int progress = message.get(base + 8) & 0xFF;
+        zero(message, base, 9, 2, "NOKXFS bytes 9..10");
+        int count = message.get(base + 0x0B) & 0xFF;
+        if (count != 1) {
+            throw new ProtocolException("NOKXFS sub-block count at 0x0B is " + count + ", expected 1");
+        }
+        long type = be32(message, base + NokFlashLayout.SUBBLOCK_TYPE_OFFSET);
+        NokFlashLayout layout = NokFlashLayout.bySubblockType(type).orElseThrow(() -> new ProtocolException(
+                String.format("NOKXFS sub-block type 0x%08X at 0x0C is none of §4.2's layouts", type)));
+        if (!layout.acceptsProtocol(protocol)) {
+            throw new ProtocolException(String.format("NOKXFS protocol 0x%04X at [6..7] does not go with sub-block type 0x%02X (%s)",
+                    protocol, type, layout.label()));
+        }
+        if (!layout.supported()) {
+            throw new NokFlashUnsupported(layout);
+        }
+        if (n < layout.dataOffset()) {
+            throw new ProtocolException("NOKXFS " + layout.label() + " of " + n + " bytes is shorter than its 0x"
+                    + Integer.toHexString(layout.dataOffset()) + "-byte header");
+        }
+        long dataLength;
+        int options;
+        if (layout == NokFlashLayout.HEADER_V1) {
+            long headerType = be32(message, base + 0x14);
+            if (headerType != 0) {
+                throw new ProtocolException("NOKXFS header v1 header type at 0x14 is " + headerType + ", expected 0");
+            }
+            dataLength = be32(message, base + 0x18);
+            options = message.get(base + 0x1C) & 0xFF;
+            zero(message, base, 0x1D, layout.dataOffset() - 0x1D, "NOKXFS header v1 padding");
+        } else {
+            dataLength = be32(message, base + 0x14);
+            options = message.get(base + 0x18) & 0xFF;
+            zero(message, base, 0x19, layout.dataOffset() - 0x19, "NOKXFS " + layout.label() + " padding");
+        }
+        long subblockLength = be32(message, base + NokFlashLayout.SUBBLOCK_LENGTH_OFFSET);
+        if (subblockLength != dataLength + layout.subblockOverhead()) {
+            throw new ProtocolException(String.format("NOKXFS %s sub-block length 0x%X at 0x10 is not the data length 0x%X + 0x%X",
+                    layout.label(), subblockLength, dataLength, layout.subblockOverhead()));
+        }
+        long carried = n - layout.dataOffset();
+        if (carried != dataLength) {
+            throw new ProtocolException("NOKXFS " + layout.label() + " declares " + dataLength + " data bytes and carries " + carried
+                    + (carried < dataLength ? " (cut short)" : ""));
+        }
+        ByteBuffer data = message.duplicate();
+        data.limit(base + n).position(base + layout.dataOffset());
+        if (layout == NokFlashLayout.HEADER_V1) {
+            return new NokFlashHeader(progress, FlashOption.fromByte(options), data);
+        }
+        return new NokFlashPayload(layout, progress, options, data);
+    }
+
+    private static byte[] bytes(ByteBuffer b, int index, int length) {
+        byte[] out = new byte[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = b.get(index + i);
+        }
+        return out;
+    }
+
+    // Absolute big-endian access independent of the buffer's byte order setting.
+    private static int be16(ByteBuffer b, int index) {
+        return ((b.get(index) & 0xFF) << 8) | (b.get(index + 1) & 0xFF);
+    }
+
+    private static long be32(ByteBuffer b, int index) {
+        return ((long) be16(b, index) << 16) | be16(b, index + 2);
+    }
+
+    private static void putBe16(ByteBuffer b, int index, int v) {
+        b.put(index, (byte) (v >>> 8));
+        b.put(index + 1, (byte) v);
+    }
+
+    private static void putBe32(ByteBuffer b, int index, long v) {
+        putBe16(b, index, (int) (v >>> 16) & 0xFFFF);
+        putBe16(b, index + 2, (int) v & 0xFFFF);
+    }
+
+    private static void zero(ByteBuffer b, int base, int off, int len, String what) {
+        for (int i = off; i < off + len; i++) {
+            if (b.get(base + i) != 0) {
+                throw new ProtocolException(what + ": byte 0x" + Integer.toHexString(i) + " is 0x"
+                        + Integer.toHexString(b.get(base + i) & 0xFF) + ", expected 0");
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- replies
 
     public static byte[] encode(NokReply reply) {
@@ -199,6 +371,15 @@ public final class NokCodec {
             byte[] b = new byte[STATUS_REPLY_LENGTH];
             NokFields.putPadded(b, 0, s.signature());
             Bytes.putBe16(b, 6, s.code());
+            return b;
+        }
+        if (reply instanceof NokFlashReply) {
+            NokFlashReply f = (NokFlashReply) reply;
+            byte[] extra = f.extra();
+            byte[] b = new byte[STATUS_REPLY_LENGTH + extra.length];
+            NokFields.putPadded(b, 0, NokFlashReply.SIGNATURE);
+            Bytes.putBe16(b, 6, f.code());
+            System.arraycopy(extra, 0, b, STATUS_REPLY_LENGTH, extra.length);
             return b;
         }
         if (reply instanceof NokPhoneInfoReply) {
@@ -259,6 +440,10 @@ public final class NokCodec {
             String sig6 = NokFields.paddedName(m, 0, 6, "reply signature");
             if (sig6.equals("NOKXFR") && m.length != STATUS_REPLY_LENGTH) {
                 return decodeParam(m);
+            }
+            if (sig6.equals(NokFlashReply.SIGNATURE)) {
+                // ≥ 8 bytes; whatever follows the status is kept raw (§4.2, layout unknown).
+                return new NokFlashReply(Bytes.be16(m, 6), Arrays.copyOfRange(m, STATUS_REPLY_LENGTH, m.length));
             }
             if (sig6.equals("NOKXPH")) {
                 length(m, expected, sig6);
@@ -384,7 +569,8 @@ public final class NokCodec {
      * at the first {@code available} bytes; -1 when more bytes are needed to tell. For stream links,
      * where message boundaries are lost (DESIGN §3). NOKV: walk the sub-blocks; NOKXFR: 17 + value
      * length (8 when the status is non-zero — an assumption, §9 has no failing trace); NOKXPH: 8 +
-     * length; other status replies: 8; echoes and NOKU: 4.
+     * length; other status replies: 8, including NOKXFS, whose longer async replies have no known
+     * length field (§4.2, §9); echoes and NOKU: 4.
      *
      * @throws ProtocolException when the bytes cannot start a NOK reply
      */

@@ -2,7 +2,9 @@ package dev.lumiaagent.protocol.flashapp;
 
 import dev.lumiaagent.protocol.wire.Bytes;
 import dev.lumiaagent.protocol.wire.ProtocolException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /** Field rules shared by the NOK records: printable-ASCII names, byte-array copies, trace text. */
 final class NokFields {
@@ -59,5 +61,25 @@ final class NokFields {
 
     static String shortHex(byte[] b) {
         return b.length <= 16 ? Bytes.hex(b) : Bytes.hex(b, 0, 8) + "…" + Bytes.hex(b, b.length - 4, 4) + " (" + b.length + " B)";
+    }
+
+    /** Byte [8] of a {@code NOKXFS} message: a percentage. */
+    static int requireProgress(int progress) {
+        if (progress < 0 || progress > 100) {
+            throw new IllegalArgumentException("progress is 0..100: " + progress);
+        }
+        return progress;
+    }
+
+    /**
+     * A read-only view of {@code b}'s remaining bytes (position 0, capacity = length) that shares its
+     * memory; {@code b} itself is not moved. Rejects data too long for an {@code int}-sized message.
+     */
+    static ByteBuffer dataView(ByteBuffer b, NokFlashLayout layout) {
+        Objects.requireNonNull(b, "data");
+        if (b.remaining() > Integer.MAX_VALUE - layout.dataOffset() - layout.subblockOverhead()) {
+            throw new IllegalArgumentException(layout.label() + " data of " + b.remaining() + " bytes does not fit one message");
+        }
+        return b.slice().asReadOnlyBuffer();
     }
 }

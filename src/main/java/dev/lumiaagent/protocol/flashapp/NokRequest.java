@@ -1,7 +1,9 @@
 package dev.lumiaagent.protocol.flashapp;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A host → phone message of the UEFI {@code NOK*} protocol (lumia-protocols.md §3.2). Every request
@@ -266,6 +268,133 @@ public sealed interface NokRequest {
         @Override
         public String toString() {
             return "NOKXPH " + name + " (phone info)";
+        }
+    }
+
+    /**
+     * A {@code NOKXFS} secure-FFU flash message (lumia-protocols.md §4): the one header message or one
+     * payload message. The data is held as a read-only {@link ByteBuffer} view, never copied: a
+     * payload message carries up to WriteBufferSize (≈ 2.25 MiB) of FFU data, and the host encodes it
+     * straight into a reused send buffer ({@link NokCodec#encodeFlash}) while the simulator decodes it
+     * into a view of the received message ({@link NokCodec#decodeFlash}).
+     *
+     * <p>Equality compares the data's bytes (as {@link ByteBuffer#equals} does).
+     */
+    sealed interface NokFlashRequest extends NokRequest permits NokFlashHeader, NokFlashPayload {
+        /** The wire layout (§4.2). */
+        NokFlashLayout layout();
+
+        /** Byte [8]: progress 0–100 (the phone shows it). */
+        int progress();
+
+        /**
+         * A read-only view of the data: position 0, limit = {@link #dataLength()}, sharing memory with
+         * the buffer the record was made from. Each call returns a fresh view, so callers may move its
+         * position freely.
+         */
+        ByteBuffer data();
+
+        int dataLength();
+
+        @Override
+        default String signature() {
+            return "NOKXFS";
+        }
+
+        /** Length of the whole message: the layout's data offset plus the data. */
+        default int messageLength() {
+            return layout().dataOffset() + dataLength();
+        }
+    }
+
+    /**
+     * {@code NOKXFS} header v1 (§4.2): the FFU's combined header (security header + catalog + hash
+     * table, image header + manifest, store header + descriptors, each padded to the chunk size) in
+     * one message, with the options byte. The buffer's remaining bytes at construction are the header;
+     * its position and limit are not changed.
+     */
+    record NokFlashHeader(int progress, Set<FlashOption> options, ByteBuffer header) implements NokFlashRequest {
+        public NokFlashHeader {
+            NokFields.requireProgress(progress);
+            options = FlashOption.copyOf(Objects.requireNonNull(options, "options"));
+            header = NokFields.dataView(header, NokFlashLayout.HEADER_V1);
+        }
+
+        @Override
+        public ByteBuffer header() {
+            return header.duplicate();
+        }
+
+        @Override
+        public ByteBuffer data() {
+            return header.duplicate();
+        }
+
+        @Override
+        public int dataLength() {
+            return header.capacity();
+        }
+
+        @Override
+        public NokFlashLayout layout() {
+            return NokFlashLayout.HEADER_V1;
+        }
+
+        /** Byte [0x1C]. */
+        public int optionsByte() {
+            return FlashOption.toByte(options);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("NOKXFS header v1 (progress %d%%, options %s 0x%02X, %d-byte combined header)",
+                    progress, options, optionsByte(), dataLength());
+        }
+    }
+
+    /**
+     * {@code NOKXFS} payload v1 (one FFU chunk per message) or v2 (WriteBufferSize bytes per message,
+     * the last one shorter), §4.1 step 3 and §4.2. {@code dataOptions} is byte [0x18]: WPinternals
+     * always sends 0 and comments "1 = verify". The buffer's remaining bytes at construction are the
+     * data; its position and limit are not changed.
+     */
+    record NokFlashPayload(NokFlashLayout layout, int progress, int dataOptions, ByteBuffer data) implements NokFlashRequest {
+        public NokFlashPayload {
+            Objects.requireNonNull(layout, "layout");
+            if (layout != NokFlashLayout.PAYLOAD_V1 && layout != NokFlashLayout.PAYLOAD_V2) {
+                throw new IllegalArgumentException("a payload message is payload v1 or payload v2, not " + layout.label());
+            }
+            NokFields.requireProgress(progress);
+            if (dataOptions < 0 || dataOptions > 0xFF) {
+                throw new IllegalArgumentException("data options is one byte: " + dataOptions);
+            }
+            data = NokFields.dataView(data, layout);
+        }
+
+        /** Payload v1 with data options 0, as WPinternals sends it. */
+        public static NokFlashPayload v1(int progress, ByteBuffer chunk) {
+            return new NokFlashPayload(NokFlashLayout.PAYLOAD_V1, progress, 0, chunk);
+        }
+
+        /** Payload v2 with data options 0, as WPinternals sends it. */
+        public static NokFlashPayload v2(int progress, ByteBuffer data) {
+            return new NokFlashPayload(NokFlashLayout.PAYLOAD_V2, progress, 0, data);
+        }
+
+        @Override
+        public ByteBuffer data() {
+            return data.duplicate();
+        }
+
+        @Override
+        public int dataLength() {
+            return data.capacity();
+        }
+
+        @Override
+        public String toString() {
+            return String.format("NOKXFS %s (progress %d%%, %d data bytes, data options 0x%02X)",
+                    layout.label(), progress, dataLength(), dataOptions);
         }
     }
 }

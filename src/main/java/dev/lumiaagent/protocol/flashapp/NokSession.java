@@ -4,6 +4,9 @@ import dev.lumiaagent.protocol.flashapp.NokRequest.NokContextSwitch;
 import dev.lumiaagent.protocol.flashapp.NokRequest.NokContinueBoot;
 import dev.lumiaagent.protocol.flashapp.NokRequest.NokDisableTimeout;
 import dev.lumiaagent.protocol.flashapp.NokRequest.NokErasePartition;
+import dev.lumiaagent.protocol.flashapp.NokRequest.NokFlashHeader;
+import dev.lumiaagent.protocol.flashapp.NokRequest.NokFlashPayload;
+import dev.lumiaagent.protocol.flashapp.NokRequest.NokFlashRequest;
 import dev.lumiaagent.protocol.flashapp.NokRequest.NokHello;
 import dev.lumiaagent.protocol.flashapp.NokRequest.NokInfoQuery;
 import dev.lumiaagent.protocol.flashapp.NokRequest.NokMassStorage;
@@ -24,6 +27,7 @@ import java.util.Arrays;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +44,24 @@ public final class NokSession {
     public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(5);
     /** How long "no reply = success" commands ({@code NOKM}, {@code NOKZ}) wait for a refusal. */
     public static final Duration DEFAULT_SILENCE_WINDOW = Duration.ofSeconds(1);
+    /**
+     * Bound on one {@code NOKXFS} message, sending it and reading its reply: lp-externals waits 60 s
+     * per flash message (lumia-protocols.md §4.2, §5); WPinternals waits forever, which we never do.
+     */
+    public static final Duration DEFAULT_FLASH_TIMEOUT = Duration.ofSeconds(60);
 
     private final Link link;
     private final Duration replyTimeout;
     private final Duration silenceWindow;
+    private final Duration flashTimeout;
+    /**
+     * The send buffer every payload message is encoded into, grown only when a message is longer
+     * than any before (payload v2 messages are WriteBufferSize ≈ 2.25 MiB each, §3.3), so streaming
+     * an FFU allocates no buffer per chunk. Heap memory: links copy into their own transfer buffers.
+     */
+    private ByteBuffer payloadBuffer = ByteBuffer.allocate(0);
+    /** Receives one transfer on packet links; reused so a long flash reads its replies without a 64 KiB allocation each. */
+    private final ByteBuffer transferBuffer = ByteBuffer.allocate(NokCodec.MAX_REPLY);
     private final byte[] pending = new byte[NokCodec.MAX_REPLY];
     private int pendingLength;
     /**
@@ -60,9 +78,15 @@ public final class NokSession {
     }
 
     public NokSession(Link link, Duration replyTimeout, Duration silenceWindow) {
+        this(link, replyTimeout, silenceWindow, DEFAULT_FLASH_TIMEOUT);
+    }
+
+    /** @param flashTimeout bound on each {@code NOKXFS} message: its write plus its reply */
+    public NokSession(Link link, Duration replyTimeout, Duration silenceWindow, Duration flashTimeout) {
         this.link = Objects.requireNonNull(link, "link");
         this.replyTimeout = positive(replyTimeout, "reply timeout");
         this.silenceWindow = positive(silenceWindow, "silence window");
+        this.flashTimeout = positive(flashTimeout, "flash timeout");
     }
 
     private static Duration positive(Duration d, String what) {
@@ -74,6 +98,10 @@ public final class NokSession {
 
     public Link link() {
         return link;
+    }
+
+    public Duration flashTimeout() {
+        return flashTimeout;
     }
 
     /** {@code NOKV}: which app runs, its versions and capabilities (§3.3). */
@@ -208,6 +236,83 @@ public final class NokSession {
         return statusCommand(new NokErasePartition(name), "NOKXFP " + name);
     }
 
+    /** {@code NOKXFR FS}: whether an FFU flash is incomplete (§3.4); a refusal or NOKU is a result. */
+    public NokResult<NokParamValue.FlashingStatus> readFlashingStatus() {
+        NokResult<NokParamReply> r = readParam(NokParam.FS);
+        if (r instanceof NokResult.Ok) {
+            return new NokResult.Ok<>(r.command(), ((NokResult.Ok<NokParamReply>) r).value().flashingStatus());
+        }
+        if (r instanceof NokResult.Refused) {
+            return new NokResult.Refused<>(r.command(), ((NokResult.Refused<NokParamReply>) r).status());
+        }
+        return new NokResult.Unsupported<>(r.command());
+    }
+
+    /**
+     * {@code NOKXFS} header v1 (§4.1 step 2): the FFU's whole combined header in one message, then
+     * its reply within the flash timeout. {@code combinedHeader}'s remaining bytes are sent; its
+     * position and limit are left as they were. The message is built in a buffer of its own, not the
+     * payload buffer: it is sent once per flash and may be far longer than any payload message.
+     *
+     * @param options {@link FlashOption#SKIP_SIGNATURE_CHECK} when the bootloader is not secure, else none (§4.1)
+     * @param progress 0..100, byte [8]
+     * @return Ok on status 0; Refused with the status (e.g. 0x1304 platform ID, 0x1106 signature);
+     *     Unsupported on NOKU
+     */
+    public NokResult<NokAck> flashHeader(ByteBuffer combinedHeader, Set<FlashOption> options, int progress) {
+        NokFlashHeader header = new NokFlashHeader(progress, options, combinedHeader);
+        if (header.dataLength() == 0) {
+            throw new IllegalArgumentException("the combined FFU header is empty");
+        }
+        ByteBuffer message = ByteBuffer.allocate(header.messageLength());
+        NokCodec.encodeFlash(header, message);
+        return flashExchange(header, message.flip());
+    }
+
+    /**
+     * {@code NOKXFS} payload (§4.1 step 3): v1 = one FFU chunk, v2 = WriteBufferSize bytes (the last
+     * message shorter); one message, then its reply within the flash timeout. {@code chunk}'s
+     * remaining bytes are sent; its position and limit are left as they were. The message is encoded
+     * into the session's reused send buffer: the data is copied once and no buffer is allocated per
+     * chunk once the buffer has grown to the largest message.
+     *
+     * @return Ok on status 0; Refused with the status (0x1003 hash mismatch, 0x1004 payload before
+     *     header, 0x1007 payload incomplete, 0x100B too much payload, …); Unsupported on NOKU
+     */
+    public NokResult<NokAck> flashPayload(ByteBuffer chunk, boolean v2, int progress) {
+        NokFlashPayload payload = v2 ? NokFlashPayload.v2(progress, chunk) : NokFlashPayload.v1(progress, chunk);
+        if (payload.dataLength() == 0) {
+            throw new IllegalArgumentException("a payload message needs at least one byte of FFU data");
+        }
+        int length = payload.messageLength();
+        if (payloadBuffer.capacity() < length) {
+            payloadBuffer = ByteBuffer.allocate(length);
+        }
+        payloadBuffer.clear();
+        NokCodec.encodeFlash(payload, payloadBuffer);
+        return flashExchange(payload, payloadBuffer.flip());
+    }
+
+    private NokResult<NokAck> flashExchange(NokFlashRequest request, ByteBuffer message) {
+        String command = "NOKXFS " + request.layout().label();
+        long deadline = System.nanoTime() + flashTimeout.toNanos();
+        LOG.debug("{} → {}", link.describe(), request);
+        link.write(message, flashTimeout);
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new TransferTimeout(TransferTimeout.Direction.IN, flashTimeout, 0);
+        }
+        NokReply reply = readReply(Duration.ofNanos(left));
+        if (reply instanceof NokUnknown) {
+            return new NokResult.Unsupported<>(command);
+        }
+        if (reply instanceof NokFlashReply) {
+            NokFlashReply r = (NokFlashReply) reply;
+            return r.ok() ? new NokResult.Ok<>(command, new NokAck("status 0")) : new NokResult.Refused<>(command, r.status());
+        }
+        throw unexpected(command, reply);
+    }
+
     // ---------------------------------------------------------------- plumbing
 
     private void expectEcho(NokRequest request) {
@@ -308,7 +413,7 @@ public final class NokSession {
     }
 
     private byte[] readTransfer(long deadline, Duration timeout) {
-        ByteBuffer buffer = ByteBuffer.allocate(NokCodec.MAX_REPLY);
+        ByteBuffer buffer = transferBuffer.clear();
         while (true) {
             int n = link.read(buffer, left(deadline, timeout, 0));
             if (n > 0) {

@@ -15,6 +15,10 @@ public record NokStatusReply(String signature, int code) implements NokReply {
         if (!(six || four)) {
             throw new IllegalArgumentException("status replies carry NOK? or NOKX?? signatures: " + signature);
         }
+        if (signature.equals(NokFlashReply.SIGNATURE)) {
+            // One record per reply shape: NOKXFS replies may carry bytes after the status (§4.2).
+            throw new IllegalArgumentException("NOKXFS replies are NokFlashReply records");
+        }
         NokFields.requireAsciiName("signature", signature, 6);
         if (code < 0 || code > 0xFFFF) {
             throw new IllegalArgumentException("status is a BE16: " + code);

@@ -208,10 +208,12 @@ class NokCodecPropertiesTest {
                 nokv,
                 Combinators.combine(names4, Arbitraries.bytes().array(byte[].class).ofMaxSize(40))
                         .as((n, v) -> new NokParamReply(0, n, v)),
-                Combinators.combine(Arbitraries.of("NOKXCB", "NOKXFW", "NOKXFP", "NOKXFR", "NOKXFS", "NOKM"),
+                Combinators.combine(Arbitraries.of("NOKXCB", "NOKXFW", "NOKXFP", "NOKXFR", "NOKM"),
                         Arbitraries.integers().between(0, 0xFFFF))
                         .as(NokStatusReply::new)
                         .filter(s -> !(s.signature().equals("NOKXFR") && s.code() == 0)),
+                // 8-byte NOKXFS replies only: longer ones cannot frame themselves on a stream (§4.2, §9).
+                Arbitraries.integers().between(0, 0xFFFF).map(NokFlashReply::new),
                 Arbitraries.of(NokEcho.SIGNATURES).map(NokEcho::new),
                 Arbitraries.just(new NokUnknown()),
                 Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(30).map(NokPhoneInfoReply::new));

@@ -1,0 +1,257 @@
+package dev.lumiaagent.protocol.flashapp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lumiaagent.protocol.flashapp.NokRequest.NokFlashPayload;
+import dev.lumiaagent.protocol.wire.Bytes;
+import dev.lumiaagent.protocol.wire.ProtocolException;
+import dev.lumiaagent.transport.Link;
+import dev.lumiaagent.transport.TransferTimeout;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** {@code NOKXFS} through {@link NokSession} over a scripted packet link (the edge below the session). */
+class NokFlashSessionTest {
+    private static final Duration SHORT = Duration.ofMillis(150);
+    private static final Duration FLASH = Duration.ofSeconds(30);
+
+    /** Records each written message (bytes, backing array, bound) and replays canned device transfers. */
+    static final class FlashLink implements Link {
+        final Deque<byte[]> replies = new ArrayDeque<>();
+        final List<byte[]> written = new ArrayList<>();
+        final List<Object> writtenArrays = new ArrayList<>();
+        final List<Duration> writeTimeouts = new ArrayList<>();
+        final List<Duration> readTimeouts = new ArrayList<>();
+        long writeDelayMillis;
+
+        FlashLink(byte[]... replies) {
+            this.replies.addAll(List.of(replies));
+        }
+
+        @Override
+        public void write(ByteBuffer src, Duration timeout) {
+            writeTimeouts.add(timeout);
+            writtenArrays.add(src.hasArray() ? src.array() : null);
+            byte[] b = new byte[src.remaining()];
+            src.get(b);
+            written.add(b);
+            if (writeDelayMillis > 0) {
+                try {
+                    Thread.sleep(writeDelayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public int read(ByteBuffer dst, Duration timeout) {
+            readTimeouts.add(timeout);
+            byte[] next = replies.poll();
+            if (next == null) {
+                throw new TransferTimeout(TransferTimeout.Direction.IN, timeout, 0);
+            }
+            dst.put(next);
+            return next.length;
+        }
+
+        @Override
+        public int maxPacketSize() {
+            return 512;
+        }
+
+        @Override
+        public boolean keepsBoundaries() {
+            return true;
+        }
+
+        @Override
+        public String describe() {
+            return "flash-scripted";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static byte[] status(int code) {
+        return NokCodec.encode(new NokFlashReply(code));
+    }
+
+    private static NokSession session(Link link) {
+        return new NokSession(link, SHORT, SHORT, FLASH);
+    }
+
+    private static byte[] chunk(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (seed + i);
+        }
+        return b;
+    }
+
+    @Test
+    void theHeaderGoesAsOneHeaderV1MessageAndStatusZeroIsOk() {
+        FlashLink link = new FlashLink(status(0));
+        ByteBuffer header = ByteBuffer.wrap(NokFlashCodecGoldenTest.CHUNK16);
+        NokResult<NokAck> r = session(link).flashHeader(header, Set.of(FlashOption.SKIP_SIGNATURE_CHECK), 0);
+        assertThat(r).isEqualTo(new NokResult.Ok<>("NOKXFS header v1", new NokAck("status 0")));
+        assertThat(link.written).containsExactly(NokFlashCodecGoldenTest.HEADER_V1_16_SKIPSIG);
+        assertThat(header.position()).as("the caller's buffer is not moved").isZero();
+        assertThat(header.remaining()).isEqualTo(16);
+    }
+
+    @Test
+    void payloadsGoInTheirLayouts() {
+        FlashLink link = new FlashLink(status(0), status(0));
+        NokSession s = session(link);
+        assertThat(s.flashPayload(ByteBuffer.wrap(NokFlashCodecGoldenTest.CHUNK16), false, 42).isOk()).isTrue();
+        assertThat(s.flashPayload(ByteBuffer.wrap(NokFlashCodecGoldenTest.CHUNK16), true, 100).isOk()).isTrue();
+        assertThat(link.written).containsExactly(NokFlashCodecGoldenTest.PAYLOAD_V1_16, NokFlashCodecGoldenTest.PAYLOAD_V2_16);
+    }
+
+    @Test
+    void nonZeroStatusesAreRefusalsNamedByTheStatusTable() {
+        int[] codes = {0x1304, 0x1003, 0x1004, 0x1007, 0x100B, 0x1106};
+        String[] names = {"PLATFORM_ID_MISMATCH", "HASH_MISMATCH", "HEADERS_MISSING", "PAYLOAD_INCOMPLETE", "TOO_MUCH_PAYLOAD",
+                "SIGNATURE_VALIDATION_FAILED"};
+        for (int i = 0; i < codes.length; i++) {
+            FlashLink link = new FlashLink(status(codes[i]));
+            NokResult<NokAck> r = session(link).flashPayload(ByteBuffer.wrap(chunk(64, i)), true, 10);
+            assertThat(r).isEqualTo(new NokResult.Refused<NokAck>("NOKXFS payload v2", NokStatus.of(codes[i])));
+            assertThat(((NokResult.Refused<NokAck>) r).status().name()).isEqualTo(names[i]);
+            assertThat(r.ok()).isEmpty();
+        }
+        FlashLink header = new FlashLink(status(0x1304));
+        assertThat(session(header).flashHeader(ByteBuffer.wrap(chunk(32, 0)), Set.of(), 0))
+                .isEqualTo(new NokResult.Refused<NokAck>("NOKXFS header v1", NokStatus.of(0x1304)));
+    }
+
+    @Test
+    void aLongerReplyIsReadByItsStatus() {
+        FlashLink link = new FlashLink(Bytes.fromHex("4E4F4B584653 1003 0000000000000000"));
+        assertThat(session(link).flashPayload(ByteBuffer.wrap(chunk(16, 0)), false, 1))
+                .isEqualTo(new NokResult.Refused<NokAck>("NOKXFS payload v1", NokStatus.of(0x1003)));
+    }
+
+    @Test
+    void nokuIsUnsupported() {
+        FlashLink link = new FlashLink("NOKU".getBytes(StandardCharsets.US_ASCII));
+        assertThat(session(link).flashPayload(ByteBuffer.wrap(chunk(16, 0)), true, 0))
+                .isEqualTo(new NokResult.Unsupported<NokAck>("NOKXFS payload v2"));
+    }
+
+    @Test
+    void aReplyToAnotherCommandIsADesync() {
+        FlashLink link = new FlashLink(Bytes.fromHex("4E4F4B584657 0000"));
+        assertThatThrownBy(() -> session(link).flashHeader(ByteBuffer.wrap(chunk(16, 0)), Set.of(), 0))
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("NOKXFS header v1: unexpected reply NOKXFW");
+    }
+
+    @Test
+    void payloadMessagesReuseOneSendBufferThatGrowsOnlyForALongerMessage() {
+        FlashLink link = new FlashLink(status(0), status(0), status(0), status(0), status(0), status(0));
+        NokSession s = session(link);
+        s.flashPayload(ByteBuffer.wrap(chunk(64, 1)), true, 0);
+        s.flashPayload(ByteBuffer.wrap(chunk(32, 2)), true, 1);
+        s.flashPayload(ByteBuffer.wrap(chunk(64, 3)), false, 2);
+        s.flashHeader(ByteBuffer.wrap(chunk(48, 4)), Set.of(), 0);
+        s.flashPayload(ByteBuffer.wrap(chunk(128, 5)), true, 3);
+        s.flashPayload(ByteBuffer.wrap(chunk(100, 6)), true, 4);
+
+        Object first = link.writtenArrays.get(0);
+        assertThat(first).isNotNull();
+        assertThat(link.writtenArrays.get(1)).isSameAs(first);
+        assertThat(link.writtenArrays.get(2)).isSameAs(first);
+        assertThat(link.writtenArrays.get(3)).as("the header has a buffer of its own").isNotSameAs(first);
+        assertThat(link.writtenArrays.get(4)).as("grown for a longer message").isNotSameAs(first);
+        assertThat(link.writtenArrays.get(5)).isSameAs(link.writtenArrays.get(4));
+        // Reuse must not leak bytes of an earlier, longer message into a shorter one.
+        assertThat(link.written.get(1)).isEqualTo(NokCodec.encode(NokFlashPayload.v2(1, ByteBuffer.wrap(chunk(32, 2)))));
+        assertThat(link.written.get(5)).isEqualTo(NokCodec.encode(NokFlashPayload.v2(4, ByteBuffer.wrap(chunk(100, 6)))));
+        assertThat(link.written.get(2)).isEqualTo(NokCodec.encode(NokFlashPayload.v1(2, ByteBuffer.wrap(chunk(64, 3)))));
+    }
+
+    @Test
+    void eachMessageIsBoundByTheFlashTimeoutNotTheReplyTimeout() {
+        FlashLink link = new FlashLink(status(0));
+        session(link).flashPayload(ByteBuffer.wrap(chunk(16, 0)), true, 0);
+        assertThat(link.writeTimeouts).containsExactly(FLASH);
+        assertThat(link.readTimeouts).hasSize(1);
+        assertThat(link.readTimeouts.get(0)).isGreaterThan(Duration.ofSeconds(1)).isLessThanOrEqualTo(FLASH);
+    }
+
+    @Test
+    void theDefaultFlashBoundIsLpExternals60Seconds() {
+        FlashLink link = new FlashLink(status(0));
+        NokSession s = new NokSession(link, SHORT, SHORT);
+        assertThat(s.flashTimeout()).isEqualTo(Duration.ofSeconds(60)).isEqualTo(NokSession.DEFAULT_FLASH_TIMEOUT);
+        s.flashHeader(ByteBuffer.wrap(chunk(16, 0)), Set.of(), 0);
+        assertThat(link.writeTimeouts).containsExactly(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void aWriteThatUsesTheWholeBoundTimesOutWithoutWaitingForAReply() {
+        FlashLink link = new FlashLink(status(0));
+        link.writeDelayMillis = 80;
+        NokSession s = new NokSession(link, SHORT, SHORT, Duration.ofMillis(30));
+        assertThatThrownBy(() -> s.flashPayload(ByteBuffer.wrap(chunk(16, 0)), false, 0))
+                .isInstanceOfSatisfying(TransferTimeout.class, e -> assertThat(e.direction()).isEqualTo(TransferTimeout.Direction.IN));
+        assertThat(link.readTimeouts).isEmpty();
+    }
+
+    @Test
+    void noReplyIsATimeout() {
+        FlashLink link = new FlashLink();
+        assertThatThrownBy(() -> session(link).flashPayload(ByteBuffer.wrap(chunk(16, 0)), true, 0))
+                .isInstanceOf(TransferTimeout.class);
+    }
+
+    @Test
+    void onAStreamLinkTheReplyIsReassembledByteByByte() {
+        NokSessionTest.ScriptedLink link = new NokSessionTest.ScriptedLink(false, 1, status(0), status(0x100B));
+        NokSession s = session(link);
+        assertThat(s.flashHeader(ByteBuffer.wrap(chunk(16, 0)), Set.of(), 0).isOk()).isTrue();
+        assertThat(s.flashPayload(ByteBuffer.wrap(chunk(16, 0)), false, 100))
+                .isEqualTo(new NokResult.Refused<NokAck>("NOKXFS payload v1", NokStatus.of(0x100B)));
+    }
+
+    @Test
+    void badArgumentsSendNothing() {
+        FlashLink link = new FlashLink(status(0));
+        NokSession s = session(link);
+        assertThatThrownBy(() -> s.flashPayload(ByteBuffer.wrap(chunk(16, 0)), true, 101)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> s.flashPayload(ByteBuffer.allocate(0), true, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> s.flashHeader(ByteBuffer.allocate(0), Set.of(), 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> s.flashHeader(ByteBuffer.wrap(chunk(4, 0)), Set.of(), -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(link.written).isEmpty();
+    }
+
+    @Test
+    void flashingStatusReadsTheFsParameter() {
+        FlashLink link = new FlashLink(NokCodec.encode(new NokParamReply(0, "FS", Bytes.fromHex("00000001"))),
+                NokCodec.encode(new NokParamReply(0, "FS", Bytes.fromHex("00000000"))),
+                Bytes.fromHex("4E4F4B584652 000B"), "NOKU".getBytes(StandardCharsets.US_ASCII));
+        NokSession s = session(link);
+        assertThat(s.readFlashingStatus().ok()).hasValueSatisfying(fs -> assertThat(fs.flashingIncomplete()).isTrue());
+        assertThat(s.readFlashingStatus().ok()).hasValueSatisfying(fs -> assertThat(fs.flashingIncomplete()).isFalse());
+        assertThat(s.readFlashingStatus()).isEqualTo(new NokResult.Refused<>("NOKXFR FS", NokStatus.of(0x0B)));
+        assertThat(s.readFlashingStatus()).isEqualTo(new NokResult.Unsupported<>("NOKXFR FS"));
+        assertThat(link.written.get(0)).isEqualTo(Bytes.fromHex("4E4F4B584652 00 46530000"));
+    }
+
+    @Test
+    void aMalformedFlashingStatusIsADesync() {
+        FlashLink link = new FlashLink(NokCodec.encode(new NokParamReply(0, "FS", Bytes.fromHex("0001"))));
+        assertThatThrownBy(() -> session(link).readFlashingStatus()).isInstanceOf(ProtocolException.class);
+    }
+}
