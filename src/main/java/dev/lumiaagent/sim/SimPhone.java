@@ -28,6 +28,10 @@ public final class SimPhone {
     private volatile SimUefiApp uefiApp = SimUefiApp.BOOT_MANAGER;
     private volatile boolean flashingIncomplete;
     private volatile boolean watchdogDisabled;
+    private volatile boolean writeLimitEnforced = true;
+    private volatile int flashesCompleted;
+    private dev.lumiaagent.image.ffu.SparseDisk disk;
+    private final SimFlashing flashing = new SimFlashing(this);
     private final List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public SimPhone(SimModel model, String imei, String usbSerial, Mode mode, int batteryPercent,
@@ -131,6 +135,36 @@ public final class SimPhone {
 
     public void flashingIncomplete(boolean incomplete) {
         this.flashingIncomplete = incomplete;
+    }
+
+    /** The phone's eMMC: sparse, zero where never written; as large as the model's. */
+    public synchronized dev.lumiaagent.image.ffu.SparseDisk disk() {
+        if (disk == null) {
+            disk = new dev.lumiaagent.image.ffu.SparseDisk(model.emmcSectors() * 512L);
+        }
+        return disk;
+    }
+
+    SimFlashing flashing() {
+        return flashing;
+    }
+
+    /** How many FFU flashes this phone completed. */
+    public int flashesCompleted() {
+        return flashesCompleted;
+    }
+
+    void flashCompleted() {
+        flashesCompleted++;
+    }
+
+    /** False lifts the model's write-speed limit (benchmarks measure the host side alone). */
+    public void writeLimitEnforced(boolean enforced) {
+        this.writeLimitEnforced = enforced;
+    }
+
+    boolean writeLimitEnforced() {
+        return writeLimitEnforced;
     }
 
     boolean watchdogDisabled() {

@@ -11,6 +11,8 @@ import dev.lumiaagent.protocol.flashapp.NokReply;
 import dev.lumiaagent.protocol.flashapp.NokRequest;
 import dev.lumiaagent.protocol.flashapp.NokStatusReply;
 import dev.lumiaagent.protocol.flashapp.NokSwitchTarget;
+import dev.lumiaagent.protocol.flashapp.NokFlashLayout;
+import dev.lumiaagent.protocol.flashapp.NokFlashReply;
 import dev.lumiaagent.protocol.flashapp.NokUnknown;
 import dev.lumiaagent.protocol.flashapp.NokvBlock;
 import dev.lumiaagent.protocol.flashapp.NokvReply;
@@ -105,7 +107,17 @@ public final class SimUefiFirmware implements SimFirmware {
         boolean boot = app == SimUefiApp.BOOT_MANAGER;
         boolean flash = app == SimUefiApp.FLASH_APP;
         boolean info = app == SimUefiApp.PHONE_INFO;
-        if (r instanceof NokRequest.NokInfoQuery) {
+        if (r instanceof NokRequest.NokFlashHeader && flash) {
+            int status = phone.flashing().header((NokRequest.NokFlashHeader) r, control.clock().now());
+            send(out, new NokFlashReply(status));
+        } else if (r instanceof NokRequest.NokFlashPayload && flash) {
+            NokRequest.NokFlashPayload payload = (NokRequest.NokFlashPayload) r;
+            if (payload.layout() == NokFlashLayout.PAYLOAD_V2 && phone.model().spec().equals("A")) {
+                send(out, new NokUnknown()); // Spec A flash apps have no SyncV2 (§4.1: v2 only when the NOKV mask allows)
+            } else {
+                send(out, new NokFlashReply(phone.flashing().payload(payload, control.clock().now())));
+            }
+        } else if (r instanceof NokRequest.NokInfoQuery) {
             send(out, info(app, phone.model()));
         } else if (r instanceof NokRequest.NokHello) {
             send(out, new NokEcho("NOKI"));

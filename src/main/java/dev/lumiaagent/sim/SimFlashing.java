@@ -1,0 +1,127 @@
+package dev.lumiaagent.sim;
+
+import dev.lumiaagent.image.ffu.FfuFormatException;
+import dev.lumiaagent.image.ffu.FfuImage;
+import dev.lumiaagent.image.ffu.FfuParser;
+import dev.lumiaagent.image.ffu.FfuUnsupportedException;
+import dev.lumiaagent.image.ffu.PayloadPlacer;
+import dev.lumiaagent.protocol.flashapp.FlashOption;
+import dev.lumiaagent.protocol.flashapp.NokRequest;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The simulated flash app's FFU flash (lumia-protocols.md §4): the header message first (else
+ * 0x1004), its platform ID checked against the phone's (0x1304), then payload messages in whole
+ * chunks (0x1005) whose every block is checked against the hash table (0x1003) and written to the
+ * phone's eMMC at the descriptor locations; too much payload is 0x100B. The flashing flag is set
+ * when a header is accepted and cleared only after the last block, so an interrupted flash leaves
+ * the phone booting into the flash app. A model with a write limit (the Lumia 520: 5 MB/s,
+ * users-and-peers.md P5) fails with 0x0004 when the host writes faster, as the real phone corrupts.
+ */
+final class SimFlashing {
+    static final int OK = 0;
+    static final int FLASH_WRITE_FAILED = 0x0004;
+    static final int HEADER_IMPORT_FAIL = 0x1002;
+    static final int HASH_MISMATCH = 0x1003;
+    static final int NO_HEADER = 0x1004;
+    static final int WRONG_CHUNK_SIZE = 0x1005;
+    static final int TOO_MUCH_PAYLOAD = 0x100B;
+    static final int PLATFORM_ID = 0x1304;
+    static final int INVALID_PARAMETER = 0x0008;
+
+    private final SimPhone phone;
+    private FfuImage image;
+    private PayloadPlacer placer;
+    private Instant windowStart;
+    private long windowBytes;
+
+    SimFlashing(SimPhone phone) {
+        this.phone = phone;
+    }
+
+    /** Handles a header message; returns the status for the reply. */
+    synchronized int header(NokRequest.NokFlashHeader h, Instant now) {
+        ByteBuffer data = h.data();
+        FfuImage parsed;
+        try {
+            parsed = FfuParser.parseCombinedHeader(data);
+        } catch (FfuUnsupportedException e) {
+            return INVALID_PARAMETER;
+        } catch (FfuFormatException e) {
+            SimLog.LOG.debug("{}: FFU header refused: {}", phone, e.getMessage());
+            return HEADER_IMPORT_FAIL;
+        }
+        if (!h.options().contains(FlashOption.SKIP_ID_CHECK) && !parsed.platformMatches(phone.model().platformId())) {
+            return PLATFORM_ID;
+        }
+        image = parsed;
+        placer = new PayloadPlacer(parsed, phone.disk().blockCount(), phone.disk(),
+                !h.options().contains(FlashOption.SKIP_HASH_CHECK));
+        phone.flashingIncomplete(true);
+        windowStart = now;
+        windowBytes = 0;
+        return OK;
+    }
+
+    /** Handles one payload message; returns the status for the reply. */
+    synchronized int payload(NokRequest.NokFlashPayload p, Instant now) {
+        if (placer == null) {
+            return NO_HEADER;
+        }
+        ByteBuffer data = p.data();
+        if (data.remaining() == 0 || data.remaining() % image.chunkSize() != 0) {
+            return WRONG_CHUNK_SIZE;
+        }
+        if (tooFast(data.remaining(), now)) {
+            placer = null; // the write went wrong on the eMMC; the flash must start over
+            return FLASH_WRITE_FAILED;
+        }
+        PayloadPlacer.Status s;
+        try {
+            s = placer.accept(data);
+        } catch (IOException e) {
+            placer = null;
+            return FLASH_WRITE_FAILED;
+        }
+        switch (s) {
+            case NEED_MORE:
+                return OK;
+            case COMPLETE:
+                phone.flashingIncomplete(false);
+                phone.flashCompleted();
+                placer = null;
+                return OK;
+            case HASH_MISMATCH:
+                placer = null;
+                return HASH_MISMATCH;
+            case TOO_MUCH_PAYLOAD:
+                placer = null;
+                return TOO_MUCH_PAYLOAD;
+            default:
+                placer = null;
+                return FLASH_WRITE_FAILED;
+        }
+    }
+
+    /** True when the host exceeds the model's write limit, measured over windows of one second (bench time). */
+    private boolean tooFast(int bytes, Instant now) {
+        int limitKiBs = phone.model().writeLimitKiBs();
+        if (limitKiBs <= 0 || !phone.writeLimitEnforced()) {
+            return false;
+        }
+        windowBytes += bytes;
+        Duration elapsed = Duration.between(windowStart, now);
+        if (elapsed.compareTo(Duration.ofSeconds(1)) >= 0) {
+            double rate = windowBytes / (elapsed.toNanos() / 1e9);
+            windowStart = now;
+            windowBytes = 0;
+            // 10 % slack for the host's pacing granularity.
+            return rate > limitKiBs * 1024.0 * 1.10;
+        }
+        // Within the first second, more than the limit's worth plus one piece is already too fast.
+        return windowBytes > limitKiBs * 1024L + 256 * 1024L;
+    }
+}
