@@ -41,6 +41,11 @@ public final class UefiPhone {
         return nokv;
     }
 
+    /** The session, for flows that drive the flash app message by message. */
+    public NokSession session() {
+        return session;
+    }
+
     public NokApp app() {
         return version().app();
     }

@@ -106,6 +106,10 @@ public final class FlowContext {
         emit(l -> l.actionRequired(port, step, instructions));
     }
 
+    public void gate(dev.lumiaagent.flow.gate.GateResult result) {
+        emit(l -> l.gate(port, result));
+    }
+
     void planned(String flow, List<String> steps) {
         emit(l -> l.planned(port, flow, steps));
     }

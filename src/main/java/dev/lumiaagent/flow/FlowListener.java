@@ -26,6 +26,10 @@ public interface FlowListener {
     default void actionRequired(PortPath port, String step, List<String> instructions) {
     }
 
+    /** A pre-flight gate was decided (recorded with the job whatever the outcome). */
+    default void gate(PortPath port, dev.lumiaagent.flow.gate.GateResult result) {
+    }
+
     default void stepFinished(PortPath port, String step, boolean ok, String detail) {
     }
 

@@ -78,6 +78,33 @@ public final class SparseDisk implements BlockSink {
         data.position(data.limit());
     }
 
+    /**
+     * True when both disks hold the same bytes everywhere. Cheap on large sparse disks: only the
+     * stored blocks are compared (a stored block is never all zero).
+     */
+    public boolean sameContentAs(SparseDisk other) {
+        if (other.sizeBytes != sizeBytes || other.blockSize != blockSize) {
+            return false;
+        }
+        TreeMap<Long, byte[]> mine;
+        TreeMap<Long, byte[]> theirs;
+        synchronized (this) {
+            mine = new TreeMap<>(blocks);
+        }
+        synchronized (other) {
+            theirs = new TreeMap<>(other.blocks);
+        }
+        if (!mine.keySet().equals(theirs.keySet())) {
+            return false;
+        }
+        for (var e : mine.entrySet()) {
+            if (!java.util.Arrays.equals(e.getValue(), theirs.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@code len} bytes at {@code offset}; zeros where nothing was written. */
     public synchronized byte[] read(long offset, int len) {
         if (offset < 0 || len < 0 || offset > sizeBytes || len > sizeBytes - offset) {

@@ -1,0 +1,118 @@
+package dev.lumiaagent.cli;
+
+import dev.lumiaagent.flow.FlowContext;
+import dev.lumiaagent.flow.FlowListener;
+import dev.lumiaagent.flow.FlowRunner;
+import dev.lumiaagent.flow.Outcome;
+import dev.lumiaagent.flow.ReflashFlow;
+import dev.lumiaagent.flow.gate.Consent;
+import dev.lumiaagent.flow.gate.GateResult;
+import dev.lumiaagent.image.ffu.FfuFile;
+import dev.lumiaagent.image.ffu.FfuFormatException;
+import dev.lumiaagent.transport.Bus;
+import dev.lumiaagent.transport.PortPath;
+import dev.lumiaagent.transport.UsbDevice;
+import java.io.Console;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code lumia-agent reflash}: a stock FFU through the UEFI flash app, the way the Recovery Tool does it. */
+@Command(name = "reflash", mixinStandardHelpOptions = true,
+        description = {"Writes a stock FFU through the phone's UEFI flash app, the way the Windows Device Recovery Tool does, "
+                + "from normal, label or any UEFI mode (a phone stuck in the flash app included).",
+                "Before anything is written: the FFU is verified, the owner must agree that everything is erased (--yes, "
+                + "or a prompt), the battery must be at least 25 %, and the FFU's platform ID must match the phone's."})
+final class ReflashCommand implements Callable<Integer> {
+    @Mixin
+    BusOptions busOptions;
+
+    @Mixin
+    PhoneSelection selection;
+
+    @Option(names = "--ffu", required = true, paramLabel = "FILE", description = "The stock FFU for this phone's product type.")
+    Path ffuPath;
+
+    @Option(names = "--yes", description = "The owner agrees that everything on the phone is erased (no prompt).")
+    boolean yes;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!Files.isRegularFile(ffuPath)) {
+            throw new IllegalArgumentException("FFU file not found: " + ffuPath);
+        }
+        FfuFile ffu;
+        try {
+            ffu = FfuFile.open(ffuPath);
+        } catch (FfuFormatException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("error: " + ffuPath + " is not a usable FFU: " + e.getMessage());
+            err.println("next step: check it with `lumia-agent ffu inspect " + ffuPath + "`, or download it again. Nothing was written.");
+            return ExitCode.FAILED.code();
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("FFU file not found: " + ffuPath);
+        }
+        try (ffu; Bus bus = busOptions.open()) {
+            Optional<UsbDevice> phone = selection.select(bus);
+            if (phone.isEmpty()) {
+                PortPath p = selection.port().orElseThrow();
+                throw new PhoneSelection.NoSinglePhone(ExitCode.NO_PHONE, "No phone on port " + p + ".",
+                        "Plug the phone in (any mode but 9008) and run reflash again.");
+            }
+            ConsoleProgress progress = new ConsoleProgress(out, System.console() != null);
+            FlowListener gates = new FlowListener() {
+                @Override
+                public void gate(PortPath port, GateResult g) {
+                    synchronized (out) {
+                        out.println("      gate " + g.gate().label() + ": " + g.verdict().name().toLowerCase(Locale.ROOT) + " — " + g.detail());
+                        out.flush();
+                    }
+                }
+            };
+            FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(), List.of(progress, gates));
+            Outcome outcome = FlowRunner.run(new ReflashFlow(phone.get(), ffu, ffuPath.getFileName().toString(), consent(out),
+                    ReflashFlow.Bounds.standard()), ctx);
+            return FlowExitCodes.of(outcome);
+        }
+    }
+
+    private Consent consent(PrintWriter out) {
+        if (yes) {
+            return Consent.given("--yes");
+        }
+        Console console = System.console();
+        if (console == null) {
+            return Consent.none();
+        }
+        return new Consent() {
+            @Override
+            public boolean confirm(String warning) {
+                out.println();
+                out.println(warning);
+                out.flush();
+                String answer = console.readLine("Type 'erase' to erase and reflash this phone: ");
+                return answer != null && answer.trim().equalsIgnoreCase("erase");
+            }
+
+            @Override
+            public String toString() {
+                return "typed at the prompt";
+            }
+        };
+    }
+}
