@@ -58,8 +58,9 @@ final class SimFlashing {
             return PLATFORM_ID;
         }
         image = parsed;
-        placer = new PayloadPlacer(parsed, phone.disk().blockCount(), phone.disk(),
-                !h.options().contains(FlashOption.SKIP_HASH_CHECK));
+        dev.lumiaagent.image.ffu.BlockSink sink = phone.storeWrites() ? phone.disk() : (offset, bytes) -> bytes.position(bytes.limit());
+        placer = new PayloadPlacer(parsed, phone.disk().blockCount(), sink,
+                phone.verifyBlocks() && !h.options().contains(FlashOption.SKIP_HASH_CHECK));
         phone.flashingIncomplete(true);
         windowStart = now;
         windowBytes = 0;

@@ -29,6 +29,8 @@ public final class SimPhone {
     private volatile boolean flashingIncomplete;
     private volatile boolean watchdogDisabled;
     private volatile boolean writeLimitEnforced = true;
+    private volatile boolean storeWrites = true;
+    private volatile boolean verifyBlocks = true;
     private volatile int flashesCompleted;
     private dev.lumiaagent.image.ffu.SparseDisk disk;
     private final SimFlashing flashing = new SimFlashing(this);
@@ -156,6 +158,27 @@ public final class SimPhone {
 
     void flashCompleted() {
         flashesCompleted++;
+    }
+
+    /**
+     * False makes the eMMC discard what is flashed (it still checks every block's hash): for
+     * benchmarks, so that the simulated phone's storage does not weigh on the agent's heap.
+     */
+    public void storeWrites(boolean store) {
+        this.storeWrites = store;
+    }
+
+    /** False skips the flash app's per-block SHA-256 check (benchmarks of the host side alone). */
+    public void verifyBlocks(boolean verify) {
+        this.verifyBlocks = verify;
+    }
+
+    boolean verifyBlocks() {
+        return verifyBlocks;
+    }
+
+    boolean storeWrites() {
+        return storeWrites;
     }
 
     /** False lifts the model's write-speed limit (benchmarks measure the host side alone). */

@@ -55,6 +55,37 @@ class RecoveryCommandsTest {
     }
 
     @Test
+    void reflashOfOneSimulatedPhoneWithADemoFfu(@TempDir Path dir) {
+        Path ffu = dir.resolve("demo.ffu");
+        CliRunner.Result built = CliRunner.run("ffu", "build", "--demo", "32M", "--model", "RM-914", "-o", ffu.toString());
+        assertThat(built.exitCode()).as(built.err()).isZero();
+        CliRunner.Result r = CliRunner.run("reflash", "--simulate", "1", "--ffu", ffu.toString(), "--yes", "--sim-speed", "200");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("reflash on 1-1: VerifyFfu").contains("gate firmware made for this phone: passed")
+                .contains("128 KiB pieces, at most 5 MiB/s").contains("Done: The phone on 1-1");
+    }
+
+    @Test
+    void reflashWithoutConsentWritesNothing(@TempDir Path dir) {
+        Path ffu = dir.resolve("demo.ffu");
+        assertThat(CliRunner.run("ffu", "build", "--demo", "16M", "--model", "RM-914", "-o", ffu.toString()).exitCode()).isZero();
+        CliRunner.Result r = CliRunner.run("reflash", "--simulate", "1", "--ffu", ffu.toString(), "--sim-speed", "200");
+        assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED.code());
+        assertThat(r.out()).contains("Failed (NO_CONSENT)").contains("--yes");
+    }
+
+    @Test
+    void reflashOfAFileThatIsNoFfu(@TempDir Path dir) throws Exception {
+        Path junk = dir.resolve("junk.ffu");
+        Files.write(junk, new byte[4096]);
+        CliRunner.Result r = CliRunner.run("reflash", "--simulate", "1", "--ffu", junk.toString(), "--yes");
+        assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED.code());
+        assertThat(r.err()).contains("is not a usable FFU").contains("Nothing was written");
+        CliRunner.Result missing = CliRunner.run("reflash", "--simulate", "1", "--ffu", dir.resolve("nope.ffu").toString());
+        assertThat(missing.exitCode()).isEqualTo(ExitCode.USAGE.code());
+    }
+
+    @Test
     void softResetNeedsAPortWhenThereAreSeveralPhones() {
         CliRunner.Result r = CliRunner.run("soft-reset", "--simulate", "3");
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE.code());
