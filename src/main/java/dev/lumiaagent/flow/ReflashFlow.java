@@ -5,7 +5,6 @@ import dev.lumiaagent.device.DeviceInfo;
 import dev.lumiaagent.device.FlashLimits;
 import dev.lumiaagent.device.InfoField;
 import dev.lumiaagent.device.InfoReader;
-import dev.lumiaagent.device.NormalModeReader;
 import dev.lumiaagent.device.PhoneIdentity;
 import dev.lumiaagent.device.UefiPhone;
 import dev.lumiaagent.flow.gate.Consent;
@@ -27,7 +26,6 @@ import dev.lumiaagent.protocol.ncsd.DeviceMode;
 import dev.lumiaagent.protocol.ncsd.NcsdSession;
 import dev.lumiaagent.protocol.ncsd.ResetMethod;
 import dev.lumiaagent.transport.Link;
-import dev.lumiaagent.transport.TransferTimeout;
 import dev.lumiaagent.transport.UsbDevice;
 import dev.lumiaagent.transport.discovery.Mode;
 import java.io.IOException;
@@ -145,7 +143,7 @@ public final class ReflashFlow implements FlowRunner.Flow {
             });
             UsbDevice back = awaitReturn(ctx, watcher);
             PhoneIdentity after = ctx.step(CONFIRM_IDENTITY, "confirm it is the same phone", Duration.ofSeconds(30), () -> {
-                PhoneIdentity id = readNormalIdentity(ctx, back);
+                PhoneIdentity id = Identities.afterBoot(ctx, back);
                 if (id != null && before.identity().compare(id) == PhoneIdentity.Match.DIFFERENT) {
                     throw new FlowFailure(Reason.DIFFERENT_PHONE, "A different phone (" + id + ") is on " + ctx.port()
                             + " now; the phone that was flashed was " + before.identity() + ".",
@@ -403,16 +401,6 @@ public final class ReflashFlow implements FlowRunner.Flow {
         });
     }
 
-    private static PhoneIdentity readNormalIdentity(FlowContext ctx, UsbDevice back) throws InterruptedException {
-        for (int attempt = 1; attempt <= 3; attempt++) {
-            try (Link link = Channels.open(ctx.bus(), back)) {
-                return NormalModeReader.identity(new NcsdSession(link, Duration.ofSeconds(3), 1 << 20));
-            } catch (TransferTimeout e) {
-                ctx.clock().sleep(Duration.ofSeconds(2));
-            }
-        }
-        return null;
-    }
 
     private void record(FlowContext ctx, GateResult g) {
         gates.add(g);

@@ -196,7 +196,7 @@ public final class SoftResetFlow implements FlowRunner.Flow {
 
     private PhoneIdentity confirmIdentity(FlowContext ctx, UsbDevice back, PhoneIdentity before) throws InterruptedException {
         return ctx.step(CONFIRM_IDENTITY, "confirm it is the same phone", bounds.identityRead(), () -> {
-            PhoneIdentity after = readIdentityWithRetries(ctx, back);
+            PhoneIdentity after = Identities.afterBoot(ctx, back);
             if (before != null && after != null && before.compare(after) == PhoneIdentity.Match.DIFFERENT) {
                 throw new FlowFailure(Reason.DIFFERENT_PHONE, "A different phone (" + after + ") is on " + ctx.port()
                         + " now; the phone that was reset was " + before + ".",
@@ -210,17 +210,6 @@ public final class SoftResetFlow implements FlowRunner.Flow {
         });
     }
 
-    /** The OS may not answer JSON-RPC the moment it enumerates (§5): a few short tries. */
-    private PhoneIdentity readIdentityWithRetries(FlowContext ctx, UsbDevice back) throws InterruptedException {
-        for (int attempt = 1; attempt <= 3; attempt++) {
-            try (Link link = Channels.open(ctx.bus(), back)) {
-                return NormalModeReader.identity(new NcsdSession(link, Duration.ofSeconds(3), 1 << 20));
-            } catch (TransferTimeout e) {
-                ctx.clock().sleep(Duration.ofSeconds(2));
-            }
-        }
-        return null;
-    }
 
     private static double fraction(Duration waited, Duration bound) {
         return bound.isZero() ? -1 : Math.min(1.0, (double) waited.toMillis() / bound.toMillis());
