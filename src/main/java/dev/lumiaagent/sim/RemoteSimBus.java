@@ -163,7 +163,7 @@ public final class RemoteSimBus implements Bus {
                 throw new TransportFailure("SIM_OPEN", error);
             }
             s.setSoTimeout(0);
-            return new RemoteLink(s, in, out, reply.path("keepsBoundaries").asBoolean(),
+            return remoteLink(s, in, out, reply.path("keepsBoundaries").asBoolean(),
                     reply.path("maxPacket").asInt(512), reply.path("describe").asText() + " via " + uri());
         } catch (IOException e) {
             closeQuietly(s);
@@ -223,90 +223,33 @@ public final class RemoteSimBus implements Bus {
         }
     }
 
-    /** The agent's end of a link to a phone in the simulator process. */
-    private static final class RemoteLink implements Link {
-        private final Socket socket;
-        private final DataOutputStream out;
-        private final InboundQueue inbound;
-        private final boolean keepsBoundaries;
-        private final int maxPacket;
-        private final String description;
-        private volatile boolean closed;
-
-        RemoteLink(Socket socket, DataInputStream in, DataOutputStream out, boolean keepsBoundaries, int maxPacket,
-                   String description) {
-            this.socket = socket;
-            this.out = out;
-            this.keepsBoundaries = keepsBoundaries;
-            this.maxPacket = maxPacket;
-            this.description = description;
-            this.inbound = new InboundQueue(keepsBoundaries, Math.max(1, maxPacket));
-            Thread reader = new Thread(() -> {
-                try {
-                    SimWire.Frame f;
-                    while ((f = SimWire.readFrame(in)) != null) {
-                        if (f.type() == SimWire.FRAME_GONE) {
-                            inbound.gone(new String(f.payload(), StandardCharsets.UTF_8));
-                            return;
-                        }
-                        inbound.offer(f.payload());
+    /** The agent's end of a link to a phone in the simulator process: frames over the socket. */
+    private static Link remoteLink(Socket socket, DataInputStream in, DataOutputStream out, boolean keepsBoundaries,
+                                   int maxPacket, String description) {
+        InboundQueue inbound = new InboundQueue(keepsBoundaries, Math.max(1, maxPacket));
+        Thread reader = new Thread(() -> {
+            try {
+                SimWire.Frame f;
+                while ((f = SimWire.readFrame(in)) != null) {
+                    if (f.type() == SimWire.FRAME_GONE) {
+                        inbound.gone(new String(f.payload(), StandardCharsets.UTF_8));
+                        return;
                     }
-                    inbound.gone("the simulator closed the link (" + description + ")");
-                } catch (IOException e) {
-                    inbound.gone("lost the simulator: " + e.getMessage());
+                    inbound.offer(f.payload());
                 }
-            }, "sim-remote-link");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        @Override
-        public void write(ByteBuffer src, Duration timeout) {
-            if (closed) {
-                throw new IllegalStateException("link closed: " + description);
+                inbound.gone("the simulator closed the link (" + description + ")");
+            } catch (IOException e) {
+                inbound.gone("lost the simulator: " + e.getMessage());
             }
-            if (inbound.isGone()) {
-                throw new DeviceGone("the simulated phone left the bus (" + description + ")");
-            }
-            byte[] message = new byte[src.remaining()];
-            src.get(message);
+        }, "sim-remote-link");
+        reader.setDaemon(true);
+        reader.start();
+        return new SimLink(inbound, keepsBoundaries, maxPacket, message -> {
             try {
                 SimWire.writeFrame(out, SimWire.FRAME_DATA, message, 0, message.length);
             } catch (IOException e) {
                 throw new DeviceGone("lost the simulator: " + e.getMessage(), e);
             }
-        }
-
-        @Override
-        public int read(ByteBuffer dst, Duration timeout) {
-            if (closed) {
-                throw new IllegalStateException("link closed: " + description);
-            }
-            return inbound.read(dst, timeout);
-        }
-
-        @Override
-        public int maxPacketSize() {
-            return maxPacket;
-        }
-
-        @Override
-        public boolean keepsBoundaries() {
-            return keepsBoundaries;
-        }
-
-        @Override
-        public String describe() {
-            return description;
-        }
-
-        @Override
-        public void close() {
-            if (!closed) {
-                closed = true;
-                closeQuietly(socket);
-            }
-        }
+        }, () -> closeQuietly(socket), description);
     }
-
 }

@@ -65,7 +65,7 @@ final class SimChannel {
     }
 
     SimLink hostLink(Runnable onClose) {
-        return new SimLink(inbound, keepsBoundaries, this::fromHost, onClose, description);
+        return SimLink.inProcess(inbound, keepsBoundaries, this::fromHost, onClose, description);
     }
 
     void gone(String reason) {

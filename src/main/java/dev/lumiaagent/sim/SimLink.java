@@ -7,10 +7,10 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * The host end of an in-process simulated channel. A write is one bulk OUT message handed to the
- * phone; reads come from an {@link InboundQueue}.
+ * The host end of a simulated channel, in-process or across the simulator socket: a write hands one
+ * whole message to the phone (so OUT ZLPs need no modelling), reads come from an {@link InboundQueue}.
  */
-final class SimLink implements Link {
+class SimLink implements Link {
     static final int MAX_PACKET = 512;
 
     private final InboundQueue inbound;
@@ -18,15 +18,23 @@ final class SimLink implements Link {
     private final Runnable onClose;
     private final String description;
     private final boolean keepsBoundaries;
+    private final int maxPacket;
     private volatile boolean closed;
 
-    SimLink(InboundQueue inbound, boolean keepsBoundaries, Consumer<byte[]> toPhone,
-            Runnable onClose, String description) {
+    SimLink(InboundQueue inbound, boolean keepsBoundaries, int maxPacket, Consumer<byte[]> toPhone, Runnable onClose,
+            String description) {
         this.inbound = inbound;
         this.keepsBoundaries = keepsBoundaries;
+        this.maxPacket = maxPacket;
         this.toPhone = toPhone;
         this.onClose = onClose;
         this.description = description;
+    }
+
+    /** The in-process link: 512-byte packets, or 4 KiB slices on a stream link (like usb_wwan). */
+    static SimLink inProcess(InboundQueue inbound, boolean keepsBoundaries, Consumer<byte[]> toPhone, Runnable onClose,
+                             String description) {
+        return new SimLink(inbound, keepsBoundaries, keepsBoundaries ? MAX_PACKET : 4096, toPhone, onClose, description);
     }
 
     @Override
@@ -39,7 +47,6 @@ final class SimLink implements Link {
         }
         byte[] message = new byte[src.remaining()];
         src.get(message);
-        // One write is one whole message to the phone, so OUT ZLPs need no modelling here.
         toPhone.accept(message);
     }
 
@@ -53,7 +60,7 @@ final class SimLink implements Link {
 
     @Override
     public int maxPacketSize() {
-        return keepsBoundaries ? MAX_PACKET : 4096;
+        return maxPacket;
     }
 
     @Override
