@@ -13,7 +13,13 @@ public enum SimFault {
     /** The phone enumerates but never answers on its bulk channel. */
     STALL,
     /** The next command the host sends is refused in the protocol's own way (JSON-RPC error, NOKU); once. */
-    NAK_NEXT;
+    NAK_NEXT,
+    /** Firehose: the storage has 4096-byte sectors; commands with another SECTOR_SIZE_IN_BYTES are NAKed with the size (edl-protocol.md §3.5). */
+    WRONG_SECTOR_SIZE,
+    /** Firehose: a VIP programmer refuses every program with an authentication log (§3.6, §5). */
+    VIP_REFUSAL,
+    /** Firehose: program and erase answer only after a long delay on the bench clock (§5, qdl issue #163). */
+    SLOW_STORAGE;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
