@@ -13,7 +13,13 @@ public enum SimFault {
     /** The phone enumerates but never answers on its bulk channel. */
     STALL,
     /** The next command the host sends is refused in the protocol's own way (JSON-RPC error, NOKU); once. */
-    NAK_NEXT;
+    NAK_NEXT,
+    /**
+     * In 9008 the PBL's one Sahara HELLO was already taken (a driver, an earlier run; edl-protocol.md §5):
+     * opening the channel yields nothing, while the PBL still accepts an unsolicited HELLO_RESP.
+     * A Sahara RESET clears it.
+     */
+    HELLO_CONSUMED;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -30,6 +30,11 @@ import java.util.Objects;
  * </ul>
  */
 public final class SaharaDetect {
+    /** bkerler reads up to 48 bytes when probing (§7). */
+    static final int PROBE = 48;
+    /** On stream links, bytes of one message arrive back to back; a pause this long ends it. */
+    static final Duration GAP = Duration.ofMillis(50);
+
     private SaharaDetect() {
     }
 
@@ -89,6 +94,16 @@ public final class SaharaDetect {
                 }
             } catch (TransferTimeout e) {
                 return new Unrecognised(Arrays.copyOf(buf, have));
+            }
+            // Not Sahara: gather up to 48 bytes (bkerler's probe size) while they keep coming.
+            long gapEnd;
+            while (!looksSahara(buf, have) && have < PROBE) {
+                gapEnd = Math.min(deadline, System.nanoTime() + GAP.toNanos());
+                try {
+                    have += readSome(link, buf, have, PROBE - have, gapEnd, GAP);
+                } catch (TransferTimeout e) {
+                    break;
+                }
             }
         }
         byte[] got = Arrays.copyOf(buf, have);
