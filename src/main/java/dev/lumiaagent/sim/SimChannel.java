@@ -27,6 +27,14 @@ final class SimChannel {
             t.setDaemon(true);
             return t;
         });
+        // Runs on the phone's thread before any host message: a device that speaks first has spoken.
+        cpu.execute(() -> {
+            try {
+                firmware.opened(reply -> inbound.offer(reply));
+            } catch (RuntimeException e) {
+                phone.recordViolation(description + ": firmware failed when the channel opened: " + e);
+            }
+        });
     }
 
     /** Hands one host message to the phone (asynchronously, in order). */

@@ -19,7 +19,13 @@ public enum SimFault {
     /** Firehose: a VIP programmer refuses every program with an authentication log (§3.6, §5). */
     VIP_REFUSAL,
     /** Firehose: program and erase answer only after a long delay on the bench clock (§5, qdl issue #163). */
-    SLOW_STORAGE;
+    SLOW_STORAGE,
+    /**
+     * In 9008 the PBL's one Sahara HELLO was already taken (a driver, an earlier run; edl-protocol.md §5):
+     * opening the channel yields nothing, while the PBL still accepts an unsolicited HELLO_RESP.
+     * A Sahara RESET clears it.
+     */
+    HELLO_CONSUMED;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -6,6 +6,13 @@ package dev.lumiaagent.sim;
  */
 public interface SimFirmware {
 
+    /**
+     * The host opened the channel. Firmwares whose device speaks first (the Qualcomm PBL sends its
+     * Sahara HELLO unasked, edl-protocol.md §2.1) send it here; the default says nothing.
+     */
+    default void opened(PhoneEndpoint out) {
+    }
+
     /** Handles one message the host wrote; answers through {@code out}. */
     void onHostMessage(byte[] message, PhoneEndpoint out);
 

@@ -13,6 +13,7 @@ final class SimFirmwares {
                 return new SimNcsdFirmware(bus.control(port));
             case UEFI:
                 return new SimUefiFirmware(bus.control(port));
+            case EDL_PBL: return new SimEdlFirmware(bus.control(port));
             default:
                 return StrictSilence.PROVIDER.firmwareFor(phone, bus, port);
         }

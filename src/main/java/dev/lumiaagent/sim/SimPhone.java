@@ -218,7 +218,9 @@ public final class SimPhone {
 
     /** The SHA-256 of the OEM root key: per model, as on real phones of one product line. */
     public byte[] rootKeyHash() {
-        return sha256(("root-key:" + model.platformId()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        // Simulator convention (EdeBuilder): the fused hash is the SHA-256 of the simulated root
+        // certificate of this platform, so programmers built for the platform pass the PBL's check.
+        return dev.lumiaagent.image.ede.EdeBuilder.simulatedRootKeyHash(model.platformId());
     }
 
     private byte[] derive(String what, int length) {

@@ -1,0 +1,17 @@
+package dev.lumiaagent.protocol.sahara;
+
+/**
+ * The phone said nothing where the Sahara protocol needs it to speak: no HELLO and no answer to an
+ * unsolicited HELLO_RESP (edl-protocol.md §5 "HELLO already consumed" when recovery failed). The
+ * loader is in its error state; only a power cycle brings back a fresh HELLO.
+ */
+public final class SaharaNotResponding extends RuntimeException {
+    public SaharaNotResponding(String message) {
+        super(message);
+    }
+
+    public String nextStep() {
+        return "The phone's emergency loader is not answering. Hold Power about 10 s until it vibrates, "
+                + "reconnect it in emergency mode (05C6:9008) and run the step again.";
+    }
+}
