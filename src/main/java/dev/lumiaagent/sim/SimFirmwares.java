@@ -13,7 +13,10 @@ final class SimFirmwares {
                 return new SimNcsdFirmware(bus.control(port));
             case UEFI:
                 return new SimUefiFirmware(bus.control(port));
-            case EDL_PBL: return new SimEdlFirmware(bus.control(port));
+            case EDL_PBL: {
+                SimPhoneControl control = bus.control(port);
+                return new SimEdlFirmware(control, () -> new SimFirehoseProgrammer(control));
+            }
             default:
                 return StrictSilence.PROVIDER.firmwareFor(phone, bus, port);
         }

@@ -1,0 +1,244 @@
+package dev.lumiaagent.flow;
+
+import dev.lumiaagent.device.Channels;
+import dev.lumiaagent.flow.gate.Consent;
+import dev.lumiaagent.flow.gate.Gate;
+import dev.lumiaagent.flow.gate.GateResult;
+import dev.lumiaagent.flow.gate.Gates;
+import dev.lumiaagent.image.ede.EdeFormatException;
+import dev.lumiaagent.image.ede.EdeImage;
+import dev.lumiaagent.image.ede.EdeParser;
+import dev.lumiaagent.image.ffu.FfuFile;
+import dev.lumiaagent.image.ffu.FfuVerification;
+import dev.lumiaagent.protocol.firehose.FirehoseConfiguration;
+import dev.lumiaagent.protocol.firehose.FirehoseResult;
+import dev.lumiaagent.protocol.firehose.FirehoseSession;
+import dev.lumiaagent.protocol.firehose.FirehoseStorageInfo;
+import dev.lumiaagent.protocol.sahara.SaharaDetect;
+import dev.lumiaagent.protocol.sahara.SaharaRefused;
+import dev.lumiaagent.protocol.sahara.SaharaSession;
+import dev.lumiaagent.protocol.wire.Bytes;
+import dev.lumiaagent.transport.Link;
+import dev.lumiaagent.transport.UsbDevice;
+import dev.lumiaagent.transport.discovery.Mode;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The emergency path for a phone that shows up only as Qualcomm 05C6:9008 (edl-protocol.md §2–§5):
+ * Sahara command mode reads the chip (serial, HW ID, root-key hash), the programmer is refused by
+ * name unless its root certificate matches the phone's root key, it is uploaded, Firehose is
+ * configured, the FFU's raw image is written (streamed, never whole in memory), {@code power reset},
+ * and the agent watches the phone come back (boot manager / normal).
+ */
+public final class EmergencyFlow implements FlowRunner.Flow {
+    public static final String DETECT = "DetectProtocol";
+    public static final String READ_CHIP = "ReadChipInfo";
+    public static final String CHECK_PROGRAMMER = "CheckProgrammer";
+    public static final String PRE_FLIGHT = "PreFlight";
+    public static final String UPLOAD = "UploadProgrammer";
+    public static final String CONFIGURE = "Configure";
+    public static final String WRITE_IMAGE = "WriteImage";
+    public static final String POWER_RESET = "PowerReset";
+    public static final String AWAIT_RETURN = "AwaitReturn";
+
+    /** How long each wait may take, on the flow's clock. */
+    public record Bounds(Duration hello, Duration returnToPhone) {
+        public static Bounds standard() {
+            return new Bounds(Duration.ofSeconds(3), Duration.ofMinutes(10));
+        }
+    }
+
+    private final UsbDevice start;
+    private final Path programmer;
+    private final FfuFile ffu;
+    private final String ffuName;
+    private final Consent consent;
+    private final Bounds bounds;
+    private final List<GateResult> gates = new ArrayList<>();
+
+    public EmergencyFlow(UsbDevice start, Path programmer, FfuFile ffu, String ffuName, Consent consent, Bounds bounds) {
+        this.start = start;
+        this.programmer = programmer;
+        this.ffu = ffu;
+        this.ffuName = ffuName;
+        this.consent = consent;
+        this.bounds = bounds;
+    }
+
+    @Override
+    public String name() {
+        return "emergency";
+    }
+
+    @Override
+    public List<String> plan() {
+        return List.of(DETECT, READ_CHIP, CHECK_PROGRAMMER, PRE_FLIGHT, UPLOAD, CONFIGURE, WRITE_IMAGE, POWER_RESET, AWAIT_RETURN);
+    }
+
+    public List<GateResult> gates() {
+        return List.copyOf(gates);
+    }
+
+    @Override
+    public Outcome run(FlowContext ctx) throws InterruptedException {
+        if (!start.personality().mode().isEmergencyDownload()) {
+            throw new FlowFailure(Reason.NOT_SUPPORTED_IN_MODE, "The phone on " + ctx.port() + " is in "
+                    + start.personality().mode().label() + ", not in Qualcomm emergency download (9008).",
+                    "Use `lumia-agent reflash` for a phone that still reaches its flash app; the emergency path is for 9008.");
+        }
+        EdeImage ede = ctx.step(CHECK_PROGRAMMER + "File", "read the programmer " + programmer.getFileName(), Duration.ofSeconds(10),
+                this::parseProgrammer);
+        try (Link link = Channels.open(ctx.bus(), start); PhoneWatcher watcher = new PhoneWatcher(ctx.bus(), ctx.clock(), ctx.port())) {
+            SaharaSession sahara = new SaharaSession(link, bounds.hello());
+            SaharaDetect.Detection seen = ctx.step(DETECT, "find out what answers on 9008 (Sahara, Firehose)", bounds.hello(),
+                    () -> SaharaDetect.detect(link, bounds.hello()));
+            boolean programmerRunning = seen instanceof SaharaDetect.FirehoseSeen;
+            if (seen instanceof SaharaDetect.SaharaHelloSeen) {
+                sahara = new SaharaSession(link, bounds.hello(), ((SaharaDetect.SaharaHelloSeen) seen).hello());
+            } else if (seen instanceof SaharaDetect.Silent) {
+                sahara.assumeHelloConsumed(); // §5: the PBL's only HELLO went to someone else; it still takes a HELLO_RESP
+            } else if (!programmerRunning) {
+                throw new FlowFailure(Reason.PROTOCOL_DESYNC, "The phone in 9008 answered neither Sahara nor Firehose (" + seen + ").",
+                        "Unplug the phone, hold Volume-Down + Power for 10 s, plug it in again and rerun; if it repeats, it may need a different loader.");
+            }
+            final SaharaSession s = sahara;
+            if (!programmerRunning) {
+                byte[] rkh = ctx.step(READ_CHIP, "read the chip: serial, HW ID, root-key hash (Sahara command mode)", Duration.ofSeconds(10), () -> {
+                    s.enterCommandMode();
+                    long serial = s.serialNumber();
+                    var hwid = s.msmHwId();
+                    byte[] hash = s.oemPkHash();
+                    s.leaveCommandMode();
+                    ctx.progress(READ_CHIP, -1, String.format("serial %08X, %s, root-key hash %s", serial, hwid, Bytes.hex(hash)));
+                    return hash;
+                });
+                ctx.step(CHECK_PROGRAMMER, "the programmer must be signed for this phone's root key", Duration.ofSeconds(1), () -> {
+                    if (!java.util.Arrays.equals(rkh, ede.rootKeyHash())) {
+                        throw new FlowFailure(Reason.PROGRAMMER_MISMATCH, "The programmer " + programmer.getFileName()
+                                + " is signed for root key " + Bytes.hex(ede.rootKeyHash()) + ", but this phone's is " + Bytes.hex(rkh) + ".",
+                                "Use the emergency files (.ede) for this phone's product type; the phone would refuse this one. Nothing was written.");
+                    }
+                    return null;
+                });
+            }
+            preFlight(ctx);
+            if (!programmerRunning) {
+                ctx.step(UPLOAD, "load the programmer through Sahara", Duration.ofMinutes(2), () -> {
+                    try (FileChannel ch = FileChannel.open(programmer, StandardOpenOption.READ)) {
+                        s.uploadImage(ch);
+                    } catch (SaharaRefused e) {
+                        throw new FlowFailure(Reason.DEVICE_REJECTED, "The phone refused the programmer: " + e.getMessage() + ".", e.nextStep());
+                    } catch (IOException e) {
+                        throw new FlowFailure(Reason.FFU_INVALID, "Could not read " + programmer + ": " + e.getMessage(), "Check the file.");
+                    }
+                    return null;
+                });
+            }
+            FirehoseSession firehose = new FirehoseSession(link);
+            FirehoseStorageInfo storage = ctx.step(CONFIGURE, "configure Firehose and read the storage", Duration.ofSeconds(30), () -> {
+                FirehoseResult<FirehoseConfiguration> c = firehose.configure("emmc", 1 << 20);
+                if (!c.isOk()) {
+                    throw nak("configure", c);
+                }
+                FirehoseResult<FirehoseStorageInfo> info = firehose.getStorageInfo(0);
+                if (!info.isOk()) {
+                    throw nak("getstorageinfo", info);
+                }
+                return info.ok().orElseThrow();
+            });
+            writeImage(ctx, firehose, storage);
+            ctx.step(POWER_RESET, "restart the phone (Firehose power reset)", Duration.ofSeconds(30), () -> {
+                firehose.powerReset();
+                return null;
+            });
+            Optional<UsbDevice> back = ctx.step(AWAIT_RETURN, "wait for the phone to come back (boot manager or normal mode)",
+                    bounds.returnToPhone(), () -> watcher.awaitArrival(d -> d.personality().mode() == Mode.UEFI
+                                    || d.personality().mode() == Mode.NORMAL, bounds.returnToPhone(),
+                            (w, b) -> ctx.progress(AWAIT_RETURN, (double) w.toMillis() / b.toMillis(), "waiting for the phone: "
+                                    + w.toSeconds() + " s of " + b.toSeconds() + " s")));
+            if (back.isEmpty()) {
+                throw new FlowFailure(Reason.PHONE_DID_NOT_RETURN, "The image was written, but the phone did not come back within "
+                        + bounds.returnToPhone().toSeconds() + " s" + watcher.current().map(d -> " (it is in " + d.personality().mode().label() + ")").orElse("") + ".",
+                        "Hold Volume-Down + Power for 10 s; if it comes back in 9008 again, rerun the emergency flash.");
+            }
+            return Outcome.done("The phone on " + ctx.port() + " was written with " + ffuName + " through the emergency path and is back in "
+                    + back.get().personality().mode().label() + ".");
+        }
+    }
+
+    private EdeImage parseProgrammer() {
+        try {
+            return EdeParser.parse(java.nio.file.Files.readAllBytes(programmer));
+        } catch (EdeFormatException e) {
+            throw new FlowFailure(Reason.PROGRAMMER_INVALID, programmer.getFileName() + " is not a usable programmer: " + e.getMessage() + ".",
+                    "Use the .ede programmer from the emergency files for this phone's product type.");
+        } catch (IOException e) {
+            throw new FlowFailure(Reason.PROGRAMMER_INVALID, "Could not read " + programmer + ": " + e.getMessage() + ".", "Check the path.");
+        }
+    }
+
+    private void preFlight(FlowContext ctx) throws InterruptedException {
+        ctx.step(PRE_FLIGHT, "the image verifies; backup warning and consent", Duration.ofMinutes(30), () -> {
+            FfuVerification v;
+            try {
+                v = ffu.verify((done, total) -> ctx.progress(PRE_FLIGHT, total == 0 ? -1 : (double) done / total,
+                        "verified " + (done >> 20) + " of " + (total >> 20) + " MiB of " + ffuName));
+            } catch (IOException e) {
+                throw new FlowFailure(Reason.FFU_INVALID, "Could not read " + ffuName + ": " + e.getMessage(), "Check the file.");
+            }
+            GateResult integrity = v.valid() ? GateResult.passed(Gate.FFU_INTEGRITY, v.chunksChecked() + " chunks verified")
+                    : GateResult.failed(Gate.FFU_INTEGRITY, ffuName + " is damaged: " + v.failures().get(0), "Download the FFU again; nothing was written.");
+            record(ctx, integrity);
+            if (integrity.blocks()) {
+                throw new FlowFailure(Reason.FFU_INVALID, integrity.detail() + ".", integrity.nextStep());
+            }
+            record(ctx, GateResult.unknown(Gate.BATTERY, "a phone in 9008 does not report its battery", false,
+                    "Keep the phone on a charger during the emergency flash."));
+            record(ctx, Gates.backupWarning());
+            GateResult c = Gates.consent(consent, "Write " + ffuName + " to the phone on " + ctx.port() + " through the emergency path.");
+            record(ctx, c);
+            if (c.blocks()) {
+                throw new FlowFailure(Reason.NO_CONSENT, "Nothing was written: " + c.detail() + ".", c.nextStep());
+            }
+            return null;
+        });
+    }
+
+    private void writeImage(FlowContext ctx, FirehoseSession firehose, FirehoseStorageInfo storage) throws InterruptedException {
+        long diskBytes = storage.totalBlocks() * storage.blockSize();
+        long diskBlocks = diskBytes / ffu.image().blockSize();
+        ctx.step(WRITE_IMAGE, "write the FFU's raw image (" + (ffu.image().payloadSize() >> 20) + " MiB) with Firehose program",
+                Duration.ofHours(2), () -> {
+                    FirehoseDiskWriter writer = new FirehoseDiskWriter(firehose, written -> ctx.progress(WRITE_IMAGE,
+                            (double) written / Math.max(1, ffu.image().payloadSize()), (written >> 20) + " MiB written"));
+                    try {
+                        ffu.reconstruct(diskBlocks, writer, true, (done, total) -> { });
+                        writer.flush();
+                    } catch (FirehoseDiskWriter.FirehoseWriteRefused e) {
+                        throw nak("program", e.result);
+                    } catch (IOException e) {
+                        throw new FlowFailure(Reason.FFU_INVALID, "Could not write the image: " + e.getMessage() + ".",
+                                "Check the FFU with `lumia-agent ffu verify`, then rerun the emergency flash.");
+                    }
+                    return null;
+                });
+    }
+
+    private static FlowFailure nak(String command, FirehoseResult<?> r) {
+        return new FlowFailure(Reason.DEVICE_REJECTED, "The programmer refused " + command + ": " + r + ".",
+                "Read the device's reason above. A VIP/authentication refusal needs the signed .edp payload for this phone; "
+                        + "a sector-size refusal needs a 4096-byte image.");
+    }
+
+    private void record(FlowContext ctx, GateResult g) {
+        gates.add(g);
+        ctx.gate(g);
+    }
+}

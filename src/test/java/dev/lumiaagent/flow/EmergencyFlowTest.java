@@ -1,0 +1,147 @@
+package dev.lumiaagent.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lumiaagent.flow.gate.Consent;
+import dev.lumiaagent.image.ede.EdeBuilder;
+import dev.lumiaagent.image.ffu.DemoDisk;
+import dev.lumiaagent.image.ffu.FfuBuilder;
+import dev.lumiaagent.image.ffu.FfuFile;
+import dev.lumiaagent.image.ffu.SparseDisk;
+import dev.lumiaagent.sim.LinkKind;
+import dev.lumiaagent.sim.SimBus;
+import dev.lumiaagent.sim.SimFault;
+import dev.lumiaagent.sim.SimModel;
+import dev.lumiaagent.sim.SimModels;
+import dev.lumiaagent.sim.SimPhone;
+import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.transport.PortPath;
+import dev.lumiaagent.transport.UsbDevice;
+import dev.lumiaagent.transport.discovery.Mode;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Emergency reflash end to end: the real flow, Sahara and Firehose sessions and codecs against the
+ * simulated 9008 phone (PBL, then the programmer it loaded), over packet and stream links.
+ */
+class EmergencyFlowTest {
+    private static final PortPath PORT = PortPath.parse("1-6");
+    private static final SimModel L640 = SimModels.standard().require("RM-1073");
+    private static final SimModel L950 = SimModels.standard().require("RM-1104");
+
+    @TempDir
+    static Path dir;
+    static Path ffu;
+    static Path programmer;
+    static Path foreignProgrammer;
+
+    private final SimBus bus = new SimBus(AgentClock.scaled(200));
+
+    @BeforeAll
+    static void files() throws Exception {
+        ffu = dir.resolve("rm1073.ffu");
+        try (FileChannel ch = FileChannel.open(ffu, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            new FfuBuilder().platformId(L640.platformId()).build(new DemoDisk(8L << 20), ch);
+        }
+        programmer = dir.resolve("RM-1073.ede");
+        Files.write(programmer, EdeBuilder.forPlatform(L640.platformId()).build());
+        foreignProgrammer = dir.resolve("RM-1104.ede");
+        Files.write(foreignProgrammer, EdeBuilder.forPlatform(L950.platformId()).build());
+    }
+
+    @AfterEach
+    void close() {
+        bus.close();
+    }
+
+    private SimPhone phone(LinkKind link, Set<SimFault> faults) {
+        SimPhone p = new SimPhone(L640, "356938035643809", "", Mode.EDL_PBL, 50, link,
+                faults.isEmpty() ? EnumSet.noneOf(SimFault.class) : EnumSet.copyOf(faults));
+        bus.attach(PORT, p);
+        return p;
+    }
+
+    private Outcome run(Path prog, Consent consent) throws Exception {
+        UsbDevice d = bus.devices().get(0);
+        try (FfuFile f = FfuFile.open(ffu)) {
+            FlowContext ctx = new FlowContext(bus, bus.clock(), PORT, List.of());
+            return FlowRunner.run(new EmergencyFlow(d, prog, f, "rm1073.ffu", consent, EmergencyFlow.Bounds.standard()), ctx);
+        }
+    }
+
+    private static SparseDisk expected(SimPhone p) throws Exception {
+        SparseDisk disk = new SparseDisk(p.disk().sizeBytes());
+        try (FfuFile f = FfuFile.open(ffu)) {
+            f.reconstruct(disk.blockCount(), disk, true, (a, b) -> { });
+        }
+        return disk;
+    }
+
+    @ParameterizedTest
+    @EnumSource(LinkKind.class)
+    void aBrickedPhoneIsWrittenAndComesBack(LinkKind link) throws Exception {
+        if (link == LinkKind.STREAM) {
+            bus.streamChunk(509); // splits Sahara packets and Firehose documents from raw data
+        }
+        SimPhone p = phone(link, Set.of());
+        Outcome o = run(programmer, Consent.given("test"));
+        assertThat(o.reason()).as(o.toString()).isEqualTo(Reason.DONE);
+        assertThat(p.disk().sameContentAs(expected(p))).as("eMMC equals the FFU's raw image").isTrue();
+        assertThat(p.mode()).isIn(Mode.UEFI, Mode.NORMAL);
+        assertThat(p.violations()).isEmpty();
+    }
+
+    @Test
+    void aProgrammerForAnotherRootKeyIsRefusedByName() throws Exception {
+        SimPhone p = phone(LinkKind.PACKET, Set.of());
+        Outcome o = run(foreignProgrammer, Consent.given("test"));
+        assertThat(o.reason()).isEqualTo(Reason.PROGRAMMER_MISMATCH);
+        assertThat(o.nextStep()).contains("product type");
+        assertThat(p.disk().storedBlocks()).isZero();
+    }
+
+    @Test
+    void aHelloAlreadyConsumedIsRecovered() throws Exception {
+        SimPhone p = phone(LinkKind.PACKET, Set.of(SimFault.HELLO_CONSUMED));
+        Outcome o = run(programmer, Consent.given("test"));
+        assertThat(o.reason()).as(o.toString()).isEqualTo(Reason.DONE);
+        assertThat(p.disk().sameContentAs(expected(p))).isTrue();
+    }
+
+    @Test
+    void aVipRefusalIsNamedWithTheDevicesReason() throws Exception {
+        phone(LinkKind.PACKET, Set.of(SimFault.VIP_REFUSAL));
+        Outcome o = run(programmer, Consent.given("test"));
+        assertThat(o.reason()).isEqualTo(Reason.DEVICE_REJECTED);
+        assertThat(o.summary()).contains("program");
+    }
+
+    @Test
+    void noConsentNoWrite() throws Exception {
+        SimPhone p = phone(LinkKind.PACKET, Set.of());
+        Outcome o = run(programmer, Consent.none());
+        assertThat(o.reason()).isEqualTo(Reason.NO_CONSENT);
+        assertThat(p.disk().storedBlocks()).isZero();
+    }
+
+    @Test
+    void aFileThatIsNoProgrammer() throws Exception {
+        phone(LinkKind.PACKET, Set.of());
+        Path junk = dir.resolve("junk.ede");
+        Files.write(junk, new byte[100]);
+        Outcome o = run(junk, Consent.given("test"));
+        assertThat(o.reason()).isEqualTo(Reason.PROGRAMMER_INVALID);
+    }
+}
