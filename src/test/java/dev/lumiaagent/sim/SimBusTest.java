@@ -202,8 +202,10 @@ class SimBusTest {
 
     @Test
     void aPhoneWithoutASimulatedProtocolRecordsWhatTheHostSent() throws Exception {
-        bus = new SimBus(AgentClock.scaled(1000));
-        SimPhone p = phone(lumia520, Mode.EDL_PBL, LinkKind.PACKET); // no EDL protocol simulated yet
+        // Every mode with a bulk channel has a simulated protocol now (EDL since SimEdlFirmware), so the
+        // strict-silence peer is chosen explicitly.
+        bus = new SimBus(AgentClock.scaled(1000), StrictSilence.PROVIDER);
+        SimPhone p = phone(lumia520, Mode.EDL_PBL, LinkKind.PACKET);
         UsbDevice d = bus.attach(PortPath.parse("1-1"), p);
         try (Link link = bus.open(d, LinkOptions.defaults())) {
             link.write(ByteBuffer.wrap(new byte[] {'N', 'O', 'K', 'V'}), IO);
