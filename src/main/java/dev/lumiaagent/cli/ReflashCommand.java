@@ -1,12 +1,10 @@
 package dev.lumiaagent.cli;
 
 import dev.lumiaagent.flow.FlowContext;
-import dev.lumiaagent.flow.FlowListener;
 import dev.lumiaagent.flow.FlowRunner;
 import dev.lumiaagent.flow.Outcome;
 import dev.lumiaagent.flow.ReflashFlow;
 import dev.lumiaagent.flow.gate.Consent;
-import dev.lumiaagent.flow.gate.GateResult;
 import dev.lumiaagent.image.ffu.FfuFile;
 import dev.lumiaagent.image.ffu.FfuFormatException;
 import dev.lumiaagent.transport.Bus;
@@ -19,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -75,16 +72,7 @@ final class ReflashCommand implements Callable<Integer> {
                         "Plug the phone in (any mode but 9008) and run reflash again.");
             }
             ConsoleProgress progress = new ConsoleProgress(out, System.console() != null);
-            FlowListener gates = new FlowListener() {
-                @Override
-                public void gate(PortPath port, GateResult g) {
-                    synchronized (out) {
-                        out.println("      gate " + g.gate().label() + ": " + g.verdict().name().toLowerCase(Locale.ROOT) + " — " + g.detail());
-                        out.flush();
-                    }
-                }
-            };
-            FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(), List.of(progress, gates));
+            FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(), List.of(progress, GateLines.printer(out)));
             Outcome outcome = FlowRunner.run(new ReflashFlow(phone.get(), ffu, ffuPath.getFileName().toString(), consent(out),
                     ReflashFlow.Bounds.standard()), ctx);
             return FlowExitCodes.of(outcome);

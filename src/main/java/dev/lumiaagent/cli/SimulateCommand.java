@@ -29,7 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Runs simulated phones in their own process, so they outlive the agents that use them.",
         subcommands = {SimulateCommand.Serve.class, SimulateCommand.Attach.class, SimulateCommand.Detach.class,
-                SimulateCommand.PressKeys.class})
+                SimulateCommand.PressKeys.class, SimulateCommand.Programmer.class})
 final class SimulateCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -122,7 +122,7 @@ final class SimulateCommand implements Runnable {
         @Option(names = "--link", defaultValue = "packet", paramLabel = "KIND", description = "packet (like libusb) or stream (like a tty).")
         String link;
 
-        @Option(names = "--fault", paramLabel = "F", description = "A simulated fault (repeatable): dead-battery, stall, nak-next.")
+        @Option(names = "--fault", paramLabel = "F", description = "A simulated fault (repeatable): dead-battery, stall, nak-next, hello-consumed, wrong-sector-size, vip-refusal, slow-storage.")
         List<String> faults = new ArrayList<>();
 
         @Spec
@@ -181,6 +181,32 @@ final class SimulateCommand implements Runnable {
         public Integer call() {
             remote(bus).keyReset(port);
             spec.commandLine().getOut().println("held Volume-Down + Power on the phone on " + port + " until it vibrated");
+            return ExitCode.OK.code();
+        }
+    }
+
+    @Command(name = "programmer", mixinStandardHelpOptions = true,
+            description = {"Writes a Firehose programmer (.ede) that a simulated phone of the model accepts: an ELF with a "
+                    + "hash segment and a certificate chain whose root is the simulated model's root key.",
+                    "Real OEM programmers cannot be made: they are signed with Microsoft/Nokia keys."})
+    static final class Programmer implements Callable<Integer> {
+        @Option(names = "--model", required = true, paramLabel = "M", description = "Product type or name, e.g. RM-1073.")
+        String model;
+
+        @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.ede", description = "Where to write it.")
+        Path output;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            dev.lumiaagent.sim.SimModel m = dev.lumiaagent.sim.SimModels.standard().require(model);
+            byte[] ede = dev.lumiaagent.image.ede.EdeBuilder.forPlatform(m.platformId()).build();
+            Files.write(output, ede);
+            spec.commandLine().getOut().println("wrote " + output + " (" + ede.length + " bytes): a programmer for simulated "
+                    + m.name() + " (" + m.productType() + "), root-key hash "
+                    + dev.lumiaagent.protocol.wire.Bytes.hex(dev.lumiaagent.image.ede.EdeBuilder.simulatedRootKeyHash(m.platformId())));
             return ExitCode.OK.code();
         }
     }

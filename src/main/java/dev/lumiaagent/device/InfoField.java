@@ -36,6 +36,8 @@ public enum InfoField {
     WRITE_BUFFER_SIZE("writeBufferSize", "Write buffer size"),
     EMMC_SECTORS("emmcSectors", "eMMC size (sectors)"),
     EMMC_MANUFACTURER("emmcManufacturer", "eMMC manufacturer"),
+    CHIP_SERIAL("chipSerial", "Chip serial (Sahara)"),
+    MSM_HW_ID("msmHwId", "MSM HW ID"),
     FLASHING_INCOMPLETE("flashingIncomplete", "Last flash incomplete"),
     RESET_PROTECTION("resetProtection", "Reset protection");
 

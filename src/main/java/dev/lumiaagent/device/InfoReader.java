@@ -45,8 +45,9 @@ public final class InfoReader {
             case EDL_PBL:
             case EDL_PROGRAMMER:
             case EDL:
-                return base.merge(DeviceInfo.builder().note("Qualcomm emergency download mode (9008). Reading chip info "
-                        + "over Sahara is not implemented yet in this version of the agent.").build());
+                try (Link link = Channels.open(bus, d)) {
+                    return base.merge(EdlReader.read(link));
+                }
             case MASS_STORAGE:
                 return base.merge(DeviceInfo.builder().note("Mass-storage mode: the phone is a USB disk and has no "
                         + "information channel. Restart it (hold Volume-Down + Power) to read it in normal mode.").build());

@@ -22,7 +22,8 @@ class RecoveryCommandsTest {
         assertThat(phones.get(0).path("imei").asText()).hasSize(15);
         assertThat(phones.get(1).path("uefiApp").asText()).isEqualTo("flash app");
         assertThat(phones.get(1).path("platformId").asText()).isEqualTo("Microsoft.MSM8212.P6218.1.0");
-        assertThat(phones.get(2).path("notes").get(0).asText()).contains("emergency download");
+        assertThat(phones.get(2).path("rootKeyHash").asText()).hasSize(64);
+        assertThat(phones.get(2).path("chipSerial").asText()).hasSize(8);
     }
 
     @Test

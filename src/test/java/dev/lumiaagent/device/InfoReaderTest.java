@@ -117,10 +117,25 @@ class InfoReaderTest {
     }
 
     @Test
+    void emergencyDownloadIsReadOverSaharaCommandMode() {
+        SimPhone p = attach("RM-1073", Mode.EDL_PBL, SimUefiApp.BOOT_MANAGER, Set.of());
+        DeviceInfo info = read();
+        assertThat(info.text(InfoField.ROOT_KEY_HASH)).contains(dev.lumiaagent.protocol.wire.Bytes.hex(p.rootKeyHash()));
+        assertThat(info.text(InfoField.CHIP_SERIAL)).hasValueSatisfying(s -> assertThat(s).hasSize(8));
+        assertThat(info.text(InfoField.MSM_HW_ID)).hasValueSatisfying(s -> assertThat(s).contains("008B00E1"));
+        assertThat(p.violations()).isEmpty();
+    }
+
+    @Test
+    void aPbllWhoseHelloWasTakenIsStillRead() {
+        attach("RM-1073", Mode.EDL_PBL, SimUefiApp.BOOT_MANAGER, Set.of(SimFault.HELLO_CONSUMED));
+        DeviceInfo info = read();
+        assertThat(info.get(InfoField.ROOT_KEY_HASH)).isPresent();
+        assertThat(info.notes()).anyMatch(n -> n.contains("already been taken"));
+    }
+
+    @Test
     void modesWithoutAnInformationChannelSaySoPlainly() {
-        attach("RM-914", Mode.EDL_PBL, SimUefiApp.BOOT_MANAGER, Set.of());
-        assertThat(read().notes()).singleElement().asString().contains("not implemented yet");
-        bus.detach(PORT);
         attach("RM-914", Mode.MASS_STORAGE, SimUefiApp.BOOT_MANAGER, Set.of());
         assertThat(read().notes()).singleElement().asString().contains("Mass-storage mode");
     }

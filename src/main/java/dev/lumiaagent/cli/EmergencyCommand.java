@@ -1,0 +1,112 @@
+package dev.lumiaagent.cli;
+
+import dev.lumiaagent.firmware.FirmwareLibrary;
+import dev.lumiaagent.flow.EmergencyFlow;
+import dev.lumiaagent.flow.FlowContext;
+import dev.lumiaagent.flow.FlowRunner;
+import dev.lumiaagent.flow.Outcome;
+import dev.lumiaagent.flow.gate.Consent;
+import dev.lumiaagent.image.ffu.FfuFile;
+import dev.lumiaagent.image.ffu.FfuFormatException;
+import dev.lumiaagent.transport.Bus;
+import dev.lumiaagent.transport.UsbDevice;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code lumia-agent emergency}: reflash a phone that shows up only as Qualcomm 9008. */
+@Command(name = "emergency", mixinStandardHelpOptions = true,
+        description = {"Reflashes a bricked phone that shows up only as Qualcomm emergency download (05C6:9008): reads the "
+                + "chip over Sahara, refuses a programmer signed for another root key, loads the programmer, then writes the "
+                + "FFU's raw image with Firehose and restarts the phone.",
+                "Without --programmer / --ffu, the files are looked up in the firmware library by --product-type."})
+final class EmergencyCommand implements Callable<Integer> {
+    @Mixin
+    BusOptions busOptions;
+
+    @Mixin
+    PhoneSelection selection;
+
+    @Option(names = "--programmer", paramLabel = "FILE.ede", description = "The Firehose programmer (.ede) for this phone's product type.")
+    Path programmer;
+
+    @Option(names = "--ffu", paramLabel = "FILE", description = "The stock FFU whose raw image is written.")
+    Path ffuPath;
+
+    @Option(names = "--product-type", paramLabel = "RM-xxxx", description = "Find the files in the firmware library by product type.")
+    String productType;
+
+    @Option(names = "--firmware-dir", paramLabel = "DIR", description = "The firmware library (default $LUMIA_AGENT_FIRMWARE or the user's data directory).")
+    Path firmwareDir;
+
+    @Option(names = "--yes", description = "The owner agrees that everything on the phone is erased (no prompt).")
+    boolean yes;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        resolveFiles(out);
+        FfuFile ffu;
+        try {
+            ffu = FfuFile.open(ffuPath);
+        } catch (FfuFormatException e) {
+            spec.commandLine().getErr().println("error: " + ffuPath + " is not a usable FFU: " + e.getMessage());
+            spec.commandLine().getErr().println("next step: check it with `lumia-agent ffu inspect`. Nothing was written.");
+            return ExitCode.FAILED.code();
+        }
+        try (ffu; Bus bus = busOptions.open()) {
+            Optional<UsbDevice> phone = selection.select(bus);
+            if (phone.isEmpty()) {
+                throw new PhoneSelection.NoSinglePhone(ExitCode.NO_PHONE, "No phone on port " + selection.port().orElseThrow() + ".",
+                        "Plug the phone in; in 9008 it shows up as 05C6:9008 in `lumia-agent devices`.");
+            }
+            FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(),
+                    List.of(new ConsoleProgress(out, System.console() != null), GateLines.printer(out)));
+            Outcome o = FlowRunner.run(new EmergencyFlow(phone.get(), programmer, ffu, ffuPath.getFileName().toString(),
+                    yes ? Consent.given("--yes") : Consent.none(), EmergencyFlow.Bounds.standard()), ctx);
+            return FlowExitCodes.of(o);
+        }
+    }
+
+    private void resolveFiles(PrintWriter out) throws IOException {
+        if (programmer != null && ffuPath != null) {
+            requireFile(programmer, "programmer");
+            requireFile(ffuPath, "FFU");
+            return;
+        }
+        if (productType == null) {
+            throw new IllegalArgumentException("give --programmer and --ffu, or --product-type to look them up in the firmware library");
+        }
+        FirmwareLibrary lib = FirmwareLibrary.scan(firmwareDir != null ? firmwareDir : FirmwareLibrary.defaultRoot());
+        if (programmer == null) {
+            programmer = lib.emergencyFiles(productType, FirmwareLibrary.Kind.PROGRAMMER).stream().findFirst()
+                    .map(FirmwareLibrary.Entry::path).orElseThrow(() -> new IllegalArgumentException("no programmer (.ede) for "
+                            + productType + " in the firmware library " + lib.root() + "; put the emergency files under "
+                            + lib.root().resolve(dev.lumiaagent.firmware.ProductType.emergencyKey(productType))));
+            out.println("programmer from the library: " + programmer);
+        }
+        if (ffuPath == null) {
+            ffuPath = lib.ffuFor(productType, null, null).map(FirmwareLibrary.Entry::path)
+                    .orElseThrow(() -> new IllegalArgumentException("no FFU for " + productType + " in the firmware library " + lib.root()));
+            out.println("FFU from the library: " + ffuPath);
+        }
+    }
+
+    private static void requireFile(Path p, String what) {
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalArgumentException(what + " file not found: " + p);
+        }
+    }
+}
