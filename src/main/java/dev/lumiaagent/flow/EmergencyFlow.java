@@ -38,6 +38,7 @@ import java.util.Optional;
  * and the agent watches the phone come back (boot manager / normal).
  */
 public final class EmergencyFlow implements FlowRunner.Flow {
+    public static final String READ_PROGRAMMER = "ReadProgrammer";
     public static final String DETECT = "DetectProtocol";
     public static final String READ_CHIP = "ReadChipInfo";
     public static final String CHECK_PROGRAMMER = "CheckProgrammer";
@@ -79,7 +80,7 @@ public final class EmergencyFlow implements FlowRunner.Flow {
 
     @Override
     public List<String> plan() {
-        return List.of(DETECT, READ_CHIP, CHECK_PROGRAMMER, PRE_FLIGHT, UPLOAD, CONFIGURE, WRITE_IMAGE, POWER_RESET, AWAIT_RETURN);
+        return List.of(READ_PROGRAMMER, DETECT, READ_CHIP, CHECK_PROGRAMMER, PRE_FLIGHT, UPLOAD, CONFIGURE, WRITE_IMAGE, POWER_RESET, AWAIT_RETURN);
     }
 
     public List<GateResult> gates() {
@@ -93,7 +94,7 @@ public final class EmergencyFlow implements FlowRunner.Flow {
                     + start.personality().mode().label() + ", not in Qualcomm emergency download (9008).",
                     "Use `lumia-agent reflash` for a phone that still reaches its flash app; the emergency path is for 9008.");
         }
-        EdeImage ede = ctx.step(CHECK_PROGRAMMER + "File", "read the programmer " + programmer.getFileName(), Duration.ofSeconds(10),
+        EdeImage ede = ctx.step(READ_PROGRAMMER, "read the programmer " + programmer.getFileName(), Duration.ofSeconds(10),
                 this::parseProgrammer);
         try (Link link = Channels.open(ctx.bus(), start); PhoneWatcher watcher = new PhoneWatcher(ctx.bus(), ctx.clock(), ctx.port())) {
             SaharaSession sahara = new SaharaSession(link, bounds.hello());
