@@ -87,6 +87,38 @@ class RecoveryCommandsTest {
     }
 
     @Test
+    void emergencyReflashOfASimulated9008Phone(@TempDir Path dir) throws Exception {
+        Path ede = dir.resolve("RM-1073.ede");
+        Path ffu = dir.resolve("RM-1073.ffu");
+        assertThat(CliRunner.run("simulate", "programmer", "--model", "RM-1073", "-o", ede.toString()).exitCode()).isZero();
+        assertThat(CliRunner.run("ffu", "build", "--demo", "16M", "--model", "RM-1073", "-o", ffu.toString()).exitCode()).isZero();
+        Path bench = dir.resolve("edl.json");
+        Files.writeString(bench, "{\"phones\": [{\"port\": \"1-2\", \"model\": \"RM-1073\", \"mode\": \"edl\"}]}");
+        CliRunner.Result r = CliRunner.run("emergency", "--bench", bench.toString(), "--programmer", ede.toString(),
+                "--ffu", ffu.toString(), "--yes", "--sim-speed", "200");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("ReadChipInfo").contains("root-key hash").contains("Done: The phone on 1-2");
+
+        // The same files found in the firmware library by product type (RM-1073 emergency files live under RM-1113).
+        Path lib = dir.resolve("library");
+        Files.createDirectories(lib.resolve("RM-1113"));
+        Files.createDirectories(lib.resolve("RM-1073"));
+        Files.copy(ede, lib.resolve("RM-1113/MPRG8x26.ede"));
+        Files.copy(ffu, lib.resolve("RM-1073/RM1073_stock.ffu"));
+        CliRunner.Result fromLib = CliRunner.run("emergency", "--bench", bench.toString(), "--product-type", "RM1073",
+                "--firmware-dir", lib.toString(), "--yes", "--sim-speed", "200");
+        assertThat(fromLib.exitCode()).as(fromLib.out() + fromLib.err()).isZero();
+        assertThat(fromLib.out()).contains("programmer from the library").contains("RM-1113");
+
+        Path other = dir.resolve("RM-1104.ede");
+        assertThat(CliRunner.run("simulate", "programmer", "--model", "RM-1104", "-o", other.toString()).exitCode()).isZero();
+        CliRunner.Result wrong = CliRunner.run("emergency", "--bench", bench.toString(), "--programmer", other.toString(),
+                "--ffu", ffu.toString(), "--yes", "--sim-speed", "200");
+        assertThat(wrong.exitCode()).isEqualTo(ExitCode.FAILED.code());
+        assertThat(wrong.out()).contains("Failed (PROGRAMMER_MISMATCH)");
+    }
+
+    @Test
     void softResetNeedsAPortWhenThereAreSeveralPhones() {
         CliRunner.Result r = CliRunner.run("soft-reset", "--simulate", "3");
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE.code());
