@@ -42,12 +42,8 @@ public final class SimNcsdFirmware implements SimFirmware {
 
     @Override
     public void onHostMessage(byte[] message, PhoneEndpoint out) {
-        NcsdRequest request;
-        try {
-            request = NcsdCodec.decodeRequest(message);
-        } catch (ProtocolException e) {
-            // A real NCSd would ignore or drop it; the simulator makes the host's mistake visible.
-            phone.recordViolation("normal-mode JSON-RPC channel got a message that is not a request: " + e.getMessage());
+        NcsdRequest request = decode(message);
+        if (request == null) {
             return;
         }
         SimLog.LOG.debug("{}: {}", phone, request);
@@ -69,15 +65,22 @@ public final class SimNcsdFirmware implements SimFirmware {
      */
     @Override
     public void refuse(byte[] message, PhoneEndpoint out) {
-        NcsdRequest request;
-        try {
-            request = NcsdCodec.decodeRequest(message);
-        } catch (ProtocolException e) {
-            phone.recordViolation("normal-mode JSON-RPC channel got a message that is not a request: " + e.getMessage());
+        NcsdRequest request = decode(message);
+        if (request == null) {
             return;
         }
         out.send(NcsdCodec.encodeResponse(NcsdResponse.ofError(request.id(),
                 new NcsdError(-32000, "Command refused", null)), NcsdCodec.ResponseStyle.PHONE));
+    }
+
+    /** The request, or null after recording the host's mistake (a real NCSd would drop it silently). */
+    private NcsdRequest decode(byte[] message) {
+        try {
+            return NcsdCodec.decodeRequest(message);
+        } catch (ProtocolException e) {
+            phone.recordViolation("normal-mode JSON-RPC channel got a message that is not a request: " + e.getMessage());
+            return null;
+        }
     }
 
     private NcsdResponse answer(NcsdRequest request) {
