@@ -11,6 +11,10 @@ import dev.lumiaagent.image.ede.EdeParser;
 import dev.lumiaagent.image.ffu.FfuFile;
 import dev.lumiaagent.image.ffu.FfuVerification;
 import dev.lumiaagent.protocol.firehose.FirehoseConfiguration;
+import dev.lumiaagent.protocol.firehose.FirehoseResponse;
+import dev.lumiaagent.protocol.firehose.RawPatchEntry;
+import dev.lumiaagent.protocol.firehose.RawProgramEntry;
+import dev.lumiaagent.protocol.firehose.RawProgramSet;
 import dev.lumiaagent.protocol.firehose.FirehoseResult;
 import dev.lumiaagent.protocol.firehose.FirehoseSession;
 import dev.lumiaagent.protocol.firehose.FirehoseStorageInfo;
@@ -59,16 +63,31 @@ public final class EmergencyFlow implements FlowRunner.Flow {
     private final UsbDevice start;
     private final Path programmer;
     private final FfuFile ffu;
+    private final RawProgramSet rawprogram;
+    private final Path imagesDir;
     private final String ffuName;
     private final Consent consent;
     private final Bounds bounds;
     private final List<GateResult> gates = new ArrayList<>();
 
+    /** Writes the raw image an FFU describes. */
     public EmergencyFlow(UsbDevice start, Path programmer, FfuFile ffu, String ffuName, Consent consent, Bounds bounds) {
+        this(start, programmer, ffu, null, null, ffuName, consent, bounds);
+    }
+
+    /** Writes a QFIL-style rawprogram set (files from {@code imagesDir}), then applies its patches. */
+    public EmergencyFlow(UsbDevice start, Path programmer, RawProgramSet set, Path imagesDir, String name, Consent consent, Bounds bounds) {
+        this(start, programmer, null, set, imagesDir, name, consent, bounds);
+    }
+
+    private EmergencyFlow(UsbDevice start, Path programmer, FfuFile ffu, RawProgramSet set, Path imagesDir, String name,
+                          Consent consent, Bounds bounds) {
         this.start = start;
         this.programmer = programmer;
         this.ffu = ffu;
-        this.ffuName = ffuName;
+        this.rawprogram = set;
+        this.imagesDir = imagesDir;
+        this.ffuName = name;
         this.consent = consent;
         this.bounds = bounds;
     }
@@ -154,7 +173,11 @@ public final class EmergencyFlow implements FlowRunner.Flow {
                 }
                 return info.ok().orElseThrow();
             });
-            writeImage(ctx, firehose, storage);
+            if (ffu != null) {
+                writeImage(ctx, firehose, storage);
+            } else {
+                writeRawProgram(ctx, firehose);
+            }
             ctx.step(POWER_RESET, "restart the phone (Firehose power reset)", Duration.ofSeconds(30), () -> {
                 firehose.powerReset();
                 return null;
@@ -187,15 +210,7 @@ public final class EmergencyFlow implements FlowRunner.Flow {
 
     private void preFlight(FlowContext ctx) throws InterruptedException {
         ctx.step(PRE_FLIGHT, "the image verifies; backup warning and consent", Duration.ofMinutes(30), () -> {
-            FfuVerification v;
-            try {
-                v = ffu.verify((done, total) -> ctx.progress(PRE_FLIGHT, total == 0 ? -1 : (double) done / total,
-                        "verified " + (done >> 20) + " of " + (total >> 20) + " MiB of " + ffuName));
-            } catch (IOException e) {
-                throw new FlowFailure(Reason.FFU_INVALID, "Could not read " + ffuName + ": " + e.getMessage(), "Check the file.");
-            }
-            GateResult integrity = v.valid() ? GateResult.passed(Gate.FFU_INTEGRITY, v.chunksChecked() + " chunks verified")
-                    : GateResult.failed(Gate.FFU_INTEGRITY, ffuName + " is damaged: " + v.failures().get(0), "Download the FFU again; nothing was written.");
+            GateResult integrity = ffu != null ? ffuIntegrity(ctx) : rawProgramIntegrity();
             record(ctx, integrity);
             if (integrity.blocks()) {
                 throw new FlowFailure(Reason.FFU_INVALID, integrity.detail() + ".", integrity.nextStep());
@@ -210,6 +225,72 @@ public final class EmergencyFlow implements FlowRunner.Flow {
             }
             return null;
         });
+    }
+
+    /** Every file the rawprogram set names must be there before anything is written. */
+    private GateResult rawProgramIntegrity() {
+        List<String> missing = new ArrayList<>();
+        int files = 0;
+        for (RawProgramEntry e : rawprogram.programs()) {
+            if (e.hasFile()) {
+                files++;
+                if (!java.nio.file.Files.isRegularFile(imagesDir.resolve(e.filename()))) {
+                    missing.add(e.filename());
+                }
+            }
+        }
+        return missing.isEmpty() ? GateResult.passed(Gate.FFU_INTEGRITY, files + " image files present (rawprogram has no hashes to check)")
+                : GateResult.failed(Gate.FFU_INTEGRITY, "missing image files in " + imagesDir + ": " + String.join(", ", missing),
+                "Put every file the rawprogram XML names into the images directory; nothing was written.");
+    }
+
+    private GateResult ffuIntegrity(FlowContext ctx) {
+            FfuVerification v;
+            try {
+                v = ffu.verify((done, total) -> ctx.progress(PRE_FLIGHT, total == 0 ? -1 : (double) done / total,
+                        "verified " + (done >> 20) + " of " + (total >> 20) + " MiB of " + ffuName));
+            } catch (IOException e) {
+                throw new FlowFailure(Reason.FFU_INVALID, "Could not read " + ffuName + ": " + e.getMessage(), "Check the file.");
+            }
+            return v.valid() ? GateResult.passed(Gate.FFU_INTEGRITY, v.chunksChecked() + " chunks verified")
+                    : GateResult.failed(Gate.FFU_INTEGRITY, ffuName + " is damaged: " + v.failures().get(0), "Download the FFU again; nothing was written.");
+    }
+
+    private void writeRawProgram(FlowContext ctx, FirehoseSession firehose) throws InterruptedException {
+        ctx.step(WRITE_IMAGE, "write the rawprogram set (" + rawprogram.programs().size() + " entries) and apply its patches",
+                Duration.ofHours(2), () -> {
+                    int done = 0;
+                    for (RawProgramEntry e : rawprogram.programs()) {
+                        if (!e.hasFile()) {
+                            continue;
+                        }
+                        Path file = imagesDir.resolve(e.filename());
+                        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                            long offset = e.fileSectorOffset() * e.sectorSize();
+                            long sectors = e.numPartitionSectors() > 0 ? e.numPartitionSectors()
+                                    : (ch.size() - offset + e.sectorSize() - 1) / e.sectorSize();
+                            ch.position(offset);
+                            FirehoseResult<Long> r = firehose.program(e.toCommand(sectors), ch);
+                            if (!r.isOk()) {
+                                throw nak("program " + e.filename(), r);
+                            }
+                        } catch (IOException ex) {
+                            throw new FlowFailure(Reason.FFU_INVALID, "Could not read " + file + ": " + ex.getMessage() + ".",
+                                    "Check the images directory, then rerun the emergency flash.");
+                        }
+                        ctx.progress(WRITE_IMAGE, (double) ++done / rawprogram.programs().size(), e.filename() + " written");
+                    }
+                    for (RawPatchEntry patch : rawprogram.patches()) {
+                        if (patch.targetsDisk()) {
+                            FirehoseResponse r = firehose.patch(patch.command());
+                            if (!r.ack()) {
+                                throw new FlowFailure(Reason.DEVICE_REJECTED, "The programmer refused a patch (" + patch + "): "
+                                        + r.logText() + ".", "Check the patch XML matches this phone's storage.");
+                            }
+                        }
+                    }
+                    return null;
+                });
     }
 
     private void writeImage(FlowContext ctx, FirehoseSession firehose, FirehoseStorageInfo storage) throws InterruptedException {

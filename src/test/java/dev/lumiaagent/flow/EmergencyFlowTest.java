@@ -137,6 +137,55 @@ class EmergencyFlowTest {
     }
 
     @Test
+    void aRawprogramSetIsWrittenAndPatched() throws Exception {
+        SimPhone p = phone(LinkKind.PACKET, Set.of());
+        Path images = dir.resolve("images");
+        Files.createDirectories(images);
+        byte[] gpt = new byte[34 * 512];
+        for (int i = 0; i < gpt.length; i++) {
+            gpt[i] = (byte) (i * 7 + 1);
+        }
+        Files.write(images.resolve("gpt_main0.bin"), gpt);
+        Path raw = dir.resolve("rawprogram0.xml");
+        Path patch = dir.resolve("patch0.xml");
+        Files.writeString(raw, "<?xml version=\"1.0\" ?>\n<data>\n"
+                + "  <program SECTOR_SIZE_IN_BYTES=\"512\" file_sector_offset=\"0\" filename=\"gpt_main0.bin\" label=\"PrimaryGPT\""
+                + " num_partition_sectors=\"34\" physical_partition_number=\"0\" sparse=\"false\" start_sector=\"0\"/>\n"
+                + "  <program SECTOR_SIZE_IN_BYTES=\"512\" file_sector_offset=\"0\" filename=\"\" label=\"modemst1\""
+                + " num_partition_sectors=\"3072\" physical_partition_number=\"0\" sparse=\"false\" start_sector=\"131072\"/>\n"
+                + "</data>\n");
+        Files.writeString(patch, "<?xml version=\"1.0\" ?>\n<data>\n"
+                + "  <patch SECTOR_SIZE_IN_BYTES=\"512\" byte_offset=\"168\" filename=\"DISK\" physical_partition_number=\"0\""
+                + " size_in_bytes=\"8\" start_sector=\"2\" value=\"NUM_DISK_SECTORS-34.\" what=\"last usable LBA\"/>\n"
+                + "</data>\n");
+        var set = dev.lumiaagent.protocol.firehose.RawProgramSet.read(List.of(raw), List.of(patch));
+        UsbDevice d = bus.devices().get(0);
+        Outcome o = FlowRunner.run(new EmergencyFlow(d, programmer, set, images, "rawprogram0.xml", Consent.given("test"),
+                EmergencyFlow.Bounds.standard()), new FlowContext(bus, bus.clock(), PORT, List.of()));
+        assertThat(o.reason()).as(o.toString()).isEqualTo(Reason.DONE);
+        byte[] first = p.disk().read(0, 512);
+        assertThat(first).isEqualTo(java.util.Arrays.copyOf(gpt, 512));
+        long lastUsable = L640.emmcSectors() - 34;
+        byte[] patched = p.disk().read(2 * 512 + 168, 8);
+        assertThat(java.nio.ByteBuffer.wrap(patched).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong()).isEqualTo(lastUsable);
+    }
+
+    @Test
+    void aRawprogramSetWithAMissingFileWritesNothing() throws Exception {
+        SimPhone p = phone(LinkKind.PACKET, Set.of());
+        Path raw = dir.resolve("rawprogram-missing.xml");
+        Files.writeString(raw, "<?xml version=\"1.0\" ?>\n<data>\n"
+                + "  <program SECTOR_SIZE_IN_BYTES=\"512\" file_sector_offset=\"0\" filename=\"nope.bin\" label=\"x\""
+                + " num_partition_sectors=\"1\" physical_partition_number=\"0\" sparse=\"false\" start_sector=\"0\"/>\n</data>\n");
+        var set = dev.lumiaagent.protocol.firehose.RawProgramSet.read(List.of(raw), List.of());
+        Outcome o = FlowRunner.run(new EmergencyFlow(bus.devices().get(0), programmer, set, dir, "rawprogram-missing.xml",
+                Consent.given("test"), EmergencyFlow.Bounds.standard()), new FlowContext(bus, bus.clock(), PORT, List.of()));
+        assertThat(o.reason()).isEqualTo(Reason.FFU_INVALID);
+        assertThat(o.summary()).contains("nope.bin");
+        assertThat(p.disk().storedBlocks()).isZero();
+    }
+
+    @Test
     void aFileThatIsNoProgrammer() throws Exception {
         phone(LinkKind.PACKET, Set.of());
         Path junk = dir.resolve("junk.ede");
