@@ -5,6 +5,7 @@ import dev.lumiaagent.sim.RemoteSimBus;
 import dev.lumiaagent.sim.SimBench;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.Bus;
+import dev.lumiaagent.transport.serial.SerialPathBus;
 import java.nio.file.Path;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Option;
 /**
  * Which bus a command works on: the real USB bus (default), an in-process simulated bench
  * ({@code --simulate N} or {@code --bench FILE}), or a simulator served by another process
- * ({@code --bus sim://127.0.0.1:PORT}, or the {@code LUMIA_AGENT_BUS} environment variable).
+ * ({@code --bus sim://127.0.0.1:PORT}, or the {@code LUMIA_AGENT_BUS} environment variable), or one 9008
+ * phone on a named serial port ({@code --serial PATH}).
  */
 public final class BusOptions {
     static final String ENV_BUS = "LUMIA_AGENT_BUS";
@@ -37,6 +39,11 @@ public final class BusOptions {
                 description = "usb (default), or sim://HOST:PORT for a bench served by `lumia-agent simulate serve`. "
                         + "Default from $" + ENV_BUS + ".")
         String bus;
+
+        @Option(names = "--serial", paramLabel = "PATH",
+                description = "One phone in Qualcomm 9008 on this serial port (/dev/ttyUSB0, COM5, or the pty printed by "
+                        + "`lumia-agent simulate edl-tty`), at port 0-1. A tty cannot show the phone after it leaves 9008.")
+        String serial;
     }
 
     /** Opens the chosen bus. Throws {@link IllegalArgumentException} for a bad spec (exit code USAGE). */
@@ -46,6 +53,9 @@ public final class BusOptions {
         }
         if (source.bench != null) {
             return startBench(BenchSpec.read(source.bench));
+        }
+        if (source.serial != null) {
+            return new SerialPathBus(source.serial);
         }
         String uri = source.bus != null ? source.bus : System.getenv(ENV_BUS);
         if (uri == null || uri.isBlank() || uri.equals("usb")) {

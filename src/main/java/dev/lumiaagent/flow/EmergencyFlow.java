@@ -182,6 +182,12 @@ public final class EmergencyFlow implements FlowRunner.Flow {
                 firehose.powerReset();
                 return null;
             });
+            if (ctx.port().bus() == 0) {
+                // Bus 0 = a phone reached by a serial path, not by USB address: the port cannot show the
+                // phone leave 9008 and come back as a Lumia, so there is nothing to watch.
+                return Outcome.done("The image was written to the phone on " + ctx.port() + " and it was told to restart. "
+                        + "Over a serial port the agent cannot watch it come back: check its screen, then run `lumia-agent devices`.");
+            }
             Optional<UsbDevice> back = ctx.step(AWAIT_RETURN, "wait for the phone to come back (boot manager or normal mode)",
                     bounds.returnToPhone(), () -> watcher.awaitArrival(d -> d.personality().mode() == Mode.UEFI
                                     || d.personality().mode() == Mode.NORMAL, bounds.returnToPhone(),

@@ -80,6 +80,17 @@ public final class SimFirehoseProgrammer implements SimFirmware {
         return state;
     }
 
+    /**
+     * How many bytes the next raw program piece may hold: 0 unless the programmer is in RAW_IN
+     * (between a {@code program} ACK with {@code rawmode="true"} and the last announced byte), else
+     * the smaller of the bytes still announced and the agreed payload size. For hosts of this
+     * firmware that receive a byte stream (the pty bridge, {@link SimTtyBridge}) and must re-frame it
+     * into the whole messages {@link #onHostMessage} takes; read on the thread that calls it.
+     */
+    long rawBytesExpected() {
+        return state == State.RAW_IN ? Math.min(rawRemaining, agreedPayload) : 0;
+    }
+
     private int sectorSize() {
         return control.phone().has(SimFault.WRONG_SECTOR_SIZE) ? 4096 : 512;
     }
