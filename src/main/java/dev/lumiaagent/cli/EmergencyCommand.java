@@ -42,6 +42,15 @@ final class EmergencyCommand implements Callable<Integer> {
     @Option(names = "--ffu", paramLabel = "FILE", description = "The stock FFU whose raw image is written.")
     Path ffuPath;
 
+    @Option(names = "--rawprogram", paramLabel = "XML", description = "A QFIL rawprogram*.xml (repeatable) instead of an FFU.")
+    List<Path> rawprogram = new java.util.ArrayList<>();
+
+    @Option(names = "--patch", paramLabel = "XML", description = "A QFIL patch*.xml (repeatable), with --rawprogram.")
+    List<Path> patch = new java.util.ArrayList<>();
+
+    @Option(names = "--images", paramLabel = "DIR", description = "Where the files a rawprogram XML names are (default: next to the XML).")
+    Path images;
+
     @Option(names = "--product-type", paramLabel = "RM-xxxx", description = "Find the files in the firmware library by product type.")
     String productType;
 
@@ -57,6 +66,9 @@ final class EmergencyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        if (!rawprogram.isEmpty()) {
+            return rawProgram(out);
+        }
         resolveFiles(out);
         FfuFile ffu;
         try {
@@ -77,6 +89,37 @@ final class EmergencyCommand implements Callable<Integer> {
             Outcome o = FlowRunner.run(new EmergencyFlow(phone.get(), programmer, ffu, ffuPath.getFileName().toString(),
                     yes ? Consent.given("--yes") : Consent.none(), EmergencyFlow.Bounds.standard()), ctx);
             return FlowExitCodes.of(o);
+        }
+    }
+
+    private int rawProgram(PrintWriter out) throws IOException {
+        if (ffuPath != null) {
+            throw new IllegalArgumentException("give either --ffu or --rawprogram, not both");
+        }
+        if (programmer == null) {
+            throw new IllegalArgumentException("--rawprogram needs --programmer FILE.ede");
+        }
+        requireFile(programmer, "programmer");
+        rawprogram.forEach(f -> requireFile(f, "rawprogram"));
+        patch.forEach(f -> requireFile(f, "patch"));
+        dev.lumiaagent.protocol.firehose.RawProgramSet set;
+        try {
+            set = dev.lumiaagent.protocol.firehose.RawProgramSet.read(rawprogram, patch);
+        } catch (dev.lumiaagent.protocol.firehose.RawProgramException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        Path dir = images != null ? images : rawprogram.get(0).toAbsolutePath().getParent();
+        try (Bus bus = busOptions.open()) {
+            Optional<UsbDevice> phone = selection.select(bus);
+            if (phone.isEmpty()) {
+                throw new PhoneSelection.NoSinglePhone(ExitCode.NO_PHONE, "No phone on port " + selection.port().orElseThrow() + ".",
+                        "Plug the phone in; in 9008 it shows up as 05C6:9008 in `lumia-agent devices`.");
+            }
+            FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(),
+                    List.of(new ConsoleProgress(out, System.console() != null), GateLines.printer(out)));
+            return FlowExitCodes.of(FlowRunner.run(new EmergencyFlow(phone.get(), programmer, set, dir,
+                    rawprogram.get(0).getFileName().toString(), yes ? Consent.given("--yes") : Consent.none(),
+                    EmergencyFlow.Bounds.standard()), ctx));
         }
     }
 
