@@ -129,6 +129,25 @@ class EmergencyFlowTest {
     }
 
     @Test
+    void storageWithAnotherSectorSizeIsNamed() throws Exception {
+        SimPhone p = phone(LinkKind.PACKET, Set.of(SimFault.WRONG_SECTOR_SIZE));
+        Outcome o = run(programmer, Consent.given("test"));
+        assertThat(o.reason()).as(o.toString()).isEqualTo(Reason.DEVICE_REJECTED);
+        assertThat(o.nextStep()).contains("sector-size");
+        assertThat(p.disk().storedBlocks()).isZero();
+    }
+
+    @Test
+    void slowStorageIsWaitedFor() throws Exception {
+        // Each program/erase answers a minute (bench time) late: inside the programmer's bounds, so the
+        // flash completes instead of failing on the first slow answer.
+        SimPhone p = phone(LinkKind.PACKET, Set.of(SimFault.SLOW_STORAGE));
+        Outcome o = run(programmer, Consent.given("test"));
+        assertThat(o.reason()).as(o.toString()).isEqualTo(Reason.DONE);
+        assertThat(p.disk().sameContentAs(expected(p))).isTrue();
+    }
+
+    @Test
     void noConsentNoWrite() throws Exception {
         SimPhone p = phone(LinkKind.PACKET, Set.of());
         Outcome o = run(programmer, Consent.none());
