@@ -13,7 +13,7 @@ import dev.lumiaagent.sim.SimModel;
 import dev.lumiaagent.sim.SimModels;
 import dev.lumiaagent.sim.SimPhone;
 import dev.lumiaagent.sim.SimTtyBridge;
-import dev.lumiaagent.testing.pty.SocatPtyPair;
+import dev.lumiaagent.sim.SocatPtyPair;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.lumiaagent.protocol.sahara.SaharaCodec;
 import dev.lumiaagent.protocol.sahara.SaharaMode;
 import dev.lumiaagent.protocol.sahara.SaharaPacket;
-import dev.lumiaagent.testing.pty.SocatPtyPair;
+import dev.lumiaagent.sim.SocatPtyPair;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.Link;
 import dev.lumiaagent.transport.TransferTimeout;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.lumiaagent.testing.pty.SocatPtyPair;
+import dev.lumiaagent.sim.SocatPtyPair;
 import dev.lumiaagent.transport.AccessDenied;
 import dev.lumiaagent.transport.DeviceGone;
 import dev.lumiaagent.transport.Link;

@@ -1,4 +1,4 @@
-package dev.lumiaagent.testing.pty;
+package dev.lumiaagent.sim;
 
 import java.io.BufferedReader;
 import java.io.IOException;
