@@ -24,5 +24,7 @@ public enum Reason {
     PROTOCOL_DESYNC,
     ACCESS_DENIED,
     INTERRUPTED,
-    INTERNAL_ERROR
+    INTERNAL_ERROR,
+    /** A factory reset did not bring the phone back in normal mode within its bound (the Lumia reset-loop bug). */
+    RESET_NEVER_FINISHED
 }

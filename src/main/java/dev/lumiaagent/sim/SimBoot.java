@@ -73,6 +73,36 @@ final class SimBoot implements SimPhoneControl {
         }
     }
 
+    /**
+     * A factory reset (reset-procedures.md): the phone leaves the bus after {@code drop}, shows the
+     * spinning gears (off the bus) for half of {@code total}, restarts once (it shows up briefly in its
+     * boot manager, whose watchdog is not armed: the reset drives the boot), spins again and comes back
+     * in normal mode, out of the box, its user data erased. With {@link SimFault#RESET_NEVER_FINISHES}
+     * it keeps rebooting into the gears until a key reset or an unplug.
+     */
+    void factoryReset(Duration total, Duration drop) {
+        if (total.isNegative() || total.isZero()) {
+            throw new IllegalArgumentException("a factory reset takes some time, not " + total);
+        }
+        SimPhone phone = phone();
+        phone.watchdogDisabled(false);
+        phone.factoryResetStarted();
+        gears(drop, total.dividedBy(2));
+    }
+
+    private void gears(Duration drop, Duration half) {
+        bus.reenumerate(port, Mode.UEFI, drop, half, p -> {
+            p.uefiApp(SimUefiApp.BOOT_MANAGER);
+            p.gearCycle();
+        }).thenRun(() -> bus.afterUnlessMoved(port, t.bootManagerWatchdog(), () -> {
+            if (phone().has(SimFault.RESET_NEVER_FINISHES)) {
+                gears(Duration.ZERO, half);
+            } else {
+                bus.reenumerate(port, Mode.NORMAL, Duration.ZERO, half, SimPhone::factoryResetFinished);
+            }
+        })).exceptionally(e -> null); // unplugged or restarted meanwhile: the reset stops here
+    }
+
     private void arriveInUefi(SimUefiApp app, Duration drop) {
         bus.reenumerate(port, Mode.UEFI, drop, t.uefiArrival(), p -> p.uefiApp(app))
                 .thenRun(() -> armWatchdog(app))

@@ -41,6 +41,7 @@ public final class SimBus implements Bus {
     private final FirmwareProvider firmware;
     private int streamChunk = 4096;
     private volatile SimTimings timings = SimTimings.standard();
+    private volatile Duration factoryResetTime = Duration.ofMinutes(12);
     private volatile boolean closed;
 
     /** Chooses the phone-side protocol peer for a phone in its current mode. */
@@ -205,7 +206,48 @@ public final class SimBus implements Bus {
     public void keyReset(PortPath port) {
         SimPhone phone = requireSlotPhone(port);
         phone.clearStall();
+        phone.factoryResetInterrupted();
         new SimBoot(this, port, timings).restart(BootTarget.OS, Duration.ZERO);
+    }
+
+    /** How long a factory reset takes on this bench (bus clock); real phones: usually under 30 minutes. */
+    public Duration factoryResetTime() {
+        return factoryResetTime;
+    }
+
+    public void factoryResetTime(Duration time) {
+        if (time.isNegative() || time.isZero()) {
+            throw new IllegalArgumentException("a factory reset takes some time, not " + time);
+        }
+        this.factoryResetTime = time;
+    }
+
+    /**
+     * What a person does for a hard reset by keys (reset-procedures.md): Volume-Down + Power until it
+     * vibrates, then Volume-Down until the "!", then Up, Down, Power, Down quickly. The phone restarts
+     * at once (a hung phone included) and runs its factory reset.
+     */
+    public void keyHardReset(PortPath port) {
+        SimPhone phone = requireSlotPhone(port);
+        phone.clearStall();
+        new SimBoot(this, port, timings).factoryReset(factoryResetTime, Duration.ZERO);
+    }
+
+    /**
+     * The owner taps Settings → about → reset your phone and confirms: the OS shuts down as for a
+     * restart and the factory reset runs. Only a phone running its OS and answering has Settings.
+     */
+    public void settingsReset(PortPath port) {
+        SimPhone phone;
+        synchronized (this) {
+            Slot slot = requireSlot(port);
+            if (slot.enumerated == null || slot.phone.mode() != Mode.NORMAL || slot.phone.has(SimFault.STALL)) {
+                throw new IllegalStateException("the phone on " + port + " is not running a usable OS (" + slot.phone + ")");
+            }
+            phone = slot.phone;
+        }
+        new SimBoot(this, port, timings).factoryReset(factoryResetTime, timings.dropFromOs());
+        SimLog.LOG.debug("{}: reset from Settings", phone);
     }
 
     private synchronized SimPhone requireSlotPhone(PortPath port) {

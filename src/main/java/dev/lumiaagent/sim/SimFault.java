@@ -25,7 +25,12 @@ public enum SimFault {
      * opening the channel yields nothing, while the PBL still accepts an unsolicited HELLO_RESP.
      * A Sahara RESET clears it.
      */
-    HELLO_CONSUMED;
+    HELLO_CONSUMED,
+    /**
+     * The known bug of some older Lumias (reset-procedures.md): a factory reset never finishes; the phone
+     * keeps rebooting into the spinning gears and never comes back in normal mode. A reflash is the fix.
+     */
+    RESET_NEVER_FINISHES;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -32,6 +32,10 @@ public final class SimPhone {
     private volatile boolean storeWrites = true;
     private volatile boolean verifyBlocks = true;
     private volatile int flashesCompleted;
+    private volatile boolean userDataErased;
+    private volatile boolean outOfBox;
+    private volatile boolean factoryResetRunning;
+    private volatile int gearCycles;
     private dev.lumiaagent.image.ffu.SparseDisk disk;
     private final SimFlashing flashing = new SimFlashing(this);
     private final List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -137,6 +141,55 @@ public final class SimPhone {
 
     public void flashingIncomplete(boolean incomplete) {
         this.flashingIncomplete = incomplete;
+    }
+
+    /** True once the user Data partition was erased (a factory reset, or NOKXFP "Data"). */
+    public boolean userDataErased() {
+        return userDataErased;
+    }
+
+    /**
+     * True when the phone's OS starts in its first-start setup ("out of box"): after a factory reset
+     * finished, or after its Data partition was erased.
+     */
+    public boolean outOfBox() {
+        return outOfBox;
+    }
+
+    /** True while a factory reset runs (the spinning gears). */
+    public boolean factoryResetRunning() {
+        return factoryResetRunning;
+    }
+
+    /** How many times the phone rebooted into the gears during its factory reset. */
+    public int gearCycles() {
+        return gearCycles;
+    }
+
+    /** NOKXFP "Data": apps, messages, pictures and settings are gone; the OS starts in its setup. */
+    void eraseUserData() {
+        userDataErased = true;
+        outOfBox = true;
+    }
+
+    void factoryResetStarted() {
+        factoryResetRunning = true;
+        gearCycles = 0;
+    }
+
+    void gearCycle() {
+        gearCycles++;
+    }
+
+    /** The reset finished: the OS comes up out of the box, user data erased. */
+    void factoryResetFinished() {
+        factoryResetRunning = false;
+        eraseUserData();
+    }
+
+    /** A key reset (Volume-Down + Power) interrupts a running factory reset. */
+    void factoryResetInterrupted() {
+        factoryResetRunning = false;
     }
 
     /** The phone's eMMC: sparse, zero where never written; as large as the model's. */

@@ -155,6 +155,9 @@ public final class SimUefiFirmware implements SimFirmware {
         } else if (r instanceof NokRequest.NokErasePartition && flash) {
             // "Data" is always allowed; other partitions need RDC/authentication (§3.2), which this phone lacks.
             boolean data = ((NokRequest.NokErasePartition) r).partition().equals("Data");
+            if (data) {
+                phone.eraseUserData();
+            }
             send(out, new NokStatusReply("NOKXFP", data ? 0 : 0x0012));
         } else if (r instanceof NokRequest.NokPhoneInfoQuery && info) {
             Optional<String> value = phoneInfo(((NokRequest.NokPhoneInfoQuery) r).name(), phone);

@@ -1,0 +1,138 @@
+package dev.lumiaagent.cli;
+
+import dev.lumiaagent.device.InfoField;
+import dev.lumiaagent.firmware.FirmwareLibrary;
+import dev.lumiaagent.flow.FlowContext;
+import dev.lumiaagent.flow.FlowListener;
+import dev.lumiaagent.flow.FlowRunner;
+import dev.lumiaagent.flow.HardResetFlow;
+import dev.lumiaagent.flow.Outcome;
+import dev.lumiaagent.flow.ReflashFlow;
+import dev.lumiaagent.flow.gate.Consent;
+import dev.lumiaagent.sim.SimBus;
+import dev.lumiaagent.transport.Bus;
+import dev.lumiaagent.transport.PortPath;
+import dev.lumiaagent.transport.UsbDevice;
+import java.io.Console;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code lumia-agent hard-reset}: the factory reset, by the strongest method the phone's state allows, watched until it is back. */
+@Command(name = "hard-reset", mixinStandardHelpOptions = true,
+        description = {"Factory-resets the phone: apps, messages, pictures and settings are erased; the OS version stays "
+                + "(only a reflash changes it). Methods: settings (the owner resets it from Settings), keys (the guided key "
+                + "sequence, for an unresponsive phone), usb-wipe (erase the Data partition in the UEFI flash app), reflash "
+                + "(the stock FFU: the factory state). auto picks the strongest the phone's state allows and says why.",
+                "Before anything is erased: the battery, the backup and reset-protection warnings, and the owner's consent "
+                + "(--yes, or a prompt). The reset is watched over USB (usually under 30 minutes, at most 3 hours)."})
+final class HardResetCommand implements Callable<Integer> {
+    @Mixin
+    BusOptions busOptions;
+
+    @Mixin
+    PhoneSelection selection;
+
+    @Option(names = "--method", paramLabel = "M", defaultValue = "auto",
+            description = "auto (default), settings, keys, usb-wipe or reflash.")
+    String method;
+
+    @Option(names = "--yes", description = "The owner agrees that everything on the phone is erased (no prompt).")
+    boolean yes;
+
+    @Option(names = "--ffu", paramLabel = "FILE", description = "The stock FFU for a reflash (else looked up in the firmware library).")
+    Path ffuPath;
+
+    @Option(names = "--firmware-dir", paramLabel = "DIR",
+            description = "The firmware library (default $LUMIA_AGENT_FIRMWARE or the user's data directory).")
+    Path firmwareDir;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        HardResetFlow.Method m = HardResetFlow.Method.parse(method);
+        if (ffuPath != null && !Files.isRegularFile(ffuPath)) {
+            throw new IllegalArgumentException("FFU file not found: " + ffuPath);
+        }
+        try (Bus bus = busOptions.open()) {
+            Optional<UsbDevice> phone = selection.select(bus);
+            PortPath port = phone.map(UsbDevice::port).orElseGet(() -> selection.port().orElseThrow());
+            List<FlowListener> listeners = new ArrayList<>();
+            listeners.add(new ConsoleProgress(out, System.console() != null));
+            listeners.add(GateLines.printer(out));
+            SimulatedTechnician technician = bus instanceof SimBus ? new SimulatedTechnician((SimBus) bus, out) : null;
+            if (technician != null) {
+                listeners.add(technician);
+            }
+            try {
+                HardResetFlow flow = new HardResetFlow(phone, m, ffuSource(out), consent(out), HardResetFlow.Bounds.standard(),
+                        ReflashFlow.Bounds.standard());
+                Outcome outcome = FlowRunner.run(flow, new FlowContext(bus, busOptions.clock(), port, listeners));
+                flow.chosen().ifPresent(c -> out.println("Method: " + c.method().key() + " (" + c.why() + ")"));
+                return FlowExitCodes.of(outcome);
+            } finally {
+                if (technician != null) {
+                    technician.close();
+                }
+            }
+        }
+    }
+
+    /** --ffu when given; else the library's FFU for the phone, by product code, platform ID or product type. */
+    private HardResetFlow.FfuSource ffuSource(PrintWriter out) {
+        if (ffuPath != null) {
+            return info -> Optional.of(ffuPath);
+        }
+        return info -> {
+            FirmwareLibrary lib;
+            try {
+                lib = FirmwareLibrary.scan(firmwareDir != null ? firmwareDir : FirmwareLibrary.defaultRoot());
+            } catch (IOException e) {
+                out.println("      (firmware library not readable: " + e.getMessage() + ")");
+                return Optional.empty();
+            }
+            Optional<Path> found = lib.ffuFor(info.text(InfoField.PRODUCT_TYPE).orElse(null), info.text(InfoField.PRODUCT_CODE).orElse(null),
+                    info.text(InfoField.PLATFORM_ID).orElse(null)).map(FirmwareLibrary.Entry::path);
+            found.ifPresent(p -> out.println("      FFU from the firmware library: " + p));
+            return found;
+        };
+    }
+
+    private Consent consent(PrintWriter out) {
+        if (yes) {
+            return Consent.given("--yes");
+        }
+        Console console = System.console();
+        if (console == null) {
+            return Consent.none();
+        }
+        return new Consent() {
+            @Override
+            public boolean confirm(String warning) {
+                out.println();
+                out.println(warning);
+                out.flush();
+                String answer = console.readLine("Type 'erase' to factory-reset this phone: ");
+                return answer != null && answer.trim().equalsIgnoreCase("erase");
+            }
+
+            @Override
+            public String toString() {
+                return "typed at the prompt";
+            }
+        };
+    }
+}
