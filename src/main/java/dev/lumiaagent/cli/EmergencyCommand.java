@@ -5,7 +5,6 @@ import dev.lumiaagent.flow.EmergencyFlow;
 import dev.lumiaagent.flow.FlowContext;
 import dev.lumiaagent.flow.FlowRunner;
 import dev.lumiaagent.flow.Outcome;
-import dev.lumiaagent.flow.gate.Consent;
 import dev.lumiaagent.image.ffu.FfuFile;
 import dev.lumiaagent.image.ffu.FfuFormatException;
 import dev.lumiaagent.transport.Bus;
@@ -87,7 +86,7 @@ final class EmergencyCommand implements Callable<Integer> {
             FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(),
                     List.of(new ConsoleProgress(out, System.console() != null), GateLines.printer(out)));
             Outcome o = FlowRunner.run(new EmergencyFlow(phone.get(), programmer, ffu, ffuPath.getFileName().toString(),
-                    yes ? Consent.given("--yes") : Consent.none(), EmergencyFlow.Bounds.standard()), ctx);
+                    ConsentPrompt.of(yes, out, "erase and rewrite this phone"), EmergencyFlow.Bounds.standard()), ctx);
             return FlowExitCodes.of(o);
         }
     }
@@ -118,7 +117,7 @@ final class EmergencyCommand implements Callable<Integer> {
             FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(),
                     List.of(new ConsoleProgress(out, System.console() != null), GateLines.printer(out)));
             return FlowExitCodes.of(FlowRunner.run(new EmergencyFlow(phone.get(), programmer, set, dir,
-                    rawprogram.get(0).getFileName().toString(), yes ? Consent.given("--yes") : Consent.none(),
+                    rawprogram.get(0).getFileName().toString(), ConsentPrompt.of(yes, out, "erase and rewrite this phone"),
                     EmergencyFlow.Bounds.standard()), ctx));
         }
     }

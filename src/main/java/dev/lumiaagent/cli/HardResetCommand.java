@@ -8,12 +8,10 @@ import dev.lumiaagent.flow.FlowRunner;
 import dev.lumiaagent.flow.HardResetFlow;
 import dev.lumiaagent.flow.Outcome;
 import dev.lumiaagent.flow.ReflashFlow;
-import dev.lumiaagent.flow.gate.Consent;
 import dev.lumiaagent.sim.SimBus;
 import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;
-import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -78,7 +76,7 @@ final class HardResetCommand implements Callable<Integer> {
                 listeners.add(technician);
             }
             try {
-                HardResetFlow flow = new HardResetFlow(phone, m, ffuSource(out), consent(out), HardResetFlow.Bounds.standard(),
+                HardResetFlow flow = new HardResetFlow(phone, m, ffuSource(out), ConsentPrompt.of(yes, out, "factory-reset this phone"), HardResetFlow.Bounds.standard(),
                         ReflashFlow.Bounds.standard());
                 Outcome outcome = FlowRunner.run(flow, new FlowContext(bus, busOptions.clock(), port, listeners));
                 flow.chosen().ifPresent(c -> out.println("Method: " + c.method().key() + " (" + c.why() + ")"));
@@ -111,28 +109,4 @@ final class HardResetCommand implements Callable<Integer> {
         };
     }
 
-    private Consent consent(PrintWriter out) {
-        if (yes) {
-            return Consent.given("--yes");
-        }
-        Console console = System.console();
-        if (console == null) {
-            return Consent.none();
-        }
-        return new Consent() {
-            @Override
-            public boolean confirm(String warning) {
-                out.println();
-                out.println(warning);
-                out.flush();
-                String answer = console.readLine("Type 'erase' to factory-reset this phone: ");
-                return answer != null && answer.trim().equalsIgnoreCase("erase");
-            }
-
-            @Override
-            public String toString() {
-                return "typed at the prompt";
-            }
-        };
-    }
 }

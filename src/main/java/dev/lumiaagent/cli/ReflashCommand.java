@@ -4,13 +4,11 @@ import dev.lumiaagent.flow.FlowContext;
 import dev.lumiaagent.flow.FlowRunner;
 import dev.lumiaagent.flow.Outcome;
 import dev.lumiaagent.flow.ReflashFlow;
-import dev.lumiaagent.flow.gate.Consent;
 import dev.lumiaagent.image.ffu.FfuFile;
 import dev.lumiaagent.image.ffu.FfuFormatException;
 import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;
-import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -73,34 +71,10 @@ final class ReflashCommand implements Callable<Integer> {
             }
             ConsoleProgress progress = new ConsoleProgress(out, System.console() != null);
             FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(), List.of(progress, GateLines.printer(out)));
-            Outcome outcome = FlowRunner.run(new ReflashFlow(phone.get(), ffu, ffuPath.getFileName().toString(), consent(out),
+            Outcome outcome = FlowRunner.run(new ReflashFlow(phone.get(), ffu, ffuPath.getFileName().toString(), ConsentPrompt.of(yes, out, "erase and reflash this phone"),
                     ReflashFlow.Bounds.standard()), ctx);
             return FlowExitCodes.of(outcome);
         }
     }
 
-    private Consent consent(PrintWriter out) {
-        if (yes) {
-            return Consent.given("--yes");
-        }
-        Console console = System.console();
-        if (console == null) {
-            return Consent.none();
-        }
-        return new Consent() {
-            @Override
-            public boolean confirm(String warning) {
-                out.println();
-                out.println(warning);
-                out.flush();
-                String answer = console.readLine("Type 'erase' to erase and reflash this phone: ");
-                return answer != null && answer.trim().equalsIgnoreCase("erase");
-            }
-
-            @Override
-            public String toString() {
-                return "typed at the prompt";
-            }
-        };
-    }
 }
