@@ -1,5 +1,7 @@
 package dev.lumiaagent.flow.job;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.lumiaagent.device.DeviceInfo;
 import dev.lumiaagent.device.InfoField;
 import dev.lumiaagent.device.InfoReader;
@@ -16,6 +18,7 @@ import org.slf4j.LoggerFactory;
  * Which phone a job is for: IMEI and public ID (the keys {@link PhoneIdentity} compares) and the USB
  * serial when the bus shows one. Any of them may be unknown.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record JobIdentity(String imei, String publicId, String usbSerial) {
     private static final Logger LOG = LoggerFactory.getLogger(JobIdentity.class);
 
@@ -23,6 +26,7 @@ public record JobIdentity(String imei, String publicId, String usbSerial) {
         return new PhoneIdentity(imei, publicId);
     }
 
+    @JsonIgnore
     public boolean isKnown() {
         return imei != null || publicId != null || usbSerial != null;
     }
