@@ -29,7 +29,15 @@ final class JobOptions {
      * so. A jobs directory that cannot be written stops the command before anything is done to the phone.
      */
     JobRecorder start(Bus bus, UsbDevice phone, PortPath port, String command, Map<String, List<String>> params, PrintWriter out) {
-        JobIdentity identity = phone == null ? new JobIdentity(null, null, null) : JobIdentity.read(bus, phone);
+        return start(bus, phone, port, command, params, true, out);
+    }
+
+    /** {@code readIdentity} false: only what the bus shows (a soft reset is for phones that may not answer at all). */
+    JobRecorder start(Bus bus, UsbDevice phone, PortPath port, String command, Map<String, List<String>> params,
+                      boolean readIdentity, PrintWriter out) {
+        JobIdentity identity = phone == null ? new JobIdentity(null, null, null)
+                : readIdentity ? JobIdentity.read(bus, phone)
+                : new JobIdentity(null, null, phone.serial().isEmpty() ? null : phone.serial());
         JobJournal journal = journal();
         try {
             JobRecorder r = JobRecorder.start(journal, command, params, port, identity,

@@ -47,7 +47,7 @@ final class SoftResetCommand implements Callable<Integer> {
             Optional<UsbDevice> phone = selection.select(bus);
             PortPath port = phone.map(UsbDevice::port).orElseGet(() -> selection.port().orElseThrow());
             List<FlowListener> listeners = new ArrayList<>();
-            listeners.add(jobs.start(bus, phone.orElse(null), port, "soft-reset", Map.of(), out));
+            listeners.add(jobs.start(bus, phone.orElse(null), port, "soft-reset", Map.of(), false, out));
             listeners.add(new ConsoleProgress(out, System.console() != null));
             SimulatedTechnician technician = bus instanceof SimBus ? new SimulatedTechnician((SimBus) bus, out) : null;
             if (technician != null) {
