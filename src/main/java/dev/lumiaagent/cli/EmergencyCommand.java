@@ -5,6 +5,7 @@ import dev.lumiaagent.flow.EmergencyFlow;
 import dev.lumiaagent.flow.FlowContext;
 import dev.lumiaagent.flow.FlowRunner;
 import dev.lumiaagent.flow.Outcome;
+import dev.lumiaagent.flow.job.JobRecorder;
 import dev.lumiaagent.image.ffu.FfuFile;
 import dev.lumiaagent.image.ffu.FfuFormatException;
 import dev.lumiaagent.transport.Bus;
@@ -14,6 +15,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,6 +36,9 @@ final class EmergencyCommand implements Callable<Integer> {
 
     @Mixin
     PhoneSelection selection;
+
+    @Mixin
+    JobOptions jobs;
 
     @Option(names = "--programmer", paramLabel = "FILE.ede", description = "The Firehose programmer (.ede) for this phone's product type.")
     Path programmer;
@@ -83,8 +88,11 @@ final class EmergencyCommand implements Callable<Integer> {
                 throw new PhoneSelection.NoSinglePhone(ExitCode.NO_PHONE, "No phone on port " + selection.port().orElseThrow() + ".",
                         "Plug the phone in; in 9008 it shows up as 05C6:9008 in `lumia-agent devices`.");
             }
+            JobRecorder job = jobs.start(bus, phone.get(), phone.get().port(), "emergency", Map.of(
+                    "programmer", List.of(programmer.toAbsolutePath().toString()), "ffu", List.of(ffuPath.toAbsolutePath().toString()),
+                    "consent", List.of(yes ? "--yes" : "none")), out);
             FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(),
-                    List.of(new ConsoleProgress(out, System.console() != null), GateLines.printer(out)));
+                    List.of(job, new ConsoleProgress(out, System.console() != null), GateLines.printer(out)));
             Outcome o = FlowRunner.run(new EmergencyFlow(phone.get(), programmer, ffu, ffuPath.getFileName().toString(),
                     ConsentPrompt.of(yes, out, "erase and rewrite this phone"), EmergencyFlow.Bounds.standard()), ctx);
             return FlowExitCodes.of(o);
@@ -114,8 +122,13 @@ final class EmergencyCommand implements Callable<Integer> {
                 throw new PhoneSelection.NoSinglePhone(ExitCode.NO_PHONE, "No phone on port " + selection.port().orElseThrow() + ".",
                         "Plug the phone in; in 9008 it shows up as 05C6:9008 in `lumia-agent devices`.");
             }
+            JobRecorder job = jobs.start(bus, phone.get(), phone.get().port(), "emergency", Map.of(
+                    "programmer", List.of(programmer.toAbsolutePath().toString()),
+                    "rawprogram", rawprogram.stream().map(f -> f.toAbsolutePath().toString()).toList(),
+                    "patch", patch.stream().map(f -> f.toAbsolutePath().toString()).toList(),
+                    "images", List.of(dir.toAbsolutePath().toString()), "consent", List.of(yes ? "--yes" : "none")), out);
             FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(),
-                    List.of(new ConsoleProgress(out, System.console() != null), GateLines.printer(out)));
+                    List.of(job, new ConsoleProgress(out, System.console() != null), GateLines.printer(out)));
             return FlowExitCodes.of(FlowRunner.run(new EmergencyFlow(phone.get(), programmer, set, dir,
                     rawprogram.get(0).getFileName().toString(), ConsentPrompt.of(yes, out, "erase and rewrite this phone"),
                     EmergencyFlow.Bounds.standard()), ctx));

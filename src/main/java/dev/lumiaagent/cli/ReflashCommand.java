@@ -4,6 +4,7 @@ import dev.lumiaagent.flow.FlowContext;
 import dev.lumiaagent.flow.FlowRunner;
 import dev.lumiaagent.flow.Outcome;
 import dev.lumiaagent.flow.ReflashFlow;
+import dev.lumiaagent.flow.job.JobRecorder;
 import dev.lumiaagent.image.ffu.FfuFile;
 import dev.lumiaagent.image.ffu.FfuFormatException;
 import dev.lumiaagent.transport.Bus;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,6 +37,9 @@ final class ReflashCommand implements Callable<Integer> {
 
     @Mixin
     PhoneSelection selection;
+
+    @Mixin
+    JobOptions jobs;
 
     @Option(names = "--ffu", required = true, paramLabel = "FILE", description = "The stock FFU for this phone's product type.")
     Path ffuPath;
@@ -70,7 +75,9 @@ final class ReflashCommand implements Callable<Integer> {
                         "Plug the phone in (any mode but 9008) and run reflash again.");
             }
             ConsoleProgress progress = new ConsoleProgress(out, System.console() != null);
-            FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(), List.of(progress, GateLines.printer(out)));
+            JobRecorder job = jobs.start(bus, phone.get(), phone.get().port(), "reflash", Map.of("ffu",
+                    List.of(ffuPath.toAbsolutePath().toString()), "consent", List.of(yes ? "--yes" : "prompt")), out);
+            FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(), List.of(job, progress, GateLines.printer(out)));
             Outcome outcome = FlowRunner.run(new ReflashFlow(phone.get(), ffu, ffuPath.getFileName().toString(), ConsentPrompt.of(yes, out, "erase and reflash this phone"),
                     ReflashFlow.Bounds.standard()), ctx);
             return FlowExitCodes.of(outcome);

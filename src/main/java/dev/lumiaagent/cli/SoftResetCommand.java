@@ -12,6 +12,7 @@ import dev.lumiaagent.transport.UsbDevice;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,6 +34,9 @@ final class SoftResetCommand implements Callable<Integer> {
     @Mixin
     PhoneSelection selection;
 
+    @Mixin
+    JobOptions jobs;
+
     @Spec
     CommandSpec spec;
 
@@ -43,6 +47,7 @@ final class SoftResetCommand implements Callable<Integer> {
             Optional<UsbDevice> phone = selection.select(bus);
             PortPath port = phone.map(UsbDevice::port).orElseGet(() -> selection.port().orElseThrow());
             List<FlowListener> listeners = new ArrayList<>();
+            listeners.add(jobs.start(bus, phone.orElse(null), port, "soft-reset", Map.of(), false, out));
             listeners.add(new ConsoleProgress(out, System.console() != null));
             SimulatedTechnician technician = bus instanceof SimBus ? new SimulatedTechnician((SimBus) bus, out) : null;
             if (technician != null) {

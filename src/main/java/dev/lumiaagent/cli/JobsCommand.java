@@ -1,0 +1,92 @@
+package dev.lumiaagent.cli;
+
+import dev.lumiaagent.flow.job.Job;
+import dev.lumiaagent.flow.job.JobJournal;
+import dev.lumiaagent.flow.job.JobState;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code lumia-agent jobs}: the recorded jobs and where each stands. */
+@Command(name = "jobs", mixinStandardHelpOptions = true,
+        description = {"Lists recorded jobs: id, command, port, phone, state, the last step and age. By default the "
+                + "unfinished (RUNNING) ones and the last " + JobsCommand.RECENT + "; RUNNING with no agent running means "
+                + "interrupted: `lumia-agent resume` continues it."})
+final class JobsCommand implements Callable<Integer> {
+    static final int RECENT = 20;
+
+    @Mixin
+    JobOptions jobs;
+
+    @Option(names = "--all", description = "Every recorded job.")
+    boolean all;
+
+    @Option(names = "--json", description = "The job records as a JSON array.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        JobJournal journal = jobs.journal();
+        List<Job> list = journal.list();
+        List<Job> shown = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            Job j = list.get(i);
+            if (all || j.state == JobState.RUNNING || i >= list.size() - RECENT) {
+                shown.add(j);
+            }
+        }
+        if (json) {
+            out.println(journal.toJson(shown));
+            return ExitCode.OK.code();
+        }
+        if (shown.isEmpty()) {
+            out.println("No jobs recorded in " + journal.dir() + ".");
+            return ExitCode.OK.code();
+        }
+        Instant now = Instant.now();
+        String fmt = "%-28s %-11s %-8s %-8s %-28s %-40s %s%n";
+        out.printf(fmt, "ID", "COMMAND", "PORT", "STATE", "LAST STEP", "PHONE", "AGE");
+        for (Job j : shown) {
+            String state = j.state == JobState.FAILED ? "FAILED(" + j.reason + ")" : j.state.name();
+            out.printf(fmt, j.id, j.command, j.port, state, j.lastStep().orElse("-"), j.identity, age(j, now));
+            if (j.state == JobState.FAILED && j.nextStep != null) {
+                out.println("    next step: " + j.nextStep);
+            }
+        }
+        long interrupted = shown.stream().filter(j -> j.state == JobState.RUNNING).count();
+        if (interrupted > 0) {
+            out.println();
+            out.println(interrupted + " job(s) RUNNING: if no agent is working on them, they were interrupted; "
+                    + "`lumia-agent resume` continues them.");
+        }
+        if (!all && shown.size() < list.size()) {
+            out.println("(" + (list.size() - shown.size()) + " older finished job(s) not shown; --all shows them)");
+        }
+        return ExitCode.OK.code();
+    }
+
+    private static String age(Job j, Instant now) {
+        String t = j.updated != null ? j.updated : j.created;
+        if (t == null) {
+            return "-";
+        }
+        Duration d = Duration.between(Instant.parse(t), now);
+        if (d.isNegative()) {
+            return "0 s";
+        }
+        long s = d.toSeconds();
+        return s < 120 ? s + " s" : s < 7200 ? s / 60 + " min" : s < 172800 ? s / 3600 + " h" : s / 86400 + " d";
+    }
+}

@@ -1,0 +1,220 @@
+package dev.lumiaagent.cli;
+
+import dev.lumiaagent.device.PhoneIdentity;
+import dev.lumiaagent.flow.EmergencyFlow;
+import dev.lumiaagent.flow.FlowContext;
+import dev.lumiaagent.flow.FlowListener;
+import dev.lumiaagent.flow.FlowRunner;
+import dev.lumiaagent.flow.Outcome;
+import dev.lumiaagent.flow.ReflashFlow;
+import dev.lumiaagent.flow.SoftResetFlow;
+import dev.lumiaagent.flow.gate.Consent;
+import dev.lumiaagent.flow.job.Job;
+import dev.lumiaagent.flow.job.JobIdentity;
+import dev.lumiaagent.flow.job.JobJournal;
+import dev.lumiaagent.flow.job.JobRecorder;
+import dev.lumiaagent.image.ffu.FfuFile;
+import dev.lumiaagent.protocol.firehose.RawProgramException;
+import dev.lumiaagent.protocol.firehose.RawProgramSet;
+import dev.lumiaagent.transport.Bus;
+import dev.lumiaagent.transport.PortPath;
+import dev.lumiaagent.transport.UsbDevice;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code lumia-agent resume}: continues interrupted jobs on their phones, from whatever mode each phone is in now. */
+@Command(name = "resume", mixinStandardHelpOptions = true,
+        description = {"Continues jobs that were interrupted (still RUNNING in their job file, e.g. the agent was killed "
+                + "mid-flash): finds each job's phone on the bus by its identity (IMEI / public ID), or on the job's port "
+                + "when the identity cannot be read, refuses a different phone, and runs the same command again with the "
+                + "recorded parameters. The flows plan from the phone's current mode, so a phone left in the flash app "
+                + "continues from there.",
+                "With --port, only the job for the phone on that port."})
+final class ResumeCommand implements Callable<Integer> {
+    @Mixin
+    BusOptions busOptions;
+
+    @Mixin
+    JobOptions jobs;
+
+    @Option(names = "--port", paramLabel = "P", description = "Resume only the job for the phone on this USB port.")
+    String port;
+
+    @Option(names = "--yes", description = "The owner agrees again that everything on the phone is erased (no prompt).")
+    boolean yes;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The phone found for a job is not the job's phone. */
+    static final class DifferentPhone extends RuntimeException {
+        DifferentPhone(String message) {
+            super(message);
+        }
+    }
+
+    private record Found(UsbDevice device, JobIdentity identity, String how) {
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        JobJournal journal = jobs.journal();
+        Optional<PortPath> only = Optional.ofNullable(port).map(PortPath::parse);
+        List<Job> interrupted = journal.running();
+        if (interrupted.isEmpty()) {
+            out.println("Nothing to resume: no interrupted job in " + journal.dir() + ".");
+            return ExitCode.OK.code();
+        }
+        int worst = ExitCode.OK.code();
+        int resumed = 0;
+        try (Bus bus = busOptions.open()) {
+            Map<PortPath, JobIdentity> identities = new LinkedHashMap<>();
+            List<UsbDevice> devices = bus.devices().stream().filter(d -> only.isEmpty() || d.port().equals(only.get())).toList();
+            for (Job job : interrupted) {
+                Found found;
+                try {
+                    found = find(bus, job, devices, identities);
+                } catch (DifferentPhone e) {
+                    err.println("error: job " + job.id + ": " + e.getMessage());
+                    err.println("next step: put the job's phone (" + job.identity + ") on the bus and run resume again; "
+                            + "nothing was done to the phone on " + job.port + ".");
+                    worst = Math.max(worst, ExitCode.FAILED.code());
+                    continue;
+                }
+                if (found == null) {
+                    if (only.isEmpty() || only.get().toString().equals(job.port)) {
+                        out.println("job " + job.id + " (" + job.command + " on " + job.port + ", " + job.identity
+                                + "): its phone is not on the bus" + (only.isPresent() ? " at " + only.get() : "")
+                                + "; left as it is.");
+                        worst = Math.max(worst, ExitCode.NO_PHONE.code());
+                    }
+                    continue;
+                }
+                out.println("Resuming job " + job.id + ": " + job.command + ", last at " + job.lastStep().orElse("(no step)")
+                        + ", on " + found.device().port() + " " + found.how() + "; the phone is in "
+                        + found.device().personality().mode().label() + " now.");
+                out.flush();
+                resumed++;
+                worst = Math.max(worst, rerun(bus, journal, job, found, out));
+            }
+        }
+        if (resumed == 0 && worst == ExitCode.OK.code()) {
+            out.println("Nothing to resume" + (only.isPresent() ? " for the phone on " + only.get() : "") + ".");
+        }
+        return worst;
+    }
+
+    /** The job's phone: by identity first, else the same port when the identity cannot decide; null when absent. */
+    private Found find(Bus bus, Job job, List<UsbDevice> devices, Map<PortPath, JobIdentity> cache) {
+        UsbDevice samePort = null;
+        JobIdentity samePortId = null;
+        for (UsbDevice d : devices) {
+            JobIdentity id = cache.computeIfAbsent(d.port(), p -> JobIdentity.read(bus, d));
+            PhoneIdentity.Match m = job.identity.compare(id);
+            if (m == PhoneIdentity.Match.SAME) {
+                return new Found(d, id, "(same phone: " + id + ")");
+            }
+            if (d.port().toString().equals(job.port)) {
+                samePort = d;
+                samePortId = id;
+            }
+        }
+        if (samePort == null) {
+            return null;
+        }
+        PhoneIdentity.Match m = job.identity.compare(samePortId);
+        if (m == PhoneIdentity.Match.DIFFERENT) {
+            throw new DifferentPhone("the phone on " + samePort.port() + " is " + samePortId + ", not the job's phone ("
+                    + job.identity + ")");
+        }
+        return new Found(samePort, samePortId, "(the identity could not be read in "
+                + samePort.personality().mode().label() + "; resuming on the job's port)");
+    }
+
+    private int rerun(Bus bus, JobJournal journal, Job job, Found found, PrintWriter out) throws IOException {
+        UsbDevice phone = found.device();
+        switch (job.command) {
+            case "reflash":
+                requireFile(job, "ffu");
+                break;
+            case "emergency":
+                requireFile(job, "programmer");
+                if (job.paramList("rawprogram").isEmpty()) {
+                    requireFile(job, "ffu");
+                }
+                break;
+            default:
+                break;
+        }
+        JobRecorder recorder = JobRecorder.resume(journal, job, phone.port(), found.identity(), phone.personality().mode().name());
+        List<FlowListener> listeners = new ArrayList<>(List.of(recorder, new ConsoleProgress(out, System.console() != null),
+                GateLines.printer(out)));
+        FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.port(), listeners);
+        Consent consent = ConsentPrompt.of(yes, out, "erase the phone and finish the interrupted job");
+        switch (job.command) {
+            case "reflash": {
+                Path ffuPath = requireFile(job, "ffu");
+                try (FfuFile ffu = FfuFile.open(ffuPath)) {
+                    return FlowExitCodes.of(FlowRunner.run(new ReflashFlow(phone, ffu, ffuPath.getFileName().toString(), consent,
+                            ReflashFlow.Bounds.standard()), ctx));
+                }
+            }
+            case "soft-reset":
+                return FlowExitCodes.of(FlowRunner.run(new SoftResetFlow(Optional.of(phone), SoftResetFlow.Bounds.standard()), ctx));
+            case "emergency": {
+                Path programmer = requireFile(job, "programmer");
+                if (!job.paramList("rawprogram").isEmpty()) {
+                    RawProgramSet set;
+                    try {
+                        set = RawProgramSet.read(job.paramList("rawprogram").stream().map(Path::of).toList(),
+                                job.paramList("patch").stream().map(Path::of).toList());
+                    } catch (RawProgramException e) {
+                        return failBeforeStart(recorder, ctx, "emergency", e.getMessage());
+                    }
+                    Path images = Path.of(job.param("images").orElseThrow());
+                    return FlowExitCodes.of(FlowRunner.run(new EmergencyFlow(phone, programmer, set, images,
+                            Path.of(job.paramList("rawprogram").get(0)).getFileName().toString(), consent,
+                            EmergencyFlow.Bounds.standard()), ctx));
+                }
+                Path ffuPath = requireFile(job, "ffu");
+                try (FfuFile ffu = FfuFile.open(ffuPath)) {
+                    return FlowExitCodes.of(FlowRunner.run(new EmergencyFlow(phone, programmer, ffu, ffuPath.getFileName().toString(),
+                            consent, EmergencyFlow.Bounds.standard()), ctx));
+                }
+            }
+            default:
+                return failBeforeStart(recorder, ctx, job.command, "this agent cannot resume a '" + job.command + "' job");
+        }
+    }
+
+    private static Path requireFile(Job job, String param) {
+        Path p = Path.of(job.param(param).orElseThrow(() -> new IllegalArgumentException("job " + job.id
+                + " has no recorded " + param + "; run the command again by hand")));
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalArgumentException("job " + job.id + ": the recorded " + param + " file " + p
+                    + " is gone; put it back or run the command again by hand");
+        }
+        return p;
+    }
+
+    private static int failBeforeStart(JobRecorder recorder, FlowContext ctx, String flow, String why) {
+        Outcome o = new Outcome(dev.lumiaagent.flow.Reason.INTERNAL_ERROR, why + ".", "Run the command again by hand.");
+        recorder.finished(ctx.port(), flow, o);
+        return FlowExitCodes.of(o);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.lumiaagent.flow.job;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.lumiaagent.device.DeviceInfo;
+import dev.lumiaagent.device.InfoField;
+import dev.lumiaagent.device.InfoReader;
+import dev.lumiaagent.device.PhoneIdentity;
+import dev.lumiaagent.transport.Bus;
+import dev.lumiaagent.transport.UsbDevice;
+import dev.lumiaagent.transport.discovery.Mode;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which phone a job is for: IMEI and public ID (the keys {@link PhoneIdentity} compares) and the USB
+ * serial when the bus shows one. Any of them may be unknown.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record JobIdentity(String imei, String publicId, String usbSerial) {
+    private static final Logger LOG = LoggerFactory.getLogger(JobIdentity.class);
+
+    public PhoneIdentity phone() {
+        return new PhoneIdentity(imei, publicId);
+    }
+
+    @JsonIgnore
+    public boolean isKnown() {
+        return imei != null || publicId != null || usbSerial != null;
+    }
+
+    /**
+     * SAME / DIFFERENT on IMEI and public ID; when those cannot decide, an equal USB serial counts as
+     * SAME (a differing one does not prove a different phone: some modes report another serial).
+     */
+    public PhoneIdentity.Match compare(JobIdentity other) {
+        PhoneIdentity.Match m = phone().compare(other.phone());
+        if (m == PhoneIdentity.Match.UNKNOWN && usbSerial != null && usbSerial.equals(other.usbSerial)) {
+            return PhoneIdentity.Match.SAME;
+        }
+        return m;
+    }
+
+    /** This identity with the keys it lacks taken from {@code learned}. */
+    public JobIdentity fillFrom(JobIdentity learned) {
+        return new JobIdentity(imei != null ? imei : learned.imei, publicId != null ? publicId : learned.publicId,
+                usbSerial != null ? usbSerial : learned.usbSerial);
+    }
+
+    /** Modes whose identity can be read without disturbing the phone (an EDL phone's Sahara hello is left to the flow). */
+    public static boolean readableIn(Mode mode) {
+        return mode == Mode.NORMAL || mode == Mode.LABEL || mode == Mode.UEFI;
+    }
+
+    /**
+     * Reads the phone's identity where its mode allows ({@link InfoReader}); elsewhere, or when the read
+     * fails, only what the bus shows. Never throws for a phone that does not answer.
+     */
+    public static JobIdentity read(Bus bus, UsbDevice d) {
+        String serial = d.serial() == null || d.serial().isBlank() ? null : d.serial();
+        if (!readableIn(d.personality().mode())) {
+            return new JobIdentity(null, null, serial);
+        }
+        try {
+            DeviceInfo info = InfoReader.read(bus, d);
+            return new JobIdentity(info.text(InfoField.IMEI).orElse(null), info.text(InfoField.PUBLIC_ID).orElse(null), serial);
+        } catch (RuntimeException e) {
+            LOG.debug("could not read the identity of the phone on {}", d.port(), e);
+            return new JobIdentity(null, null, serial);
+        }
+    }
+
+    @Override
+    public String toString() {
+        List<String> parts = new ArrayList<>();
+        if (imei != null) {
+            parts.add("IMEI " + imei);
+        }
+        if (publicId != null) {
+            parts.add("public ID " + publicId);
+        }
+        if (usbSerial != null) {
+            parts.add("USB serial " + usbSerial);
+        }
+        return parts.isEmpty() ? "unknown identity" : String.join(", ", parts);
+    }
+}

@@ -1,0 +1,8 @@
+package dev.lumiaagent.flow.job;
+
+/** Where a job stands. A job whose agent was killed stays {@link #RUNNING} in its file: that is how an interrupted job is found. */
+public enum JobState {
+    RUNNING,
+    DONE,
+    FAILED
+}

@@ -1,0 +1,5 @@
+package dev.lumiaagent.flow.job;
+
+/** One finished step of a run: its name, whether it succeeded, what it said, and when (ISO-8601 instant). */
+public record JobStep(String name, boolean ok, String detail, String at) {
+}

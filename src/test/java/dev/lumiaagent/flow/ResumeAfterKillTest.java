@@ -1,0 +1,133 @@
+package dev.lumiaagent.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lumiaagent.cli.Main;
+import dev.lumiaagent.flow.job.Job;
+import dev.lumiaagent.flow.job.JobJournal;
+import dev.lumiaagent.flow.job.JobState;
+import dev.lumiaagent.flow.job.RunState;
+import dev.lumiaagent.image.ffu.DemoDisk;
+import dev.lumiaagent.image.ffu.FfuBuilder;
+import dev.lumiaagent.image.ffu.FfuFile;
+import dev.lumiaagent.image.ffu.SparseDisk;
+import dev.lumiaagent.sim.LinkKind;
+import dev.lumiaagent.sim.SimBus;
+import dev.lumiaagent.sim.SimFault;
+import dev.lumiaagent.sim.SimModels;
+import dev.lumiaagent.sim.SimPhone;
+import dev.lumiaagent.sim.SimServer;
+import dev.lumiaagent.testing.ChildJvm;
+import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.transport.PortPath;
+import dev.lumiaagent.transport.discovery.Mode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent is killed (SIGKILL, a real process) in the middle of writing an FFU to a simulated
+ * Lumia 520 served on loopback (its 5 MB/s write limit, which the agent paces to in real time, makes
+ * the ~26 MiB write last about five seconds: long enough to kill it mid-write on any machine); the phone stays on the bench, stuck in its flash app. {@code resume}
+ * finds the RUNNING job, recognises the phone by its public ID, and finishes the job from the flash app.
+ */
+class ResumeAfterKillTest {
+    private static final PortPath PORT = PortPath.parse("1-4");
+
+    @TempDir
+    Path dir;
+
+    private final SimBus bus = new SimBus(AgentClock.scaled(200));
+    private SimServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        bus.close();
+    }
+
+    @Test
+    @Timeout(240)
+    void killedMidFlashThenResumeFinishesTheJob() throws Exception {
+        SimPhone phone = new SimPhone(SimModels.standard().require("RM-914"), "356938035643809", "USB4", Mode.NORMAL, 80,
+                LinkKind.PACKET, EnumSet.noneOf(SimFault.class));
+        bus.attach(PORT, phone);
+        server = SimServer.start(bus, 0);
+        Path ffu = dir.resolve("rm914.ffu");
+        try (FileChannel ch = FileChannel.open(ffu, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            new FfuBuilder().platformId(phone.model().platformId()).osVersion("10.0.15254.603").build(new DemoDisk(128L << 20), ch);
+        }
+        Path jobsDir = dir.resolve("jobs");
+        JobJournal journal = new JobJournal(jobsDir);
+
+        try (ChildJvm agent = ChildJvm.start(Main.class, "reflash", "--bus", server.uri(), "--ffu", ffu.toString(), "--yes",
+                "--jobs-dir", jobsDir.toString())) {
+            agent.awaitLine("] WriteChunks", Duration.ofSeconds(90)); // the step starts (not the plan line)
+            agent.awaitLine("MB/s", Duration.ofSeconds(30)); // a chunk is in: the write is under way
+            agent.kill();
+            assertThat(agent.process().isAlive()).isFalse();
+        }
+
+        assertThat(phone.flashingIncomplete()).as("killed mid-write: the phone's flash is incomplete").isTrue();
+        assertThat(phone.flashesCompleted()).isZero();
+        List<Job> interrupted = journal.running();
+        assertThat(interrupted).hasSize(1);
+        Job before = interrupted.get(0);
+        assertThat(before.command).isEqualTo("reflash");
+        assertThat(before.state).isEqualTo(JobState.RUNNING);
+        assertThat(before.identity.imei()).isEqualTo("356938035643809");
+        assertThat(before.lastStep()).contains(ReflashFlow.WRITE_CHUNKS);
+        assertThat(before.runs).hasSize(1);
+
+        Run resume = cli("resume", "--bus", server.uri(), "--jobs-dir", jobsDir.toString(), "--yes");
+        assertThat(resume.code).as(resume.out).isZero();
+        assertThat(resume.out).contains("Resuming job " + before.id).contains("same phone")
+                .contains("Done: ");
+
+        Job after = journal.load(before.id).orElseThrow();
+        assertThat(after.state).isEqualTo(JobState.DONE);
+        assertThat(after.runs).hasSize(2);
+        assertThat(after.runs.get(0).state).isEqualTo(RunState.INTERRUPTED);
+        assertThat(after.runs.get(1).state).isEqualTo(RunState.DONE);
+        assertThat(after.runs.get(1).startMode).isEqualTo(Mode.UEFI.name());
+        assertThat(after.runs.get(1).plan).doesNotContain(ReflashFlow.AWAIT_FLASH_APP).contains(ReflashFlow.WRITE_CHUNKS);
+
+        assertThat(phone.flashingIncomplete()).isFalse();
+        assertThat(phone.flashesCompleted()).isEqualTo(1);
+        assertThat(phone.mode()).isEqualTo(Mode.NORMAL);
+        SparseDisk expected = new SparseDisk(phone.disk().sizeBytes());
+        try (FfuFile file = FfuFile.open(ffu)) {
+            file.reconstruct(expected.blockCount(), expected, true, (a, b) -> { });
+        }
+        assertThat(phone.disk().sameContentAs(expected)).as("phone eMMC equals the FFU's raw image").isTrue();
+        assertThat(phone.violations()).isEmpty();
+
+        Run jobs = cli("jobs", "--jobs-dir", jobsDir.toString());
+        assertThat(jobs.code).isZero();
+        assertThat(jobs.out).contains(before.id).contains("DONE").doesNotContain("RUNNING");
+
+        Run again = cli("resume", "--bus", server.uri(), "--jobs-dir", jobsDir.toString(), "--yes");
+        assertThat(again.code).isZero();
+        assertThat(again.out).contains("Nothing to resume");
+    }
+
+    private record Run(int code, String out) {
+    }
+
+    private static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(out, true));
+        return new Run(code, out.toString());
+    }
+}
