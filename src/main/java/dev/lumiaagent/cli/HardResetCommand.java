@@ -55,6 +55,9 @@ final class HardResetCommand implements Callable<Integer> {
             description = "The firmware library (default $LUMIA_AGENT_FIRMWARE or the user's data directory).")
     Path firmwareDir;
 
+    @Mixin
+    JobOptions jobs;
+
     @Spec
     CommandSpec spec;
 
@@ -69,6 +72,16 @@ final class HardResetCommand implements Callable<Integer> {
             Optional<UsbDevice> phone = selection.select(bus);
             PortPath port = phone.map(UsbDevice::port).orElseGet(() -> selection.port().orElseThrow());
             List<FlowListener> listeners = new ArrayList<>();
+            java.util.Map<String, List<String>> params = new java.util.HashMap<>();
+            params.put("method", List.of(m.key()));
+            params.put("consent", List.of(yes ? "--yes" : "prompt"));
+            if (ffuPath != null) {
+                params.put("ffu", List.of(ffuPath.toAbsolutePath().toString()));
+            }
+            if (firmwareDir != null) {
+                params.put("firmwareDir", List.of(firmwareDir.toAbsolutePath().toString()));
+            }
+            listeners.add(jobs.start(bus, phone.orElse(null), port, "hard-reset", params, out));
             listeners.add(new ConsoleProgress(out, System.console() != null));
             listeners.add(GateLines.printer(out));
             SimulatedTechnician technician = bus instanceof SimBus ? new SimulatedTechnician((SimBus) bus, out) : null;

@@ -7,6 +7,7 @@ import dev.lumiaagent.flow.FlowListener;
 import dev.lumiaagent.flow.FlowRunner;
 import dev.lumiaagent.flow.Outcome;
 import dev.lumiaagent.flow.ReflashFlow;
+import dev.lumiaagent.flow.HardResetFlow;
 import dev.lumiaagent.flow.SoftResetFlow;
 import dev.lumiaagent.flow.gate.Consent;
 import dev.lumiaagent.flow.job.Job;
@@ -176,6 +177,18 @@ final class ResumeCommand implements Callable<Integer> {
             }
             case "soft-reset":
                 return FlowExitCodes.of(FlowRunner.run(new SoftResetFlow(Optional.of(phone), SoftResetFlow.Bounds.standard()), ctx));
+            case "hard-reset": {
+                // Rerun with the recorded method, from the mode the phone is in now (a wipe or a reset that
+                // was cut off simply starts again; the flow re-evaluates its gates).
+                HardResetFlow.Method m = HardResetFlow.Method.parse(job.param("method").orElse("auto"));
+                Optional<Path> ffu = job.param("ffu").map(Path::of);
+                if (bus instanceof dev.lumiaagent.sim.SimBus) {
+                    listeners.add(new SimulatedTechnician((dev.lumiaagent.sim.SimBus) bus, out));
+                    ctx = new FlowContext(bus, busOptions.clock(), phone.port(), listeners);
+                }
+                return FlowExitCodes.of(FlowRunner.run(new HardResetFlow(Optional.of(phone), m, info -> ffu, consent,
+                        HardResetFlow.Bounds.standard(), dev.lumiaagent.flow.ReflashFlow.Bounds.standard()), ctx));
+            }
             case "emergency": {
                 Path programmer = requireFile(job, "programmer");
                 if (!job.paramList("rawprogram").isEmpty()) {
