@@ -70,21 +70,29 @@ public final class PayloadPlacer {
                 status = Status.TOO_MUCH_PAYLOAD;
                 break;
             }
+            if (filled == 0 && data.remaining() >= block.length) {
+                // A whole block in the caller's buffer: hash and write it from there, without a copy.
+                ByteBuffer whole = data.slice();
+                whole.limit(block.length);
+                data.position(data.position() + block.length);
+                place(whole);
+                continue;
+            }
             int n = Math.min(data.remaining(), block.length - filled);
             data.get(block, filled, n);
             filled += n;
             if (filled == block.length) {
-                place();
+                place(ByteBuffer.wrap(block));
                 filled = 0;
             }
         }
         return status;
     }
 
-    private void place() throws IOException {
+    private void place(ByteBuffer blk) throws IOException {
         long chunk = image.headerChunkCount() + blockNo;
         if (checkHashes) {
-            sha256.update(block);
+            sha256.update(blk.duplicate());
             byte[] d = sha256.digest();
             if (!image.hashTable().matches((int) chunk, d)) {
                 status = Status.HASH_MISMATCH;
@@ -102,7 +110,7 @@ public final class PayloadPlacer {
                         + ", outside a disk of " + diskBlocks + " blocks";
                 return;
             }
-            sink.write(target * block.length, ByteBuffer.wrap(block).asReadOnlyBuffer());
+            sink.write(target * block.length, blk.asReadOnlyBuffer());
         }
         blockNo++;
         if (j + 1 == wd.blockCount()) {
