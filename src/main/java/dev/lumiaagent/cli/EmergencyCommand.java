@@ -61,8 +61,8 @@ final class EmergencyCommand implements Callable<Integer> {
     @Option(names = "--firmware-dir", paramLabel = "DIR", description = "The firmware library (default $LUMIA_AGENT_FIRMWARE or the user's data directory).")
     Path firmwareDir;
 
-    @Option(names = "--yes", description = "The owner agrees that everything on the phone is erased (no prompt).")
-    boolean yes;
+    @Mixin
+    ConsentOptions consentOptions;
 
     @Spec
     CommandSpec spec;
@@ -90,11 +90,11 @@ final class EmergencyCommand implements Callable<Integer> {
             }
             JobRecorder job = jobs.start(bus, phone.get(), phone.get().port(), "emergency", Map.of(
                     "programmer", List.of(programmer.toAbsolutePath().toString()), "ffu", List.of(ffuPath.toAbsolutePath().toString()),
-                    "consent", List.of(yes ? "--yes" : "none")), out);
+                    "consent", List.of(consentOptions.describe())), out);
             FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(),
                     List.of(job, new ConsoleProgress(out, System.console() != null), GateLines.printer(out)));
             Outcome o = FlowRunner.run(new EmergencyFlow(phone.get(), programmer, ffu, ffuPath.getFileName().toString(),
-                    ConsentPrompt.of(yes, out, "erase and rewrite this phone"), EmergencyFlow.Bounds.standard()), ctx);
+                    consentOptions.consent(out, "erase and rewrite this phone"), EmergencyFlow.Bounds.standard()), ctx);
             return FlowExitCodes.of(o);
         }
     }
@@ -126,11 +126,11 @@ final class EmergencyCommand implements Callable<Integer> {
                     "programmer", List.of(programmer.toAbsolutePath().toString()),
                     "rawprogram", rawprogram.stream().map(f -> f.toAbsolutePath().toString()).toList(),
                     "patch", patch.stream().map(f -> f.toAbsolutePath().toString()).toList(),
-                    "images", List.of(dir.toAbsolutePath().toString()), "consent", List.of(yes ? "--yes" : "none")), out);
+                    "images", List.of(dir.toAbsolutePath().toString()), "consent", List.of(consentOptions.describe())), out);
             FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(),
                     List.of(job, new ConsoleProgress(out, System.console() != null), GateLines.printer(out)));
             return FlowExitCodes.of(FlowRunner.run(new EmergencyFlow(phone.get(), programmer, set, dir,
-                    rawprogram.get(0).getFileName().toString(), ConsentPrompt.of(yes, out, "erase and rewrite this phone"),
+                    rawprogram.get(0).getFileName().toString(), consentOptions.consent(out, "erase and rewrite this phone"),
                     EmergencyFlow.Bounds.standard()), ctx));
         }
     }

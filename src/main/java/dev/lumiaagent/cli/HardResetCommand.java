@@ -45,8 +45,8 @@ final class HardResetCommand implements Callable<Integer> {
             description = "auto (default), settings, keys, usb-wipe or reflash.")
     String method;
 
-    @Option(names = "--yes", description = "The owner agrees that everything on the phone is erased (no prompt).")
-    boolean yes;
+    @Mixin
+    ConsentOptions consentOptions;
 
     @Option(names = "--ffu", paramLabel = "FILE", description = "The stock FFU for a reflash (else looked up in the firmware library).")
     Path ffuPath;
@@ -74,7 +74,7 @@ final class HardResetCommand implements Callable<Integer> {
             List<FlowListener> listeners = new ArrayList<>();
             java.util.Map<String, List<String>> params = new java.util.HashMap<>();
             params.put("method", List.of(m.key()));
-            params.put("consent", List.of(yes ? "--yes" : "prompt"));
+            params.put("consent", List.of(consentOptions.describe()));
             if (ffuPath != null) {
                 params.put("ffu", List.of(ffuPath.toAbsolutePath().toString()));
             }
@@ -89,7 +89,7 @@ final class HardResetCommand implements Callable<Integer> {
                 listeners.add(technician);
             }
             try {
-                HardResetFlow flow = new HardResetFlow(phone, m, ffuSource(out), ConsentPrompt.of(yes, out, "factory-reset this phone"), HardResetFlow.Bounds.standard(),
+                HardResetFlow flow = new HardResetFlow(phone, m, ffuSource(out), consentOptions.consent(out, "factory-reset this phone"), HardResetFlow.Bounds.standard(),
                         ReflashFlow.Bounds.standard());
                 Outcome outcome = FlowRunner.run(flow, new FlowContext(bus, busOptions.clock(), port, listeners));
                 flow.chosen().ifPresent(c -> out.println("Method: " + c.method().key() + " (" + c.why() + ")"));

@@ -44,8 +44,8 @@ final class ReflashCommand implements Callable<Integer> {
     @Option(names = "--ffu", required = true, paramLabel = "FILE", description = "The stock FFU for this phone's product type.")
     Path ffuPath;
 
-    @Option(names = "--yes", description = "The owner agrees that everything on the phone is erased (no prompt).")
-    boolean yes;
+    @Mixin
+    ConsentOptions consentOptions;
 
     @Spec
     CommandSpec spec;
@@ -76,9 +76,9 @@ final class ReflashCommand implements Callable<Integer> {
             }
             ConsoleProgress progress = new ConsoleProgress(out, System.console() != null);
             JobRecorder job = jobs.start(bus, phone.get(), phone.get().port(), "reflash", Map.of("ffu",
-                    List.of(ffuPath.toAbsolutePath().toString()), "consent", List.of(yes ? "--yes" : "prompt")), out);
+                    List.of(ffuPath.toAbsolutePath().toString()), "consent", List.of(consentOptions.describe())), out);
             FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(), List.of(job, progress, GateLines.printer(out)));
-            Outcome outcome = FlowRunner.run(new ReflashFlow(phone.get(), ffu, ffuPath.getFileName().toString(), ConsentPrompt.of(yes, out, "erase and reflash this phone"),
+            Outcome outcome = FlowRunner.run(new ReflashFlow(phone.get(), ffu, ffuPath.getFileName().toString(), consentOptions.consent(out, "erase and reflash this phone"),
                     ReflashFlow.Bounds.standard()), ctx);
             return FlowExitCodes.of(outcome);
         }

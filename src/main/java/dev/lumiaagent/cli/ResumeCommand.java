@@ -54,8 +54,8 @@ final class ResumeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "P", description = "Resume only the job for the phone on this USB port.")
     String port;
 
-    @Option(names = "--yes", description = "The owner agrees again that everything on the phone is erased (no prompt).")
-    boolean yes;
+    @Mixin
+    ConsentOptions consentOptions;
 
     @Spec
     CommandSpec spec;
@@ -166,7 +166,7 @@ final class ResumeCommand implements Callable<Integer> {
         List<FlowListener> listeners = new ArrayList<>(List.of(recorder, new ConsoleProgress(out, System.console() != null),
                 GateLines.printer(out)));
         FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.port(), listeners);
-        Consent consent = ConsentPrompt.of(yes, out, "erase the phone and finish the interrupted job");
+        Consent consent = consentOptions.consent(out, "erase the phone and finish the interrupted job");
         switch (job.command) {
             case "reflash": {
                 Path ffuPath = requireFile(job, "ffu");

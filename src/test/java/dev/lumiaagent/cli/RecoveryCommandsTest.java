@@ -76,6 +76,24 @@ class RecoveryCommandsTest {
     }
 
     @Test
+    void aBenchConsentPolicyReplacesYes(@TempDir Path dir) throws Exception {
+        Path ffu = dir.resolve("demo.ffu");
+        assertThat(CliRunner.run("ffu", "build", "--demo", "16M", "--model", "RM-914", "-o", ffu.toString()).exitCode()).isZero();
+        Path policy = dir.resolve("policy.json");
+        Files.writeString(policy, "{\"consentToErase\": true, \"by\": \"Bench 3 refurbishment policy\"}");
+        CliRunner.Result r = CliRunner.run("reflash", "--simulate", "1", "--ffu", ffu.toString(), "--consent-policy",
+                policy.toString(), "--sim-speed", "200");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("gate explicit consent: passed — given (policy policy.json: Bench 3 refurbishment policy)");
+
+        Files.writeString(policy, "{\"consentToErase\": false, \"by\": \"x\"}");
+        CliRunner.Result refused = CliRunner.run("reflash", "--simulate", "1", "--ffu", ffu.toString(), "--consent-policy",
+                policy.toString(), "--sim-speed", "200");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.out() + refused.err()).contains("consentToErase: false");
+    }
+
+    @Test
     void reflashOfAFileThatIsNoFfu(@TempDir Path dir) throws Exception {
         Path junk = dir.resolve("junk.ffu");
         Files.write(junk, new byte[4096]);
