@@ -51,7 +51,7 @@ public final class HardResetFlow implements FlowRunner.Flow {
     public static final String REBOOT = "Reboot";
     public static final String AWAIT_LEAVE = "AwaitLeave";
     public static final String AWAIT_RESET = "AwaitResetFinish";
-    public static final String CONFIRM_IDENTITY = "ConfirmIdentity";
+    public static final String CONFIRM_IDENTITY = Identities.CONFIRM_IDENTITY;
     public static final String REFLASH = "Reflash";
 
     static final List<String> SETTINGS_INSTRUCTIONS = List.of(
@@ -230,7 +230,7 @@ public final class HardResetFlow implements FlowRunner.Flow {
             UsbDevice back = awaitReset(ctx, watcher, choice.method());
             Duration took = Duration.between(began, ctx.clock().now());
             PhoneIdentity before = answers ? known.identity() : null;
-            PhoneIdentity after = confirmIdentity(ctx, back, before);
+            PhoneIdentity after = Identities.confirm(ctx, back, before, "reset", bounds.identityRead());
             return Outcome.done("Hard reset by " + choice.method().key() + ": the phone on " + ctx.port()
                     + (after.isKnown() ? " (" + after + ")" : "") + " is back in normal mode after " + human(took)
                     + " and starts in its first-start setup (factory settings)."
@@ -451,21 +451,6 @@ public final class HardResetFlow implements FlowRunner.Flow {
         });
     }
 
-    private PhoneIdentity confirmIdentity(FlowContext ctx, UsbDevice back, PhoneIdentity before) throws InterruptedException {
-        return ctx.step(CONFIRM_IDENTITY, "confirm it is the same phone", bounds.identityRead(), () -> {
-            PhoneIdentity after = Identities.afterBoot(ctx, back);
-            if (before != null && after != null && before.compare(after) == PhoneIdentity.Match.DIFFERENT) {
-                throw new FlowFailure(Reason.DIFFERENT_PHONE, "A different phone (" + after + ") is on " + ctx.port()
-                        + " now; the phone that was reset was " + before + ".",
-                        "Keep each phone on its own port during a job; find the original phone and check it with `lumia-agent info`.");
-            }
-            if (after == null) {
-                ctx.progress(CONFIRM_IDENTITY, -1, "the phone is back but did not tell its identity yet");
-                return new PhoneIdentity(null, null);
-            }
-            return after;
-        });
-    }
 
     private void record(FlowContext ctx, GateResult g) {
         gates.add(g);

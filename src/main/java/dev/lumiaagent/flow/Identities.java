@@ -18,6 +18,33 @@ final class Identities {
      * The OS may not answer JSON-RPC the moment it enumerates (lumia-protocols.md §5): three short
      * tries, 2 s apart on the flow's clock. Null when it never answered.
      */
+    static final String CONFIRM_IDENTITY = "ConfirmIdentity";
+
+    /**
+     * The {@code ConfirmIdentity} step every flow ends with: reads the phone that came back and fails
+     * with {@code DIFFERENT_PHONE} when a key both sides know differs (DESIGN §3). An identity that
+     * cannot be read yet is not a failure: the result is then unknown, said in the progress line.
+     *
+     * @param before the phone before the job, or null when its mode did not tell
+     * @param did what the job did to the phone, for the message ("reset", "flashed")
+     */
+    static PhoneIdentity confirm(FlowContext ctx, UsbDevice back, PhoneIdentity before, String did, Duration bound)
+            throws InterruptedException {
+        return ctx.step(CONFIRM_IDENTITY, "confirm it is the same phone", bound, () -> {
+            PhoneIdentity after = afterBoot(ctx, back);
+            if (before != null && after != null && before.compare(after) == PhoneIdentity.Match.DIFFERENT) {
+                throw new FlowFailure(Reason.DIFFERENT_PHONE, "A different phone (" + after + ") is on " + ctx.port()
+                        + " now; the phone that was " + did + " was " + before + ".",
+                        "Keep each phone on its own port during a job; find the original phone and check it with `lumia-agent info`.");
+            }
+            if (after == null) {
+                ctx.progress(CONFIRM_IDENTITY, -1, "the phone is back but did not tell its identity yet");
+                return new PhoneIdentity(null, null);
+            }
+            return after;
+        });
+    }
+
     static PhoneIdentity afterBoot(FlowContext ctx, UsbDevice back) throws InterruptedException {
         for (int attempt = 1; attempt <= 3; attempt++) {
             try (Link link = Channels.open(ctx.bus(), back)) {

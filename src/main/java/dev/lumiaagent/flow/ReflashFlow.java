@@ -57,7 +57,7 @@ public final class ReflashFlow implements FlowRunner.Flow {
     public static final String REBOOT = "Reboot";
     public static final String AWAIT_LEAVE = "AwaitLeave";
     public static final String AWAIT_RETURN = "AwaitReturn";
-    public static final String CONFIRM_IDENTITY = "ConfirmIdentity";
+    public static final String CONFIRM_IDENTITY = Identities.CONFIRM_IDENTITY;
 
     /** How long each wait may take, on the flow's clock. */
     public record Bounds(Duration toFlashApp, Duration leave, Duration returnToOs, Duration perMessage) {
@@ -142,15 +142,7 @@ public final class ReflashFlow implements FlowRunner.Flow {
                 return null;
             });
             UsbDevice back = awaitReturn(ctx, watcher);
-            PhoneIdentity after = ctx.step(CONFIRM_IDENTITY, "confirm it is the same phone", Duration.ofSeconds(30), () -> {
-                PhoneIdentity id = Identities.afterBoot(ctx, back);
-                if (id != null && before.identity().compare(id) == PhoneIdentity.Match.DIFFERENT) {
-                    throw new FlowFailure(Reason.DIFFERENT_PHONE, "A different phone (" + id + ") is on " + ctx.port()
-                            + " now; the phone that was flashed was " + before.identity() + ".",
-                            "Keep each phone on its own port during a job; check the original phone with `lumia-agent info`.");
-                }
-                return id == null ? new PhoneIdentity(null, null) : id;
-            });
+            PhoneIdentity after = Identities.confirm(ctx, back, before.identity(), "flashed", Duration.ofSeconds(30));
             return Outcome.done("The phone on " + ctx.port() + (after.isKnown() ? " (" + after + ")" : "") + " was reflashed with "
                     + ffuName + " and is back in normal mode.");
         }

@@ -29,7 +29,7 @@ public final class SoftResetFlow implements FlowRunner.Flow {
     public static final String GUIDED_KEYS = "GuidedKeyReset";
     public static final String AWAIT_LEAVE = "AwaitLeave";
     public static final String AWAIT_RETURN = "AwaitReturn";
-    public static final String CONFIRM_IDENTITY = "ConfirmIdentity";
+    public static final String CONFIRM_IDENTITY = Identities.CONFIRM_IDENTITY;
 
     static final List<String> KEY_INSTRUCTIONS = List.of(
             "Hold Volume-Down and Power together until the phone vibrates (about 10 seconds), then let go.",
@@ -103,7 +103,7 @@ public final class SoftResetFlow implements FlowRunner.Flow {
             }
             UsbDevice back = awaitReturn(ctx, watcher, guided && !phoneWasThere ? bounds.guidedLeave().plus(bounds.returnToOs())
                     : bounds.returnToOs());
-            PhoneIdentity after = confirmIdentity(ctx, back, before);
+            PhoneIdentity after = Identities.confirm(ctx, back, before, "reset", bounds.identityRead());
             String who = after.isKnown() ? " (" + after + ")" : "";
             return Outcome.done("The phone on " + ctx.port() + who + " restarted and is back in normal mode"
                     + (guided ? ", after the key reset." : "."));
@@ -194,21 +194,6 @@ public final class SoftResetFlow implements FlowRunner.Flow {
         });
     }
 
-    private PhoneIdentity confirmIdentity(FlowContext ctx, UsbDevice back, PhoneIdentity before) throws InterruptedException {
-        return ctx.step(CONFIRM_IDENTITY, "confirm it is the same phone", bounds.identityRead(), () -> {
-            PhoneIdentity after = Identities.afterBoot(ctx, back);
-            if (before != null && after != null && before.compare(after) == PhoneIdentity.Match.DIFFERENT) {
-                throw new FlowFailure(Reason.DIFFERENT_PHONE, "A different phone (" + after + ") is on " + ctx.port()
-                        + " now; the phone that was reset was " + before + ".",
-                        "Make sure each phone stays on its own port during a job; find the original phone and check it with `lumia-agent info`.");
-            }
-            if (after == null) {
-                ctx.progress(CONFIRM_IDENTITY, -1, "the phone is back but did not tell its identity yet");
-                return new PhoneIdentity(null, null);
-            }
-            return after;
-        });
-    }
 
 
     private static double fraction(Duration waited, Duration bound) {
