@@ -165,6 +165,19 @@ final class ResumeCommand implements Callable<Integer> {
         JobRecorder recorder = JobRecorder.resume(journal, job, phone.port(), found.identity(), phone.personality().mode().name());
         List<FlowListener> listeners = new ArrayList<>(List.of(recorder, new ConsoleProgress(out, System.console() != null),
                 GateLines.printer(out)));
+        // On an in-process bench nobody stands at the phones: the simulated technician presses the keys
+        // a resumed soft or hard reset may ask for, as in the original commands.
+        try (SimulatedTechnician technician = bus instanceof dev.lumiaagent.sim.SimBus
+                ? new SimulatedTechnician((dev.lumiaagent.sim.SimBus) bus, out) : null) {
+            if (technician != null) {
+                listeners.add(technician);
+            }
+            return runFlow(bus, job, recorder, phone, listeners, out);
+        }
+    }
+
+    private int runFlow(Bus bus, Job job, JobRecorder recorder, UsbDevice phone, List<FlowListener> listeners, PrintWriter out)
+            throws IOException {
         FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.port(), listeners);
         Consent consent = consentOptions.consent(out, "erase the phone and finish the interrupted job");
         switch (job.command) {
@@ -182,10 +195,6 @@ final class ResumeCommand implements Callable<Integer> {
                 // was cut off simply starts again; the flow re-evaluates its gates).
                 HardResetFlow.Method m = HardResetFlow.Method.parse(job.param("method").orElse("auto"));
                 Optional<Path> ffu = job.param("ffu").map(Path::of);
-                if (bus instanceof dev.lumiaagent.sim.SimBus) {
-                    listeners.add(new SimulatedTechnician((dev.lumiaagent.sim.SimBus) bus, out));
-                    ctx = new FlowContext(bus, busOptions.clock(), phone.port(), listeners);
-                }
                 return FlowExitCodes.of(FlowRunner.run(new HardResetFlow(Optional.of(phone), m, info -> ffu, consent,
                         HardResetFlow.Bounds.standard(), dev.lumiaagent.flow.ReflashFlow.Bounds.standard()), ctx));
             }

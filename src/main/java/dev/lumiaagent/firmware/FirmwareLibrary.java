@@ -44,21 +44,7 @@ public final class FirmwareLibrary {
 
     /** The default place: {@code $LUMIA_AGENT_FIRMWARE}, else the user's data directory. */
     public static Path defaultRoot() {
-        String env = System.getenv("LUMIA_AGENT_FIRMWARE");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String home = System.getProperty("user.home");
-        if (os.contains("win")) {
-            String local = System.getenv("LOCALAPPDATA");
-            return Path.of(local != null ? local : home, "lumia-agent", "firmware");
-        }
-        if (os.contains("mac")) {
-            return Path.of(home, "Library", "Application Support", "lumia-agent", "firmware");
-        }
-        String xdg = System.getenv("XDG_DATA_HOME");
-        return Path.of(xdg != null && !xdg.isBlank() ? xdg : home + "/.local/share", "lumia-agent", "firmware");
+        return dev.lumiaagent.paths.UserData.dir("LUMIA_AGENT_FIRMWARE", "firmware");
     }
 
     /** Scans {@code root} (a missing directory is an empty library). */

@@ -1,6 +1,5 @@
 package dev.lumiaagent.firmware;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -40,9 +39,5 @@ public final class ProductType {
     public static String emergencyKey(String productType) {
         String t = normalise(productType);
         return EMERGENCY_ALIASES.getOrDefault(t, t);
-    }
-
-    static String upper(String s) {
-        return s.toUpperCase(Locale.ROOT);
     }
 }

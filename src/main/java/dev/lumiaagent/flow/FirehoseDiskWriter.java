@@ -76,10 +76,6 @@ final class FirehoseDiskWriter implements BlockSink {
         runStart = -1;
     }
 
-    long bytesWritten() {
-        return bytesWritten;
-    }
-
     /** The programmer NAKed a program command. */
     static final class FirehoseWriteRefused extends IOException {
         final transient FirehoseResult<Long> result;

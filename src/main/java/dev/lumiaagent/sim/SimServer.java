@@ -27,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -240,10 +239,6 @@ public final class SimServer implements AutoCloseable {
         }
     }
 
-    /** Phones still attached; used by tests and the serve command's status line. */
-    public Set<PortPath> ports() {
-        return bus.phones().keySet();
-    }
 
     @Override
     public void close() {

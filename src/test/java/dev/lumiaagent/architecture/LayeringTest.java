@@ -42,6 +42,13 @@ class LayeringTest {
             .allowEmptyShould(true);
 
     @ArchTest
+    static final ArchRule pathsAndTimeDependOnNothingOfTheProject = noClasses().that()
+            .resideInAnyPackage("dev.lumiaagent.paths..", "dev.lumiaagent.time..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.lumiaagent.cli..", "dev.lumiaagent.bench..",
+                    "dev.lumiaagent.flow..", "dev.lumiaagent.device..", "dev.lumiaagent.protocol..", "dev.lumiaagent.transport..",
+                    "dev.lumiaagent.sim..", "dev.lumiaagent.record..", "dev.lumiaagent.image..", "dev.lumiaagent.firmware..");
+
+    @ArchTest
     static final ArchRule onlyTheUsbAdapterImportsUsb4java = noClasses().that()
             .resideOutsideOfPackage("dev.lumiaagent.transport.usb..")
             .should().dependOnClassesThat().resideInAnyPackage("org.usb4java..");

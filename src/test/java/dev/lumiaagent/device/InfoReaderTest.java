@@ -127,7 +127,7 @@ class InfoReaderTest {
     }
 
     @Test
-    void aPbllWhoseHelloWasTakenIsStillRead() {
+    void aPblWhoseHelloWasTakenIsStillRead() {
         attach("RM-1073", Mode.EDL_PBL, SimUefiApp.BOOT_MANAGER, Set.of(SimFault.HELLO_CONSUMED));
         DeviceInfo info = read();
         assertThat(info.get(InfoField.ROOT_KEY_HASH)).isPresent();

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -52,21 +51,7 @@ public final class JobJournal {
 
     /** {@code $LUMIA_AGENT_JOBS}, else {@code lumia-agent/jobs} in the user's data directory (as the firmware library). */
     public static Path defaultDir() {
-        String env = System.getenv(ENV_JOBS);
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String home = System.getProperty("user.home");
-        if (os.contains("win")) {
-            String local = System.getenv("LOCALAPPDATA");
-            return Path.of(local != null ? local : home, "lumia-agent", "jobs");
-        }
-        if (os.contains("mac")) {
-            return Path.of(home, "Library", "Application Support", "lumia-agent", "jobs");
-        }
-        String xdg = System.getenv("XDG_DATA_HOME");
-        return Path.of(xdg != null && !xdg.isBlank() ? xdg : home + "/.local/share", "lumia-agent", "jobs");
+        return dev.lumiaagent.paths.UserData.dir(ENV_JOBS, "jobs");
     }
 
     /** A new job id: UTC time to the millisecond, then random hex, so ids sort by start time. */
