@@ -2,6 +2,7 @@ package dev.lumiaagent.cli;
 
 import dev.lumiaagent.flow.FlowListener;
 import dev.lumiaagent.flow.Outcome;
+import dev.lumiaagent.flow.PhoneWatcher;
 import dev.lumiaagent.transport.PortPath;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -37,7 +38,7 @@ final class ConsoleProgress implements FlowListener {
         closeLine();
         int i = plan.indexOf(step);
         stepIndex = i >= 0 ? i + 1 : stepIndex;
-        out.printf("[%d/%d] %s — %s (up to %s)%n", stepIndex, plan.size(), step, description, human(bound));
+        out.printf("[%d/%d] %s — %s (up to %s)%n", stepIndex, plan.size(), step, description, PhoneWatcher.human(bound));
         out.flush();
     }
 
@@ -99,14 +100,4 @@ final class ConsoleProgress implements FlowListener {
         return "[" + "#".repeat(filled) + "-".repeat(width - filled) + "] " + String.format("%3d%%", Math.round(fraction * 100));
     }
 
-    static String human(Duration d) {
-        long s = d.toSeconds();
-        if (s < 120) {
-            return s + " s";
-        }
-        if (s < 7200) {
-            return (s / 60) + " min";
-        }
-        return (s / 3600) + " h";
-    }
 }

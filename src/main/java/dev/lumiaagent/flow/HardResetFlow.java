@@ -232,7 +232,7 @@ public final class HardResetFlow implements FlowRunner.Flow {
             PhoneIdentity before = answers ? known.identity() : null;
             PhoneIdentity after = Identities.confirm(ctx, back, before, "reset", bounds.identityRead());
             return Outcome.done("Hard reset by " + choice.method().key() + ": the phone on " + ctx.port()
-                    + (after.isKnown() ? " (" + after + ")" : "") + " is back in normal mode after " + human(took)
+                    + (after.isKnown() ? " (" + after + ")" : "") + " is back in normal mode after " + PhoneWatcher.human(took)
                     + " and starts in its first-start setup (factory settings)."
                     + (choice.method() == Method.USB_WIPE ? " " + USB_WIPE_SCOPE : ""));
         }
@@ -405,11 +405,10 @@ public final class HardResetFlow implements FlowRunner.Flow {
 
     private void awaitLeave(FlowContext ctx, PhoneWatcher watcher, Duration bound, String what, String next) throws InterruptedException {
         ctx.step(AWAIT_LEAVE, "wait for the phone to restart into the reset (leave the USB bus)", bound, () -> {
-            boolean left = watcher.awaitLeave(bound, (w, b) -> ctx.progress(AWAIT_LEAVE, fraction(w, b),
-                    "waiting for the phone to restart: " + human(w) + " of " + human(b)));
+            boolean left = watcher.awaitLeave(bound, watcher.reporting(ctx, AWAIT_LEAVE, "the phone to restart"));
             if (!left) {
                 throw new FlowFailure(Reason.PHONE_DID_NOT_LEAVE, "The phone on " + ctx.port() + " did not restart within "
-                        + human(bound) + ": " + what + ".", next);
+                        + PhoneWatcher.human(bound) + ": " + what + ".", next);
             }
             return null;
         });
@@ -432,7 +431,7 @@ public final class HardResetFlow implements FlowRunner.Flow {
                 back = watcher.awaitArrival(d -> d.personality().mode() == Mode.NORMAL, bound, (w, b) -> ctx.progress(AWAIT_RESET,
                         fraction(w, b), "resetting" + watcher.current().map(d -> " (now: " + d.personality().mode().label() + ")")
                                 .orElse(" (gears; the phone is off the bus)") + (restarts.get() > 0 ? ", restarted " + restarts.get()
-                                + (restarts.get() == 1 ? " time" : " times") : "") + ": " + human(w) + " of " + human(b)));
+                                + (restarts.get() == 1 ? " time" : " times") : "") + ": " + PhoneWatcher.human(w) + " of " + PhoneWatcher.human(b)));
             } finally {
                 sub.close();
             }
@@ -443,7 +442,7 @@ public final class HardResetFlow implements FlowRunner.Flow {
             String seen = watcher.current().map(d -> "it is in " + d.personality().mode().label() + " now")
                     .orElse("it is off the bus now");
             throw new FlowFailure(Reason.RESET_NEVER_FINISHED, "The " + method.key() + " reset of the phone on " + ctx.port()
-                    + " did not finish within " + human(bound) + ": " + (n > 0 ? "the phone restarted " + n
+                    + " did not finish within " + PhoneWatcher.human(bound) + ": " + (n > 0 ? "the phone restarted " + n
                     + (n == 1 ? " time" : " times") + " without reaching normal mode, " : "it never came back in normal mode, ") + seen
                     + ". Some Lumias have a bug where the factory reset never finishes.",
                     "Reflash the phone with its stock FFU (lumia-agent hard-reset --method reflash --ffu FILE, or lumia-agent reflash): "
@@ -461,14 +460,4 @@ public final class HardResetFlow implements FlowRunner.Flow {
         return bound.isZero() ? -1 : Math.min(1.0, (double) waited.toMillis() / bound.toMillis());
     }
 
-    private static String human(Duration d) {
-        long s = d.toSeconds();
-        if (s < 120) {
-            return s + " s";
-        }
-        if (s < 2 * 3600) {
-            return (s / 60) + " min";
-        }
-        return String.format(Locale.ROOT, "%.1f h", s / 3600.0);
-    }
 }

@@ -48,6 +48,25 @@ public final class PhoneWatcher implements AutoCloseable {
         void waited(Duration waited, Duration bound);
     }
 
+    /**
+     * A tick that reports the wait as the step's progress: the fraction of the bound, and
+     * "waiting for {@code awaiting} (now: its mode | off the bus): 12 s of 5 min".
+     */
+    public Tick reporting(FlowContext ctx, String step, String awaiting) {
+        return (waited, bound) -> ctx.progress(step, bound.isZero() ? -1 : Math.min(1.0, (double) waited.toMillis() / bound.toMillis()),
+                "waiting for " + awaiting + current().map(d -> " (now: " + d.personality().mode().label() + ")").orElse(" (phone off the bus)")
+                        + ": " + human(waited) + " of " + human(bound));
+    }
+
+    /** A duration for people: 45 s, 12 min, 3 h. */
+    public static String human(Duration d) {
+        long s = d.toSeconds();
+        if (s < 120) {
+            return s + " s";
+        }
+        return s < 7200 ? (s / 60) + " min" : (s / 3600) + " h";
+    }
+
     /** True once the phone has left the bus since this watcher started; false if the bound ran out. */
     public boolean awaitLeave(Duration bound, Tick tick) throws InterruptedException {
         Instant start = clock.now();

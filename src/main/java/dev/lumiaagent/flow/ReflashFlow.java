@@ -233,14 +233,12 @@ public final class ReflashFlow implements FlowRunner.Flow {
 
     private UsbDevice awaitFlashApp(FlowContext ctx, PhoneWatcher watcher, boolean mustLeaveFirst) throws InterruptedException {
         return ctx.step(AWAIT_FLASH_APP, "wait for the phone to come back in its flash app", bounds.toFlashApp(), () -> {
-            if (mustLeaveFirst && !watcher.awaitLeave(bounds.toFlashApp(), (w, b) -> ctx.progress(AWAIT_FLASH_APP,
-                    (double) w.toMillis() / b.toMillis(), "waiting for the phone to restart: " + w.toSeconds() + " s of " + b.toSeconds() + " s"))) {
+            if (mustLeaveFirst && !watcher.awaitLeave(bounds.toFlashApp(), watcher.reporting(ctx, AWAIT_FLASH_APP, "the phone to restart"))) {
                 throw new FlowFailure(Reason.PHONE_DID_NOT_LEAVE, "The phone did not restart toward its flash app within "
                         + bounds.toFlashApp().toSeconds() + " s.", "Run reflash again; if it repeats, restart the phone by keys first.");
             }
             Optional<UsbDevice> d = watcher.awaitArrival(x -> x.personality().mode() == Mode.UEFI, bounds.toFlashApp(),
-                    (w, b) -> ctx.progress(AWAIT_FLASH_APP, (double) w.toMillis() / b.toMillis(),
-                            "waiting for the flash app: " + w.toSeconds() + " s of " + b.toSeconds() + " s"));
+                    watcher.reporting(ctx, AWAIT_FLASH_APP, "the flash app"));
             return d.orElseThrow(() -> new FlowFailure(Reason.PHONE_DID_NOT_RETURN, "The phone did not come back in its flash app within "
                     + bounds.toFlashApp().toSeconds() + " s" + watcher.current().map(x -> " (it is in " + x.personality().mode().label() + ")").orElse("") + ".",
                     "Check the cable; run reflash again — the agent starts from whatever mode the phone is in."));
@@ -378,9 +376,7 @@ public final class ReflashFlow implements FlowRunner.Flow {
     private UsbDevice awaitReturn(FlowContext ctx, PhoneWatcher watcher) throws InterruptedException {
         return ctx.step(AWAIT_RETURN, "wait for the phone to boot its new OS (first boot can take minutes)", bounds.returnToOs(), () -> {
             Optional<UsbDevice> back = watcher.awaitArrival(d -> d.personality().mode() == Mode.NORMAL, bounds.returnToOs(),
-                    (w, b) -> ctx.progress(AWAIT_RETURN, (double) w.toMillis() / b.toMillis(), "waiting for normal mode"
-                            + watcher.current().map(d -> " (now: " + d.personality().mode().label() + ")").orElse(" (phone off the bus)")
-                            + ": " + w.toSeconds() + " s of " + b.toSeconds() + " s"));
+                    watcher.reporting(ctx, AWAIT_RETURN, "normal mode"));
             return back.orElseThrow(() -> {
                 Optional<UsbDevice> now = watcher.current();
                 return now.isPresent()

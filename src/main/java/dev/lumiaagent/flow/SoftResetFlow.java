@@ -148,8 +148,7 @@ public final class SoftResetFlow implements FlowRunner.Flow {
 
     private void awaitLeave(FlowContext ctx, PhoneWatcher watcher, Duration bound, boolean guided) throws InterruptedException {
         ctx.step(AWAIT_LEAVE, "wait for the phone to restart (leave the USB bus)", bound, () -> {
-            boolean left = watcher.awaitLeave(bound, (waited, b) -> ctx.progress(AWAIT_LEAVE, fraction(waited, b),
-                    "waiting for the phone to leave the bus: " + waited.toSeconds() + " s of " + b.toSeconds() + " s"));
+            boolean left = watcher.awaitLeave(bound, watcher.reporting(ctx, AWAIT_LEAVE, "the phone to leave the bus"));
             if (!left) {
                 throw guided
                         ? new FlowFailure(Reason.PHONE_DID_NOT_LEAVE, "The phone on " + ctx.port() + " did not restart within "
@@ -165,16 +164,8 @@ public final class SoftResetFlow implements FlowRunner.Flow {
 
     private UsbDevice awaitReturn(FlowContext ctx, PhoneWatcher watcher, Duration bound) throws InterruptedException {
         return ctx.step(AWAIT_RETURN, "wait for the phone to come back in normal mode", bound, () -> {
-            List<String> seen = new ArrayList<>();
-            Optional<UsbDevice> back = watcher.awaitArrival(d -> {
-                String m = d.personality().name();
-                if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(m)) {
-                    seen.add(m);
-                }
-                return d.personality().mode() == Mode.NORMAL;
-            }, bound, (waited, b) -> ctx.progress(AWAIT_RETURN, fraction(waited, b), "waiting for normal mode"
-                    + watcher.current().map(d -> " (now: " + d.personality().mode().label() + ")").orElse(" (phone off the bus)")
-                    + ": " + waited.toSeconds() + " s of " + b.toSeconds() + " s"));
+            Optional<UsbDevice> back = watcher.awaitArrival(d -> d.personality().mode() == Mode.NORMAL, bound,
+                    watcher.reporting(ctx, AWAIT_RETURN, "normal mode"));
             if (back.isPresent()) {
                 return back.get();
             }
@@ -196,7 +187,4 @@ public final class SoftResetFlow implements FlowRunner.Flow {
 
 
 
-    private static double fraction(Duration waited, Duration bound) {
-        return bound.isZero() ? -1 : Math.min(1.0, (double) waited.toMillis() / bound.toMillis());
-    }
 }
