@@ -1,5 +1,6 @@
 package dev.lumiaagent.protocol.flashapp;
 
+import dev.lumiaagent.testing.ScriptedLink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -218,7 +219,7 @@ class NokFlashSessionTest {
 
     @Test
     void onAStreamLinkTheReplyIsReassembledByteByByte() {
-        NokSessionTest.ScriptedLink link = new NokSessionTest.ScriptedLink(false, 1, status(0), status(0x100B));
+        ScriptedLink link = new ScriptedLink(false, 1, status(0), status(0x100B));
         NokSession s = session(link);
         assertThat(s.flashHeader(ByteBuffer.wrap(chunk(16, 0)), Set.of(), 0).isOk()).isTrue();
         assertThat(s.flashPayload(ByteBuffer.wrap(chunk(16, 0)), false, 100))

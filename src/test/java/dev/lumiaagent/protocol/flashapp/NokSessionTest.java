@@ -1,96 +1,21 @@
 package dev.lumiaagent.protocol.flashapp;
 
+import dev.lumiaagent.testing.ScriptedLink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lumiaagent.protocol.wire.Bytes;
 import dev.lumiaagent.protocol.wire.ProtocolException;
-import dev.lumiaagent.transport.Link;
 import dev.lumiaagent.transport.TransferTimeout;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Session edge cases the simulator never produces, over a scripted link. */
 class NokSessionTest {
     private static final Duration SHORT = Duration.ofMillis(150);
-
-    /** A link that serves pre-scripted device transfers (packet) or their bytes in fixed chunks (stream). */
-    static final class ScriptedLink implements Link {
-        final Deque<byte[]> transfers = new ArrayDeque<>();
-        final List<byte[]> written = new ArrayList<>();
-        final boolean packet;
-        final int chunk;
-        byte[] current;
-        int offset;
-
-        ScriptedLink(boolean packet, int chunk, byte[]... replies) {
-            this.packet = packet;
-            this.chunk = chunk;
-            for (byte[] r : replies) {
-                transfers.add(r);
-            }
-        }
-
-        @Override
-        public void write(ByteBuffer src, Duration timeout) {
-            byte[] b = new byte[src.remaining()];
-            src.get(b);
-            written.add(b);
-        }
-
-        @Override
-        public int read(ByteBuffer dst, Duration timeout) {
-            if (packet) {
-                byte[] next = transfers.poll();
-                if (next == null) {
-                    throw new TransferTimeout(TransferTimeout.Direction.IN, timeout, 0);
-                }
-                dst.put(next);
-                return next.length;
-            }
-            int moved = 0;
-            while (moved < chunk && dst.hasRemaining()) {
-                if (current == null || offset == current.length) {
-                    current = transfers.poll();
-                    offset = 0;
-                    if (current == null) {
-                        break;
-                    }
-                }
-                dst.put(current[offset++]);
-                moved++;
-            }
-            if (moved == 0) {
-                throw new TransferTimeout(TransferTimeout.Direction.IN, timeout, 0);
-            }
-            return moved;
-        }
-
-        @Override
-        public int maxPacketSize() {
-            return 512;
-        }
-
-        @Override
-        public boolean keepsBoundaries() {
-            return packet;
-        }
-
-        @Override
-        public String describe() {
-            return "scripted";
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);

@@ -11,16 +11,13 @@ import dev.lumiaagent.protocol.sahara.SaharaPacket.ReadData;
 import dev.lumiaagent.protocol.sahara.SaharaPacket.SaharaHello;
 import dev.lumiaagent.protocol.wire.Bytes;
 import dev.lumiaagent.protocol.wire.ProtocolException;
-import dev.lumiaagent.transport.Link;
 import dev.lumiaagent.transport.TransferTimeout;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,86 +26,28 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Session paths the simulated PBL does not take, over a scripted link (packet or stream). */
 class SaharaSessionScriptedTest {
 
-    /** Device transfers queued up front; stream mode hands them out {@code chunk} bytes at a time. */
-    static final class ScriptedLink implements Link {
-        final Deque<byte[]> in = new ArrayDeque<>();
-        final List<byte[]> out = new ArrayList<>();
-        final boolean packet;
-        final int chunk;
-        private byte[] partial;
-        private int at;
+    /** The shared scripted link, plus Sahara packets as device transfers. */
+    static final class ScriptedLink extends dev.lumiaagent.testing.ScriptedLink {
+        final List<byte[]> out = written;
 
         ScriptedLink(boolean packet, int chunk) {
-            this.packet = packet;
-            this.chunk = chunk;
+            super(packet, chunk);
         }
 
-        ScriptedLink device(byte[]... transfers) {
-            for (byte[] t : transfers) {
-                in.add(t);
-            }
+        @Override
+        public ScriptedLink device(byte[]... transfers) {
+            super.device(transfers);
             return this;
         }
 
         ScriptedLink device(SaharaPacket... packets) {
             for (SaharaPacket p : packets) {
-                in.add(SaharaCodec.encode(p));
+                super.device(SaharaCodec.encode(p));
             }
             return this;
         }
 
-        @Override
-        public void write(ByteBuffer src, Duration timeout) {
-            byte[] b = new byte[src.remaining()];
-            src.get(b);
-            out.add(b);
-        }
-
-        @Override
-        public int read(ByteBuffer dst, Duration timeout) {
-            if (packet) {
-                byte[] t = in.poll();
-                if (t == null) {
-                    throw new TransferTimeout(TransferTimeout.Direction.IN, timeout, 0);
-                }
-                dst.put(t);
-                return t.length;
-            }
-            if (partial == null) {
-                partial = in.poll();
-                at = 0;
-                if (partial == null) {
-                    throw new TransferTimeout(TransferTimeout.Direction.IN, timeout, 0);
-                }
-            }
-            int n = Math.min(Math.min(chunk, dst.remaining()), partial.length - at);
-            dst.put(partial, at, n);
-            at += n;
-            if (at == partial.length) {
-                partial = null;
-            }
-            return n;
-        }
-
-        @Override
-        public int maxPacketSize() {
-            return 512;
-        }
-
-        @Override
-        public boolean keepsBoundaries() {
-            return packet;
-        }
-
-        @Override
-        public String describe() {
-            return "scripted";
-        }
-
-        @Override
-        public void close() {
-        }
-
+        /** What the host wrote that parses as Sahara packets (image data does not). */
         List<SaharaPacket> hostPackets() {
             List<SaharaPacket> r = new ArrayList<>();
             for (byte[] b : out) {
