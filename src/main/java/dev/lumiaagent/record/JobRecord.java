@@ -1,0 +1,74 @@
+package dev.lumiaagent.record;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One job as the record store keeps it: which phone (identity as far as it was read), where (station,
+ * port), who (operator), what (command, firmware file and its SHA-256), every step and gate verdict of
+ * every attempt, and how it ended. Mutable: the bench fills it in as the job runs and saves it
+ * ({@link RecordStore#save}) at the start, after each attempt, and at the end.
+ *
+ * <p>Times are ISO-8601 instants in UTC ({@code Instant.toString()}), so records sort and compare as text
+ * in every store. {@code outcome} is null while the job runs; then a {@code flow.Reason} name, or
+ * {@code SKIPPED} for a phone the job could not start on.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public final class JobRecord {
+    /** The job id (the same id as the job file in the jobs directory). */
+    public String jobId;
+    /** The bench run this job belongs to (one {@code batch} invocation, or one {@code station} session). */
+    public String runId;
+    /** info, soft-reset, hard-reset, reflash, emergency. */
+    public String command;
+    public String station;
+    public String operator;
+    public String port;
+
+    public String productType;
+    public String productCode;
+    public String imei;
+    public String publicId;
+    public String usbSerial;
+    public String platformId;
+    /** The mode the phone was in when the job started (a {@code Mode} name). */
+    public String startMode;
+    /** Everything read from the phone at the start, by field name (for diagnostics and reports). */
+    public Map<String, String> deviceInfo = new LinkedHashMap<>();
+
+    public String firmwareFile;
+    public String firmwareSha256;
+
+    public String started;
+    public String ended;
+    public int attempts;
+    public List<StepRecord> steps = new ArrayList<>();
+    public List<GateRecord> gates = new ArrayList<>();
+
+    public String outcome;
+    public String summary;
+    public String nextStep;
+
+    /** One finished step of one attempt. {@code at} is when it finished. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record StepRecord(int attempt, String name, boolean ok, String detail, String at) {
+    }
+
+    /** One gate verdict of one attempt ({@code flow.gate} names). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record GateRecord(int attempt, String gate, String verdict, String detail, boolean blocks) {
+    }
+
+    public boolean finished() {
+        return outcome != null;
+    }
+
+    public boolean succeeded() {
+        return "DONE".equals(outcome);
+    }
+}
