@@ -73,6 +73,8 @@ public final class ReflashFlow implements FlowRunner.Flow {
     private final Bounds bounds;
     private final List<GateResult> gates = new ArrayList<>();
     private final List<String> plan;
+    private FfuVerification verified;
+    private String verifiedWhen;
 
     public ReflashFlow(UsbDevice start, FfuFile ffu, String ffuName, Consent consent, Bounds bounds) {
         this.start = start;
@@ -89,6 +91,17 @@ public final class ReflashFlow implements FlowRunner.Flow {
         }
         p.addAll(List.of(CHECK_PHONE, SEND_HEADER, WRITE_CHUNKS, REBOOT, AWAIT_LEAVE, AWAIT_RETURN, CONFIRM_IDENTITY));
         this.plan = List.copyOf(p);
+    }
+
+    /**
+     * The FFU was verified already (a bench verifies each file once for all its phones): the VerifyFfu
+     * step records that verification instead of reading the whole file again. {@code when} says where
+     * and when it was done, for the record.
+     */
+    public ReflashFlow alreadyVerified(FfuVerification verification, String when) {
+        this.verified = verification;
+        this.verifiedWhen = when;
+        return this;
     }
 
     @Override
@@ -150,9 +163,9 @@ public final class ReflashFlow implements FlowRunner.Flow {
 
     private void verifyFfu(FlowContext ctx) throws InterruptedException {
         ctx.step(VERIFY_FFU, "check every chunk of " + ffuName + " against its hash table", Duration.ofMinutes(30), () -> {
-            FfuVerification v;
+            FfuVerification v = verified;
             try {
-                v = ffu.verify((done, total) -> ctx.progress(VERIFY_FFU, total == 0 ? -1 : (double) done / total,
+                v = v != null ? v : ffu.verify((done, total) -> ctx.progress(VERIFY_FFU, total == 0 ? -1 : (double) done / total,
                         "verified " + (done >> 20) + " of " + (total >> 20) + " MiB"));
             } catch (IOException e) {
                 throw new FlowFailure(Reason.FFU_INVALID, "Could not read " + ffuName + ": " + e.getMessage(),
@@ -165,7 +178,8 @@ public final class ReflashFlow implements FlowRunner.Flow {
                 record(ctx, g);
                 throw new FlowFailure(Reason.FFU_INVALID, g.detail() + ".", g.nextStep());
             }
-            record(ctx, GateResult.passed(Gate.FFU_INTEGRITY, v.chunksChecked() + " chunks verified"));
+            record(ctx, GateResult.passed(Gate.FFU_INTEGRITY, v.chunksChecked() + " chunks verified"
+                    + (verified != null ? " (" + verifiedWhen + ")" : "")));
             return null;
         });
     }

@@ -71,4 +71,9 @@ public final class JobRecord {
     public boolean succeeded() {
         return "DONE".equals(outcome);
     }
+
+    @Override
+    public String toString() {
+        return command + " on " + port + " (" + jobId + "): " + (outcome == null ? "running" : outcome + " — " + summary);
+    }
 }

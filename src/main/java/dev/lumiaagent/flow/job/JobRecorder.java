@@ -83,6 +83,18 @@ public final class JobRecorder implements FlowListener {
         save();
     }
 
+    /**
+     * The bench tries the job again (after re-checking the phone): a new run in the same job, from the
+     * mode the phone is in now. Written at once.
+     */
+    public synchronized void nextAttempt(String startMode) {
+        job.state = JobState.RUNNING;
+        job.reason = null;
+        job.summary = null;
+        job.nextStep = null;
+        newRun(startMode);
+    }
+
     private synchronized void newRun(String startMode) {
         JobRun run = new JobRun();
         run.started = now();
@@ -125,6 +137,17 @@ public final class JobRecorder implements FlowListener {
     public synchronized void finished(PortPath port, String flow, Outcome outcome) {
         JobRun run = run();
         run.ended = now();
+        if (outcome.reason() == dev.lumiaagent.flow.Reason.INTERRUPTED) {
+            // Stopped from outside (Ctrl-C, a station shutting down): the job is unfinished, not failed,
+            // so it stays RUNNING in its file and `resume` finds it.
+            run.state = RunState.INTERRUPTED;
+            run.reason = outcome.reason().name();
+            run.summary = outcome.summary();
+            run.currentStep = null;
+            job.nextStep = "lumia-agent resume";
+            save();
+            return;
+        }
         run.state = outcome.succeeded() ? RunState.DONE : RunState.FAILED;
         run.reason = outcome.reason().name();
         run.summary = outcome.summary();

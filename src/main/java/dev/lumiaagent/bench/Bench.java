@@ -1,0 +1,85 @@
+package dev.lumiaagent.bench;
+
+import dev.lumiaagent.record.JobRecord;
+import dev.lumiaagent.transport.PortPath;
+import dev.lumiaagent.transport.UsbDevice;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A batch: the job on every phone on the chosen ports now, one worker per port, at most
+ * {@code maxParallel} at once (the others queue in port order), each job ending in a record, and a
+ * closing {@link Tally}. A phone that fails (or is pulled out) fails its own job only.
+ */
+public final class Bench {
+    private final BenchContext ctx;
+
+    public Bench(BenchContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * Runs the job on the phones on {@code ports} (every phone on the bus when empty). A port asked for
+     * with no phone on it is counted as skipped. Interrupting the calling thread stops the workers: their
+     * flows end INTERRUPTED and the jobs stay resumable.
+     */
+    public Tally batch(Optional<Set<PortPath>> ports) throws InterruptedException {
+        Tally tally = new Tally();
+        List<UsbDevice> devices = new ArrayList<>(ctx.bus().devices());
+        devices.sort(Comparator.comparing(d -> d.port().toString()));
+        if (ports.isPresent()) {
+            devices.removeIf(d -> !ports.get().contains(d.port()));
+            for (PortPath p : ports.get()) {
+                if (devices.stream().noneMatch(d -> d.port().equals(p))) {
+                    tally.emptyPort(p.toString());
+                    ctx.listener().note("no phone on port " + p + " (skipped)");
+                }
+            }
+        }
+        if (devices.isEmpty()) {
+            return tally;
+        }
+        AtomicInteger seq = new AtomicInteger();
+        ExecutorService workers = Executors.newFixedThreadPool(Math.min(ctx.settings().maxParallel(), devices.size()), r -> {
+            Thread t = new Thread(r, "bench-worker-" + seq.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        List<Future<JobRecord>> futures = new ArrayList<>();
+        try {
+            for (UsbDevice d : devices) {
+                ctx.listener().queued(d);
+                futures.add(workers.submit(() -> {
+                    Thread.currentThread().setName("bench " + d.port());
+                    JobRecord r = new PortJob(ctx).run(d);
+                    tally.add(r);
+                    return r;
+                }));
+            }
+            for (Future<JobRecord> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    // PortJob never throws; a worker that still did is a bug, reported with the others.
+                    ctx.listener().note("a bench worker failed: " + e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            ctx.listener().note("stopping: the running jobs stay resumable (`lumia-agent resume`)");
+            workers.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+            throw e;
+        } finally {
+            workers.shutdownNow();
+        }
+        return tally;
+    }
+}

@@ -1,0 +1,266 @@
+package dev.lumiaagent.bench;
+
+import dev.lumiaagent.device.DeviceInfo;
+import dev.lumiaagent.device.InfoField;
+import dev.lumiaagent.firmware.FirmwareLibrary;
+import dev.lumiaagent.flow.EmergencyFlow;
+import dev.lumiaagent.flow.HardResetFlow;
+import dev.lumiaagent.flow.InfoFlow;
+import dev.lumiaagent.flow.ReflashFlow;
+import dev.lumiaagent.flow.SoftResetFlow;
+import dev.lumiaagent.flow.gate.Consent;
+import dev.lumiaagent.image.ffu.FfuFile;
+import dev.lumiaagent.image.ffu.FfuImage;
+import dev.lumiaagent.transport.Bus;
+import dev.lumiaagent.transport.UsbDevice;
+import dev.lumiaagent.transport.discovery.Mode;
+import dev.lumiaagent.flow.Outcome;
+import dev.lumiaagent.flow.Reason;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The five single-phone jobs as bench jobs. */
+public final class BenchJobs {
+    private static final DateTimeFormatter HHMMSS = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    private BenchJobs() {
+    }
+
+    /** Where a reflash takes each phone's FFU from: one file for every phone, or the firmware library by product code, platform ID, type. */
+    public sealed interface FfuChoice permits OneFfu, Library {
+    }
+
+    /** The same FFU for every phone; a phone whose platform ID it does not cover is skipped. */
+    public record OneFfu(Path file) implements FfuChoice {
+    }
+
+    public record Library(FirmwareLibrary library) implements FfuChoice {
+    }
+
+    public static BenchJob info() {
+        return new BenchJob() {
+            @Override
+            public String command() {
+                return "info";
+            }
+
+            @Override
+            public Map<String, List<String>> params() {
+                return Map.of();
+            }
+
+            @Override
+            public Optional<String> cannotStartOn(UsbDevice device) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Prepared prepare(Bus bus, UsbDevice device, DeviceInfo info) {
+                return Prepared.of(new InfoFlow(device, Duration.ofSeconds(60)));
+            }
+        };
+    }
+
+    public static BenchJob softReset() {
+        return new BenchJob() {
+            @Override
+            public String command() {
+                return "soft-reset";
+            }
+
+            @Override
+            public Map<String, List<String>> params() {
+                return Map.of();
+            }
+
+            @Override
+            public Optional<String> cannotStartOn(UsbDevice device) {
+                return Optional.empty();
+            }
+
+            @Override
+            public boolean readsPhoneFirst() {
+                return false;
+            }
+
+            @Override
+            public Prepared prepare(Bus bus, UsbDevice device, DeviceInfo info) {
+                return Prepared.of(new SoftResetFlow(Optional.of(device), SoftResetFlow.Bounds.standard()));
+            }
+        };
+    }
+
+    public static BenchJob hardReset(HardResetFlow.Method method, FfuChoice ffus, Consent consent, String consentHow) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        params.put("method", List.of(method.key()));
+        params.put("consent", List.of(consentHow));
+        if (ffus instanceof OneFfu) {
+            params.put("ffu", List.of(((OneFfu) ffus).file().toAbsolutePath().toString()));
+        }
+        return new BenchJob() {
+            @Override
+            public String command() {
+                return "hard-reset";
+            }
+
+            @Override
+            public Map<String, List<String>> params() {
+                return params;
+            }
+
+            @Override
+            public Optional<String> cannotStartOn(UsbDevice device) {
+                return device.personality().mode().isEmergencyDownload()
+                        ? Optional.of("it is in Qualcomm 9008: a factory reset needs a working phone; use `batch emergency`")
+                        : Optional.empty();
+            }
+
+            @Override
+            public Prepared prepare(Bus bus, UsbDevice device, DeviceInfo info) {
+                HardResetFlow.FfuSource source = phone -> {
+                    if (ffus instanceof OneFfu) {
+                        return Optional.of(((OneFfu) ffus).file());
+                    }
+                    FirmwareLibrary lib = ((Library) ffus).library();
+                    return lib.ffuFor(phone.text(InfoField.PRODUCT_TYPE).orElse(null), phone.text(InfoField.PRODUCT_CODE).orElse(null),
+                            phone.text(InfoField.PLATFORM_ID).orElse(null)).map(FirmwareLibrary.Entry::path);
+                };
+                return Prepared.of(new HardResetFlow(Optional.of(device), method, source, consent, HardResetFlow.Bounds.standard(),
+                        ReflashFlow.Bounds.standard()));
+            }
+        };
+    }
+
+    public static BenchJob reflash(FfuChoice ffus, FirmwareFiles files, Consent consent, String consentHow) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        params.put("consent", List.of(consentHow));
+        if (ffus instanceof OneFfu) {
+            params.put("ffu", List.of(((OneFfu) ffus).file().toAbsolutePath().toString()));
+        }
+        return new BenchJob() {
+            @Override
+            public String command() {
+                return "reflash";
+            }
+
+            @Override
+            public Map<String, List<String>> params() {
+                return params;
+            }
+
+            @Override
+            public Optional<String> cannotStartOn(UsbDevice device) {
+                return device.personality().mode().isEmergencyDownload()
+                        ? Optional.of("it is in Qualcomm 9008, where the flash app does not run; use `batch emergency`")
+                        : Optional.empty();
+            }
+
+            @Override
+            public Prepared prepare(Bus bus, UsbDevice device, DeviceInfo info) throws NothingToRun, NotReady {
+                if (device.personality().mode() == Mode.EMERGENCY_CHARGING) {
+                    // Whatever the FFU, a phone with a dead battery cannot be flashed: say so first.
+                    throw new NotReady(new Outcome(Reason.BATTERY_DEAD, "The phone on " + device.port() + " shows up only as Qualcomm "
+                            + "emergency charging (05C6:F006): its battery is dead, and nothing was written.",
+                            "Charge it for at least 20 minutes with a wall charger, then plug it in again."));
+                }
+                Path file = ffuFor(ffus, info);
+                FirmwareFiles.Checked checked;
+                FfuFile ffu;
+                try {
+                    checked = files.ffu(file);
+                    ffu = FfuFile.open(file);
+                } catch (IOException e) {
+                    // An FFU that does not parse or cannot be read: the flow's own VerifyFfu step names it.
+                    throw new NothingToRun(file.getFileName() + " cannot be used: " + e.getMessage()
+                            + " (check it with `lumia-agent ffu verify " + file + "`)");
+                }
+                Optional<String> phonePlatform = info.text(InfoField.PLATFORM_ID);
+                if (ffus instanceof OneFfu && phonePlatform.isPresent()
+                        && !FfuImage.platformMatches(ffu.image().platformIds(), phonePlatform.get())) {
+                    closeQuietly(ffu);
+                    throw new NothingToRun(file.getFileName() + " is for " + String.join(", ", ffu.image().platformIds())
+                            + ", not this phone's platform " + phonePlatform.get());
+                }
+                ReflashFlow flow = new ReflashFlow(device, ffu, file.getFileName().toString(), consent, ReflashFlow.Bounds.standard());
+                checked.verification().ifPresent(v -> flow.alreadyVerified(v, "verified once for this run at "
+                        + HHMMSS.format(checked.checkedAt()) + " UTC"));
+                return new Prepared(flow, Optional.of(checked), ffu);
+            }
+        };
+    }
+
+    /** The emergency path for phones in 9008, with the same programmer and FFU for every phone. */
+    public static BenchJob emergency(Path programmer, Path ffuPath, FirmwareFiles files, Consent consent, String consentHow) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        params.put("programmer", List.of(programmer.toAbsolutePath().toString()));
+        params.put("ffu", List.of(ffuPath.toAbsolutePath().toString()));
+        params.put("consent", List.of(consentHow));
+        return new BenchJob() {
+            @Override
+            public String command() {
+                return "emergency";
+            }
+
+            @Override
+            public Map<String, List<String>> params() {
+                return params;
+            }
+
+            @Override
+            public Optional<String> cannotStartOn(UsbDevice device) {
+                return device.personality().mode().isEmergencyDownload()
+                        ? Optional.empty()
+                        : Optional.of("it is not in Qualcomm 9008 (it is in " + device.personality().mode().label()
+                        + "); the emergency path is for bricked phones — use `batch reflash`");
+            }
+
+            @Override
+            public Prepared prepare(Bus bus, UsbDevice device, DeviceInfo info) throws NothingToRun {
+                FirmwareFiles.Checked checked;
+                FfuFile ffu;
+                try {
+                    checked = files.ffu(ffuPath);
+                    files.file(programmer);
+                    ffu = FfuFile.open(ffuPath);
+                } catch (IOException e) {
+                    throw new NothingToRun(ffuPath.getFileName() + " or " + programmer.getFileName() + " cannot be used: " + e.getMessage());
+                }
+                return new Prepared(new EmergencyFlow(device, programmer, ffu, ffuPath.getFileName().toString(), consent,
+                        EmergencyFlow.Bounds.standard()), Optional.of(checked), ffu);
+            }
+        };
+    }
+
+    private static Path ffuFor(FfuChoice ffus, DeviceInfo info) throws BenchJob.NothingToRun {
+        if (ffus instanceof OneFfu) {
+            return ((OneFfu) ffus).file();
+        }
+        FirmwareLibrary lib = ((Library) ffus).library();
+        String type = info.text(InfoField.PRODUCT_TYPE).orElse(null);
+        String code = info.text(InfoField.PRODUCT_CODE).orElse(null);
+        String platform = info.text(InfoField.PLATFORM_ID).orElse(null);
+        if (type == null && code == null && platform == null) {
+            throw new BenchJob.NothingToRun("its mode does not tell what it is (no product type, code or platform ID: the UEFI "
+                    + "boot manager and mass storage do not), so no FFU can be chosen from the library; give --ffu, or restart the "
+                    + "phone into normal mode (hold Volume-Down + Power until it vibrates)");
+        }
+        return lib.ffuFor(type, code, platform).map(FirmwareLibrary.Entry::path)
+                .orElseThrow(() -> new BenchJob.NothingToRun("no FFU for " + (type != null ? type : platform)
+                        + (code != null ? " (product code " + code + ")" : "") + " in the firmware library " + lib.root()));
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // nothing was written; closing a read-only file
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.lumiaagent.bench;
+
+import dev.lumiaagent.flow.Reason;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Which failures a bench tries again. Only faults of the link, never a verdict: a phone that stopped
+ * answering, bytes that did not parse, a phone that dropped off the bus. A refused gate (battery,
+ * consent, firmware), a device's own rejection or a reset that never finished would fail the same way
+ * again. Even then a retry never repeats a write, erase or reset blindly (DESIGN §4): the phone must be
+ * back on its port, is identified again, and the flow plans anew from the mode it is in.
+ */
+public final class RetryPolicy {
+    private static final Set<Reason> RETRYABLE = EnumSet.of(Reason.PHONE_NOT_ANSWERING, Reason.PROTOCOL_DESYNC, Reason.PHONE_LEFT);
+
+    private RetryPolicy() {
+    }
+
+    public static boolean retryable(Reason reason) {
+        return RETRYABLE.contains(reason);
+    }
+}

@@ -1,0 +1,206 @@
+package dev.lumiaagent.bench;
+
+import dev.lumiaagent.device.PhoneIdentity;
+import dev.lumiaagent.flow.job.JobIdentity;
+import dev.lumiaagent.record.JobRecord;
+import dev.lumiaagent.transport.Bus;
+import dev.lumiaagent.transport.BusEvent;
+import dev.lumiaagent.transport.PortPath;
+import dev.lumiaagent.transport.UsbDevice;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Station mode, "plug in and it runs": every phone that attaches in a personality the job can start
+ * from gets the job, at most {@code maxParallel} at once. While a port's job runs, the phone's own
+ * re-enumerations on that port are part of the job. After it, the same phone attaching again (same
+ * IMEI / public ID, or USB serial when those cannot be read) is left alone unless
+ * {@code rerunOnReconnect}; another phone on that port is a new job. A skipped phone is considered again
+ * when it re-attaches (its firmware may have been added meanwhile).
+ */
+public final class Station implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Station.class);
+    private static final DateTimeFormatter HHMM = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    private record Done(JobIdentity identity, String outcome, Instant at) {
+    }
+
+    private final BenchContext ctx;
+    private final boolean rerunOnReconnect;
+    private final Tally tally = new Tally();
+    private final Set<PortPath> busy = new HashSet<>();
+    private final Map<PortPath, Done> lastDone = new HashMap<>();
+    private final AtomicInteger finished = new AtomicInteger();
+    private final ExecutorService decisions;
+    private final ExecutorService workers;
+    private Bus.Subscription subscription;
+    private volatile boolean stopping;
+
+    public Station(BenchContext ctx, boolean rerunOnReconnect) {
+        this.ctx = ctx;
+        this.rerunOnReconnect = rerunOnReconnect;
+        this.decisions = Executors.newSingleThreadExecutor(r -> daemon(r, "station-dispatch"));
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(ctx.settings().maxParallel(), r -> daemon(r, "station-worker-" + n.incrementAndGet()));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Starts watching the bus; phones already attached are taken first. */
+    public synchronized Station start() {
+        subscription = ctx.bus().watch(e -> {
+            if (e instanceof BusEvent.Attached && !stopping) {
+                UsbDevice d = e.device();
+                decisions.execute(() -> consider(d));
+            }
+        });
+        for (UsbDevice d : ctx.bus().devices()) {
+            decisions.execute(() -> consider(d));
+        }
+        return this;
+    }
+
+    public Tally tally() {
+        return tally;
+    }
+
+    /** Jobs that ended (succeeded, failed or skipped) since the start. */
+    public int finishedJobs() {
+        return finished.get();
+    }
+
+    /** Waits until at least {@code n} jobs ended or the timeout (real time) passed; true when they did. */
+    public boolean awaitFinished(int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (finished) {
+            while (finished.get() < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(finished, left);
+            }
+            return true;
+        }
+    }
+
+    /** True when no job runs now. */
+    public synchronized boolean idle() {
+        return busy.isEmpty();
+    }
+
+    private void consider(UsbDevice d) {
+        if (stopping) {
+            return;
+        }
+        PortPath port = d.port();
+        synchronized (this) {
+            if (busy.contains(port)) {
+                return; // the phone's own re-enumeration during its job
+            }
+            Optional<String> cannot = ctx.job().cannotStartOn(d);
+            if (cannot.isPresent()) {
+                ctx.listener().leftAlone(d, cannot.get());
+                return;
+            }
+            busy.add(port);
+        }
+        ctx.listener().queued(d);
+        workers.execute(() -> runOn(d));
+    }
+
+    private void runOn(UsbDevice attached) {
+        PortPath port = attached.port();
+        Thread.currentThread().setName("station " + port);
+        JobRecord record = null;
+        try {
+            // Still there, and in which mode? (it may have moved on while it queued)
+            Optional<UsbDevice> now = ctx.bus().devices().stream().filter(x -> x.port().equals(port)).findFirst();
+            if (now.isEmpty() || stopping) {
+                return;
+            }
+            UsbDevice d = now.get();
+            Done last;
+            synchronized (this) {
+                last = lastDone.get(port);
+            }
+            if (last != null && !rerunOnReconnect) {
+                JobIdentity id = ctx.job().readsPhoneFirst() ? JobIdentity.read(ctx.bus(), d)
+                        : new JobIdentity(null, null, d.serial() == null || d.serial().isBlank() ? null : d.serial());
+                if (last.identity().compare(id) == PhoneIdentity.Match.SAME) {
+                    ctx.listener().leftAlone(d, "the same phone (" + id + ") already had its " + ctx.job().command() + " at "
+                            + HHMM.format(last.at()) + " UTC (" + last.outcome() + "); not run again — unplug it, or start the station "
+                            + "with --rerun-on-reconnect");
+                    return;
+                }
+            }
+            record = new PortJob(ctx).run(d);
+            tally.add(record);
+            if (!Tally.isSkipped(record)) {
+                synchronized (this) {
+                    lastDone.put(port, new Done(new JobIdentity(record.imei, record.publicId, record.usbSerial), record.outcome,
+                            Instant.now()));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("station worker on {} failed", port, e);
+            ctx.listener().note("the station's worker on " + port + " failed: " + e);
+        } finally {
+            synchronized (this) {
+                busy.remove(port);
+            }
+            if (record != null) {
+                synchronized (finished) {
+                    finished.incrementAndGet();
+                    finished.notifyAll();
+                }
+            }
+        }
+    }
+
+    /**
+     * Stops taking phones; waits up to {@code grace} for running jobs, then interrupts them (their flows end
+     * INTERRUPTED and their jobs stay resumable) and waits a little more for their records.
+     */
+    public void stop(Duration grace) throws InterruptedException {
+        stopping = true;
+        synchronized (this) {
+            if (subscription != null) {
+                subscription.close();
+            }
+        }
+        decisions.shutdownNow();
+        workers.shutdown();
+        if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            ctx.listener().note("stopping: interrupting the running jobs; they stay resumable (`lumia-agent resume`)");
+            workers.shutdownNow();
+            workers.awaitTermination(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            stop(Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
