@@ -1,0 +1,206 @@
+package dev.lumiaagent.record;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * Connections to one record database and the transactions run on them. Thread-safe.
+ *
+ * <p>SQLite: one connection for the whole store, every transaction serialized on it. Transactions
+ * begin IMMEDIATE (they take the write lock at BEGIN), so a second process on the same file waits up
+ * to the busy timeout instead of failing half-way; the journal is WAL with {@code synchronous=FULL},
+ * so a committed transaction survives a power cut.
+ *
+ * <p>PostgreSQL: a connection per transaction from a small pool of idle ones; commits are durable as
+ * the server's {@code synchronous_commit} (on by default) makes them.
+ */
+abstract class Database implements AutoCloseable {
+    /** How long SQLite waits for another process's write lock before giving up. */
+    static final int SQLITE_BUSY_TIMEOUT_MS = 30_000;
+
+    enum Kind { SQLITE, POSTGRESQL }
+
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    final Kind kind;
+    final String description;
+    final String nextStep;
+
+    Database(Kind kind, String description, String nextStep) {
+        this.kind = kind;
+        this.description = description;
+        this.nextStep = nextStep;
+    }
+
+    abstract DataSource dataSource();
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    abstract <T> T transaction(String what, Work<T> work);
+
+    @Override
+    public abstract void close();
+
+    RecordStoreException failure(String what, Exception e) {
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new RecordStoreException("record store " + description + ": could not " + what + ": " + why, nextStep, e);
+    }
+
+    static <T> T run(Connection c, Work<T> work) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        } finally {
+            // sqlite-jdbc begins the next transaction as soon as one ends while auto-commit is off, and with
+            // IMMEDIATE that would hold the write lock between calls, locking other processes out
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** SQLite: one connection, serialized. */
+    static final class Sqlite extends Database {
+        private final SQLiteDataSource source;
+        private Connection connection;
+
+        Sqlite(String path) {
+            super(Kind.SQLITE, "SQLite " + path, "check that " + path + " is on a writable disk with free space and "
+                    + "that no other program holds it; or point LUMIA_AGENT_RECORDS or --store at another store");
+            SQLiteConfig config = new SQLiteConfig();
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+            config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
+            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            config.enforceForeignKeys(true);
+            source = new SQLiteDataSource(config);
+            source.setUrl("jdbc:sqlite:" + path);
+        }
+
+        @Override
+        DataSource dataSource() {
+            return source;
+        }
+
+        @Override
+        synchronized <T> T transaction(String what, Work<T> work) {
+            try {
+                if (connection == null) {
+                    connection = source.getConnection();
+                }
+                return run(connection, work);
+            } catch (SQLException e) {
+                throw failure(what, e);
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException e) {
+                    throw failure("close the database", e);
+                } finally {
+                    connection = null;
+                }
+            }
+        }
+    }
+
+    /** PostgreSQL: a connection per transaction, a few idle ones kept. */
+    static final class Postgres extends Database {
+        private static final int MAX_IDLE = 4;
+        private final PGSimpleDataSource source;
+        private final Deque<Connection> idle = new ArrayDeque<>();
+        private boolean closed;
+
+        Postgres(String url, String description) {
+            super(Kind.POSTGRESQL, description, "check that the PostgreSQL server is up and reachable from this "
+                    + "station and that the user in the --store URL (or LUMIA_AGENT_STORE) may create tables and write");
+            source = new PGSimpleDataSource();
+            source.setURL(url);
+        }
+
+        @Override
+        DataSource dataSource() {
+            return source;
+        }
+
+        @Override
+        <T> T transaction(String what, Work<T> work) {
+            Connection c;
+            try {
+                c = take();
+            } catch (SQLException e) {
+                throw failure("connect", e);
+            }
+            boolean healthy = false;
+            try {
+                T result = run(c, work);
+                healthy = true;
+                return result;
+            } catch (SQLException e) {
+                throw failure(what, e);
+            } finally {
+                give(c, healthy);
+            }
+        }
+
+        private Connection take() throws SQLException {
+            synchronized (idle) {
+                if (closed) {
+                    throw new SQLException("the store was closed");
+                }
+                Connection c = idle.pollFirst();
+                if (c != null) {
+                    return c;
+                }
+            }
+            return source.getConnection();
+        }
+
+        private void give(Connection c, boolean healthy) {
+            synchronized (idle) {
+                if (healthy && !closed && idle.size() < MAX_IDLE) {
+                    idle.addFirst(c);
+                    return;
+                }
+            }
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // the connection is being dropped anyway; the transaction's outcome already stands
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (idle) {
+                closed = true;
+                for (Connection c : idle) {
+                    try {
+                        c.close();
+                    } catch (SQLException e) {
+                        // closing: nothing left to protect
+                    }
+                }
+                idle.clear();
+            }
+        }
+    }
+}
