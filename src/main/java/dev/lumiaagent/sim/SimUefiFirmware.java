@@ -17,6 +17,8 @@ import dev.lumiaagent.protocol.flashapp.NokUnknown;
 import dev.lumiaagent.protocol.flashapp.NokvBlock;
 import dev.lumiaagent.protocol.flashapp.NokvReply;
 import dev.lumiaagent.protocol.wire.ProtocolException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -101,6 +103,51 @@ public final class SimUefiFirmware implements SimFirmware {
         }
         SimLog.LOG.debug("{} UEFI {} ← {}", phone, phone.uefiApp(), request);
         handle(request, phone, phone.uefiApp(), out);
+    }
+
+    /**
+     * A message that came in parts (the host's gathering write). A {@code NOKXFS} message is decoded
+     * in place — the same strict checks on the same bytes as {@link #onHostMessage(byte[], PhoneEndpoint)},
+     * its data a read-only view of the host's part, hashed and placed before this call returns — so a
+     * 2.25 MiB payload message is not copied on its way into the phone. Anything else is
+     * concatenated and handled as one array.
+     */
+    @Override
+    public void onHostMessage(ByteBuffer[] parts, PhoneEndpoint out) {
+        byte[] start = new byte[6];
+        int got = prefix(parts, start);
+        if (got < start.length || !Arrays.equals(start, FLASH_SIGNATURE)) {
+            onHostMessage(SimFirmware.concatenate(parts), out);
+            return;
+        }
+        SimPhone phone = control.phone();
+        NokRequest request;
+        try {
+            request = NokCodec.decodeFlash(parts);
+        } catch (ProtocolException e) {
+            byte[] first = new byte[16];
+            int n = prefix(parts, first);
+            long total = Arrays.stream(parts).mapToLong(ByteBuffer::remaining).sum();
+            phone.recordViolation("UEFI " + phone.uefiApp() + ": malformed NOKXFS (" + shown(Arrays.copyOf(first, n))
+                    + (total > n ? "…" : "") + "): " + e.getMessage());
+            send(out, new NokUnknown());
+            return;
+        }
+        SimLog.LOG.debug("{} UEFI {} ← {}", phone, phone.uefiApp(), request);
+        handle(request, phone, phone.uefiApp(), out);
+    }
+
+    private static final byte[] FLASH_SIGNATURE = "NOKXFS".getBytes(StandardCharsets.US_ASCII);
+
+    /** Copies the message's first bytes into {@code dst}; returns how many there were. */
+    private static int prefix(ByteBuffer[] parts, byte[] dst) {
+        int at = 0;
+        for (ByteBuffer p : parts) {
+            int n = Math.min(dst.length - at, p.remaining());
+            p.duplicate().get(dst, at, n);
+            at += n;
+        }
+        return at;
     }
 
     private void handle(NokRequest r, SimPhone phone, SimUefiApp app, PhoneEndpoint out) {

@@ -24,6 +24,35 @@ public interface Link extends AutoCloseable {
     void write(ByteBuffer src, Duration timeout);
 
     /**
+     * A gathering write: sends the remaining bytes of {@code srcs}, in order, as ONE message, exactly
+     * as {@link #write(ByteBuffer, Duration)} sends their concatenation (same transfer, same
+     * zero-length-packet rule on the total length, same timeout). The device cannot tell the two
+     * apart; the parts only save the caller from assembling the message in a buffer of its own (a
+     * {@code NOKXFS} header in front of the FFU data, for instance). A completed write leaves each
+     * buffer's position at its limit, as a single write does.
+     *
+     * <p>The default concatenates into one heap buffer and calls {@link #write(ByteBuffer, Duration)},
+     * which is right for every backend; links that can send the parts without that copy override it.
+     *
+     * @throws TransferTimeout with the bytes moved so far
+     * @throws DeviceGone when the device left
+     */
+    default void write(ByteBuffer[] srcs, Duration timeout) {
+        long total = 0;
+        for (ByteBuffer b : srcs) {
+            total += b.remaining();
+        }
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a message of " + total + " bytes does not fit one buffer");
+        }
+        ByteBuffer message = ByteBuffer.allocate((int) total);
+        for (ByteBuffer b : srcs) {
+            message.put(b);
+        }
+        write(message.flip(), timeout);
+    }
+
+    /**
      * Reads into {@code dst}: one transfer on packet links (a zero-length packet returns 0), any
      * available bytes on stream links. Returns the count read, never -1.
      *

@@ -9,6 +9,9 @@ import dev.lumiaagent.image.ffu.PayloadPiece;
 import dev.lumiaagent.image.ffu.PayloadReader;
 import dev.lumiaagent.protocol.flashapp.FlashOption;
 import dev.lumiaagent.protocol.flashapp.NokAck;
+import dev.lumiaagent.protocol.flashapp.NokCodec;
+import dev.lumiaagent.protocol.flashapp.NokFlashReply;
+import dev.lumiaagent.protocol.flashapp.NokRequest.NokFlashPayload;
 import dev.lumiaagent.protocol.flashapp.NokResult;
 import dev.lumiaagent.protocol.flashapp.NokSession;
 import dev.lumiaagent.time.AgentClock;
@@ -136,5 +139,68 @@ class SimFlashAppTest {
         }
         assertThat(p.flashingIncomplete()).isFalse();
         assertThat(p.flashesCompleted()).isEqualTo(1);
+    }
+
+    /** Writes {@code message} cut at {@code cuts} as one gathering write; returns the phone's reply. */
+    private static byte[] writeInParts(Link link, byte[] message, int... cuts) {
+        ByteBuffer[] parts = new ByteBuffer[cuts.length + 1];
+        int from = 0;
+        for (int i = 0; i <= cuts.length; i++) {
+            int to = i < cuts.length ? cuts[i] : message.length;
+            parts[i] = ByteBuffer.wrap(message, from, to - from);
+            from = to;
+        }
+        link.write(parts, java.time.Duration.ofSeconds(5));
+        ByteBuffer reply = ByteBuffer.allocate(NokCodec.MAX_REPLY);
+        int n = link.read(reply, java.time.Duration.ofSeconds(5));
+        return java.util.Arrays.copyOf(reply.array(), n);
+    }
+
+    @Test
+    void payloadMessagesCutAnywhereFlashTheSameImageWithEveryBlockChecked() throws Exception {
+        SimPhone p = flashApp("RM-1104");
+        Link link = bus.open(bus.devices().get(0), LinkOptions.defaults());
+        NokSession s = new NokSession(link);
+        byte[] ok = NokCodec.encode(new NokFlashReply(0));
+        try (FfuFile f = FfuFile.open(ffu950)) {
+            assertThat(s.flashHeader(f.combinedHeader(), EnumSet.noneOf(FlashOption.class), 0).isOk()).isTrue();
+            PayloadReader r = f.payloadChunks();
+            int i = 0;
+            while (r.hasNext()) {
+                ByteBuffer data = r.next().data();
+                byte[] message = NokCodec.encode(NokFlashPayload.v1(50, data));
+                // Cuts inside the head and inside the data: the phone cannot rely on where the host cut.
+                int a = 1 + i % 0x1B;
+                int b = Math.min(message.length, 0x1C + 1 + (i * 977) % (message.length - 0x1C));
+                assertThat(writeInParts(link, message, a, b)).as("message %d cut at %d and %d", i, a, b).isEqualTo(ok);
+                i++;
+            }
+        }
+        assertThat(p.flashesCompleted()).isEqualTo(1);
+        assertThat(p.flashingIncomplete()).isFalse();
+        assertThat(p.violations()).isEmpty();
+    }
+
+    @Test
+    void aTamperedBlockInAPartIsStill0x1003() throws Exception {
+        SimPhone p = flashApp("RM-1104");
+        Link link = bus.open(bus.devices().get(0), LinkOptions.defaults());
+        try (FfuFile f = FfuFile.open(ffu950)) {
+            assertThat(new NokSession(link).flashHeader(f.combinedHeader(), EnumSet.noneOf(FlashOption.class), 0).isOk()).isTrue();
+            byte[] message = NokCodec.encode(NokFlashPayload.v1(1, f.payloadChunks().next().data()));
+            message[0x1C + 100] ^= 1;
+            assertThat(writeInParts(link, message, 0x1C)).isEqualTo(NokCodec.encode(new NokFlashReply(0x1003)));
+        }
+        assertThat(p.disk().storedBlocks()).isZero();
+    }
+
+    @Test
+    void aMalformedMessageInPartsIsAViolationAnsweredNoku() {
+        SimPhone p = flashApp("RM-1104");
+        Link link = bus.open(bus.devices().get(0), LinkOptions.defaults());
+        byte[] message = NokCodec.encode(NokFlashPayload.v2(1, ByteBuffer.wrap(new byte[64])));
+        message[0x13] ^= 1; // the sub-block length no longer matches the data
+        assertThat(new String(writeInParts(link, message, 0x20), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("NOKU");
+        assertThat(p.violations()).singleElement().asString().contains("malformed NOKXFS").contains("sub-block length");
     }
 }

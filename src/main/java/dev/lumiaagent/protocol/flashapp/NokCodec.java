@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -50,6 +51,10 @@ public final class NokCodec {
             "NOKA", NokContinueBoot::new, "NOKM", NokMassStorage::new, "NOKZ", NokShutdown::new,
             "NOKG", NokFactoryReset::new);
     private static final Set<String> EXTENDED = Set.of("NOKXCB", "NOKXFR", "NOKXFW", "NOKXFP", "NOKXPH", "NOKXFS");
+
+    /** The longest run of bytes before a NOKXFS layout's data (payload v3: 0x40). */
+    private static final int MAX_FLASH_DATA_OFFSET = Arrays.stream(NokFlashLayout.values())
+            .mapToInt(NokFlashLayout::dataOffset).max().orElseThrow();
 
     private NokCodec() {
     }
@@ -206,6 +211,26 @@ public final class NokCodec {
             throw new IllegalArgumentException(request.signature() + " " + layout.label() + " needs " + length
                     + " bytes, the buffer has " + dst.remaining());
         }
+        encodeFlashHead(request, dst);
+        dst.put(request.data());
+    }
+
+    /**
+     * Writes the bytes of {@code request}'s message that come before its data — the first
+     * {@link NokFlashLayout#dataOffset()} bytes, padding included — into {@code dst} at its position
+     * and advances the position past them. Those bytes followed by {@link NokFlashRequest#data()}
+     * are byte for byte what {@link #encodeFlash} writes; a gathering
+     * {@link dev.lumiaagent.transport.Link#write(ByteBuffer[], java.time.Duration)} sends the two as one
+     * message without copying the data.
+     *
+     * @throws IllegalArgumentException when {@code dst} has fewer than dataOffset bytes remaining
+     */
+    public static void encodeFlashHead(NokFlashRequest request, ByteBuffer dst) {
+        NokFlashLayout layout = request.layout();
+        if (dst.remaining() < layout.dataOffset()) {
+            throw new IllegalArgumentException(request.signature() + " " + layout.label() + " starts with " + layout.dataOffset()
+                    + " bytes before its data, the buffer has " + dst.remaining());
+        }
         int base = dst.position();
         for (int i = 0; i < layout.dataOffset(); i++) {
             dst.put(base + i, (byte) 0);
@@ -229,7 +254,6 @@ public final class NokCodec {
             dst.put(base + 0x18, (byte) p.dataOptions());
         }
         dst.position(base + layout.dataOffset());
-        dst.put(request.data());
     }
 
     /**
@@ -243,16 +267,80 @@ public final class NokCodec {
      * @throws ProtocolException for anything else that is not one of the layouts of §4.2
      */
     public static NokFlashRequest decodeFlash(ByteBuffer message) {
+        int base = message.position();
+        int n = message.remaining();
         try {
-            return decodeFlashUnchecked(message);
+            return decodeFlashUnchecked(message, n, from -> {
+                ByteBuffer data = message.duplicate();
+                data.limit(base + n).position(base + from);
+                return data;
+            });
         } catch (IllegalArgumentException e) {
             throw new ProtocolException("NOKXFS: " + e.getMessage(), e);
         }
     }
 
-    private static NokFlashRequest decodeFlashUnchecked(ByteBuffer message) {
+    /**
+     * Decodes the one {@code NOKXFS} message made of the remaining bytes of {@code parts}, in order —
+     * a message as a gathering {@link dev.lumiaagent.transport.Link#write(ByteBuffer[], java.time.Duration)}
+     * sent it. The checks are those of {@link #decodeFlash(ByteBuffer)} on the concatenation, whatever
+     * the parts' boundaries. The bytes before the data are read wherever the parts cut them; the data is a
+     * read-only view of the part that holds all of it, or a copy when it spans parts. The parts'
+     * positions and limits are not changed.
+     */
+    public static NokFlashRequest decodeFlash(ByteBuffer[] parts) {
+        long total = 0;
+        for (ByteBuffer p : parts) {
+            total += p.remaining();
+        }
+        if (total > Integer.MAX_VALUE) {
+            throw new ProtocolException("NOKXFS message of " + total + " bytes");
+        }
+        int n = (int) total;
+        ByteBuffer head = gather(parts, 0, Math.min(n, MAX_FLASH_DATA_OFFSET));
+        try {
+            return decodeFlashUnchecked(head, n, from -> gather(parts, from, n));
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException("NOKXFS: " + e.getMessage(), e);
+        }
+    }
+
+    /** Bytes [from, to) of the concatenation of {@code parts}: a read-only view when one part holds them, else a copy. */
+    private static ByteBuffer gather(ByteBuffer[] parts, int from, int to) {
+        int start = 0;
+        for (ByteBuffer p : parts) {
+            int end = start + p.remaining();
+            if (from >= start && to <= end && (from < end || from == to)) {
+                ByteBuffer view = p.duplicate();
+                view.limit(p.position() + (to - start)).position(p.position() + (from - start));
+                return view.slice().asReadOnlyBuffer();
+            }
+            start = end;
+        }
+        ByteBuffer copy = ByteBuffer.allocate(to - from);
+        start = 0;
+        for (ByteBuffer p : parts) {
+            int end = start + p.remaining();
+            int a = Math.max(from, start);
+            int b = Math.min(to, end);
+            if (a < b) {
+                ByteBuffer view = p.duplicate();
+                view.limit(p.position() + (b - start)).position(p.position() + (a - start));
+                copy.put(view);
+            }
+            start = end;
+        }
+        return copy.flip();
+    }
+
+    /**
+     * @param message the message's first bytes from its position on: at least its first
+     *     min(n, dataOffset) bytes, where every field is read
+     * @param n the whole message's length
+     * @param dataFrom the message's bytes from an offset to its end
+     */
+    private static NokFlashRequest decodeFlashUnchecked(ByteBuffer message, int n, IntFunction<ByteBuffer> dataFrom) {
         int base = message.position();
-        int n = message.remaining();
         if (n < 6 || !"NOKXFS".equals(new String(bytes(message, base, 6), StandardCharsets.ISO_8859_1))) {
             throw new ProtocolException("not a NOKXFS message: starts " + Bytes.hex(bytes(message, base, Math.min(n, 6))));
         }
@@ -305,8 +393,7 @@ public final class NokCodec {
             throw new ProtocolException("NOKXFS " + layout.label() + " declares " + dataLength + " data bytes and carries " + carried
                     + (carried < dataLength ? " (cut short)" : ""));
         }
-        ByteBuffer data = message.duplicate();
-        data.limit(base + n).position(base + layout.dataOffset());
+        ByteBuffer data = dataFrom.apply(layout.dataOffset());
         if (layout == NokFlashLayout.HEADER_V1) {
             return new NokFlashHeader(progress, FlashOption.fromByte(options), data);
         }

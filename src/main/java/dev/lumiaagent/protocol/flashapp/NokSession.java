@@ -55,11 +55,12 @@ public final class NokSession {
     private final Duration silenceWindow;
     private final Duration flashTimeout;
     /**
-     * The send buffer every payload message is encoded into, grown only when a message is longer
-     * than any before (payload v2 messages are WriteBufferSize ≈ 2.25 MiB each, §3.3), so streaming
-     * an FFU allocates no buffer per chunk. Heap memory: links copy into their own transfer buffers.
+     * The bytes of a payload message before its data (0x1C for v1, 0x20 for v2, §4.2), rewritten for
+     * every message. The data is not copied into a send buffer: the head and a read-only view of the
+     * caller's chunk go to the link as one message by a gathering write.
      */
-    private ByteBuffer payloadBuffer = ByteBuffer.allocate(0);
+    private final ByteBuffer payloadHead = ByteBuffer.allocate(
+            Math.max(NokFlashLayout.PAYLOAD_V1.dataOffset(), NokFlashLayout.PAYLOAD_V2.dataOffset()));
     /** Receives one transfer on packet links; reused so a long flash reads its replies without a 64 KiB allocation each. */
     private final ByteBuffer transferBuffer = ByteBuffer.allocate(NokCodec.MAX_REPLY);
     private final byte[] pending = new byte[NokCodec.MAX_REPLY];
@@ -251,8 +252,8 @@ public final class NokSession {
     /**
      * {@code NOKXFS} header v1 (§4.1 step 2): the FFU's whole combined header in one message, then
      * its reply within the flash timeout. {@code combinedHeader}'s remaining bytes are sent; its
-     * position and limit are left as they were. The message is built in a buffer of its own, not the
-     * payload buffer: it is sent once per flash and may be far longer than any payload message.
+     * position and limit are left as they were. The message is built in a buffer of its own and sent
+     * by a plain write: it is sent once per flash.
      *
      * @param options {@link FlashOption#SKIP_SIGNATURE_CHECK} when the bootloader is not secure, else none (§4.1)
      * @param progress 0..100, byte [8]
@@ -266,15 +267,16 @@ public final class NokSession {
         }
         ByteBuffer message = ByteBuffer.allocate(header.messageLength());
         NokCodec.encodeFlash(header, message);
-        return flashExchange(header, message.flip());
+        return flashExchange(header, new ByteBuffer[] {message.flip()});
     }
 
     /**
      * {@code NOKXFS} payload (§4.1 step 3): v1 = one FFU chunk, v2 = WriteBufferSize bytes (the last
      * message shorter); one message, then its reply within the flash timeout. {@code chunk}'s
-     * remaining bytes are sent; its position and limit are left as they were. The message is encoded
-     * into the session's reused send buffer: the data is copied once and no buffer is allocated per
-     * chunk once the buffer has grown to the largest message.
+     * remaining bytes are sent; its position and limit are left as they were. The message goes to
+     * the link as two parts of one gathering write — the session's reused head buffer and a read-only
+     * view of {@code chunk} — so the session neither copies the data nor allocates a buffer per chunk;
+     * the link sends the two as the one message {@link NokCodec#encodeFlash} would have built.
      *
      * @return Ok on status 0; Refused with the status (0x1003 hash mismatch, 0x1004 payload before
      *     header, 0x1007 payload incomplete, 0x100B too much payload, …); Unsupported on NOKU
@@ -284,20 +286,20 @@ public final class NokSession {
         if (payload.dataLength() == 0) {
             throw new IllegalArgumentException("a payload message needs at least one byte of FFU data");
         }
-        int length = payload.messageLength();
-        if (payloadBuffer.capacity() < length) {
-            payloadBuffer = ByteBuffer.allocate(length);
-        }
-        payloadBuffer.clear();
-        NokCodec.encodeFlash(payload, payloadBuffer);
-        return flashExchange(payload, payloadBuffer.flip());
+        payloadHead.clear();
+        NokCodec.encodeFlashHead(payload, payloadHead);
+        return flashExchange(payload, new ByteBuffer[] {payloadHead.flip(), payload.data()});
     }
 
-    private NokResult<NokAck> flashExchange(NokFlashRequest request, ByteBuffer message) {
+    private NokResult<NokAck> flashExchange(NokFlashRequest request, ByteBuffer[] message) {
         String command = "NOKXFS " + request.layout().label();
         long deadline = System.nanoTime() + flashTimeout.toNanos();
         LOG.debug("{} → {}", link.describe(), request);
-        link.write(message, flashTimeout);
+        if (message.length == 1) {
+            link.write(message[0], flashTimeout);
+        } else {
+            link.write(message, flashTimeout);
+        }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw new TransferTimeout(TransferTimeout.Direction.IN, flashTimeout, 0);

@@ -232,6 +232,113 @@ class NokFlashCodecGoldenTest {
                 .isInstanceOf(ProtocolException.class).hasMessageContaining(message);
     }
 
+    /** The golden messages with the requests they encode (the header-v1 one carries SkipSignatureCheck). */
+    private static final Object[][] GOLDEN = {
+        {PAYLOAD_V1_16, NokFlashPayload.v1(42, ByteBuffer.wrap(CHUNK16))},
+        {PAYLOAD_V2_16, NokFlashPayload.v2(100, ByteBuffer.wrap(CHUNK16))},
+        {HEADER_V1_16_SKIPSIG, new NokFlashHeader(0, Set.of(FlashOption.SKIP_SIGNATURE_CHECK), ByteBuffer.wrap(CHUNK16))},
+    };
+
+    @Test
+    void theHeadBeforeTheDataFollowedByTheDataIsTheGoldenMessage() {
+        for (Object[] g : GOLDEN) {
+            byte[] golden = (byte[]) g[0];
+            NokFlashRequest r = (NokFlashRequest) g[1];
+            int offset = r.layout().dataOffset();
+            ByteBuffer head = ByteBuffer.allocate(0x40);
+            Arrays.fill(head.array(), (byte) 0xEE); // a reused buffer: every head byte is rewritten
+            head.position(3);
+            NokCodec.encodeFlashHead(r, head);
+            assertThat(head.position()).isEqualTo(3 + offset);
+            byte[] joined = new byte[offset + r.dataLength()];
+            System.arraycopy(head.array(), 3, joined, 0, offset);
+            r.data().get(joined, offset, r.dataLength());
+            assertThat(joined).as(r.toString()).isEqualTo(golden);
+            assertThat(head.array()[3 + offset]).as("nothing written past the head").isEqualTo((byte) 0xEE);
+        }
+        ByteBuffer tooSmall = ByteBuffer.allocate(0x1F);
+        assertThatThrownBy(() -> NokCodec.encodeFlashHead(NokFlashPayload.v2(1, ByteBuffer.wrap(CHUNK16)), tooSmall))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32 bytes before its data");
+    }
+
+    /** {@code message} cut at {@code cuts}, each part inside a larger array (bytes around it that are not the message's). */
+    private static ByteBuffer[] parts(byte[] message, int... cuts) {
+        ByteBuffer[] parts = new ByteBuffer[cuts.length + 1];
+        int from = 0;
+        for (int i = 0; i <= cuts.length; i++) {
+            int to = i < cuts.length ? cuts[i] : message.length;
+            byte[] room = new byte[to - from + 4];
+            Arrays.fill(room, (byte) 0x5A);
+            System.arraycopy(message, from, room, 2, to - from);
+            parts[i] = ByteBuffer.wrap(room, 2, to - from);
+            from = to;
+        }
+        return parts;
+    }
+
+    @Test
+    void aMessageInPartsDecodesAsTheSameMessageWhereverItIsCut() {
+        for (Object[] g : GOLDEN) {
+            byte[] golden = (byte[]) g[0];
+            NokFlashRequest expected = (NokFlashRequest) g[1];
+            int offset = expected.layout().dataOffset();
+            for (int a = 0; a <= golden.length; a++) {
+                for (int b = a; b <= golden.length; b += 5) {
+                    ByteBuffer[] parts = parts(golden, a, b);
+                    NokFlashRequest r = NokCodec.decodeFlash(parts);
+                    assertThat(r).as("cut at %d and %d", a, b).isEqualTo(expected);
+                    assertThat(bytesOf(r.data())).isEqualTo(CHUNK16);
+                    assertThat(r.data().isReadOnly()).isTrue();
+                    for (ByteBuffer p : parts) {
+                        assertThat(p.position()).as("parts are not moved").isEqualTo(2);
+                    }
+                    if (a == b && a <= offset) {
+                        // All the data in the second part: the record shows that part's memory, not a copy.
+                        ByteBuffer last = parts[2];
+                        int at = last.position() + (offset - a);
+                        last.array()[at] = (byte) 0xAB;
+                        assertThat(r.data().get(0)).as("cut at %d: a view of the part", a).isEqualTo((byte) 0xAB);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aMalformedMessageInPartsIsRefusedInTheSameWordsAsInOneBuffer() {
+        int[][] edits = {{0x13, 0x19}, {0x0B, 0x02}, {0x09, 0x01}, {0x08, 101}, {0x0F, 0x0D}, {0x07, 0x01}, {0x05, 'R'}, {0x1D, 0x01}};
+        java.util.List<byte[]> bad = new java.util.ArrayList<>();
+        for (int[] e : edits) {
+            for (byte[] golden : new byte[][] {PAYLOAD_V1_16, PAYLOAD_V2_16, HEADER_V1_16_SKIPSIG}) {
+                byte[] m = golden.clone();
+                m[e[0]] = (byte) e[1];
+                bad.add(m);
+            }
+        }
+        bad.add(Arrays.copyOf(PAYLOAD_V2_16, PAYLOAD_V2_16.length - 1));
+        bad.add(Arrays.copyOf(PAYLOAD_V1_16, PAYLOAD_V1_16.length + 1));
+        bad.add(Arrays.copyOf(PAYLOAD_V2_16, 0x1E));
+        bad.add(Arrays.copyOf(PAYLOAD_V2_16, 0x10));
+        bad.add(new byte[0]);
+        int refused = 0;
+        for (byte[] m : bad) {
+            String oneBuffer;
+            try {
+                NokCodec.decodeFlash(ByteBuffer.wrap(m));
+                continue; // an edit the decoder accepts (e.g. padding it does not check in that layout)
+            } catch (ProtocolException e) {
+                oneBuffer = e.getMessage();
+            }
+            refused++;
+            for (int cut = 0; cut <= m.length; cut++) {
+                ByteBuffer[] parts = parts(m, cut);
+                assertThatThrownBy(() -> NokCodec.decodeFlash(parts)).as("%s cut at %d", Bytes.hex(m), cut)
+                        .isInstanceOf(ProtocolException.class).hasMessage(oneBuffer);
+            }
+        }
+        assertThat(refused).as("the edits make malformed messages").isGreaterThan(20);
+    }
+
     @Test
     void nokxfsIsAKnownRequestSignature() {
         assertThat(NokCodec.knownRequestSignature(PAYLOAD_V1_16)).contains("NOKXFS");

@@ -31,6 +31,10 @@ class NokFlashSessionTest {
         final List<Object> writtenArrays = new ArrayList<>();
         final List<Duration> writeTimeouts = new ArrayList<>();
         final List<Duration> readTimeouts = new ArrayList<>();
+        /** The parts of each gathering write, as the link got them (duplicates: same memory, own positions). */
+        final List<ByteBuffer[]> gathered = new ArrayList<>();
+        /** Runs inside each gathering write, while the parts are the link's to read. */
+        java.util.function.Consumer<ByteBuffer[]> duringGatheredWrite = parts -> { };
         long writeDelayMillis;
 
         FlashLink(byte[]... replies) {
@@ -51,6 +55,18 @@ class NokFlashSessionTest {
                     Thread.currentThread().interrupt();
                 }
             }
+        }
+
+        /** Records the parts, then sends their concatenation as one message (the interface's default). */
+        @Override
+        public void write(ByteBuffer[] srcs, Duration timeout) {
+            ByteBuffer[] parts = new ByteBuffer[srcs.length];
+            for (int i = 0; i < srcs.length; i++) {
+                parts[i] = srcs[i].duplicate();
+            }
+            gathered.add(parts);
+            duringGatheredWrite.accept(parts);
+            Link.super.write(srcs, timeout);
         }
 
         @Override
@@ -159,27 +175,54 @@ class NokFlashSessionTest {
     }
 
     @Test
-    void payloadMessagesReuseOneSendBufferThatGrowsOnlyForALongerMessage() {
-        FlashLink link = new FlashLink(status(0), status(0), status(0), status(0), status(0), status(0));
+    void payloadMessagesGoAsTheReusedHeadPlusAViewOfTheChunkWithoutCopyingTheData() {
+        FlashLink link = new FlashLink(status(0), status(0), status(0), status(0), status(0));
         NokSession s = session(link);
-        s.flashPayload(ByteBuffer.wrap(chunk(64, 1)), true, 0);
-        s.flashPayload(ByteBuffer.wrap(chunk(32, 2)), true, 1);
-        s.flashPayload(ByteBuffer.wrap(chunk(64, 3)), false, 2);
+        byte[][] payloads = {chunk(64, 1), chunk(32, 2), chunk(64, 3), chunk(100, 6)};
+        // Inside each write the data part shows a change made to the caller's array: a view, not a copy.
+        link.duringGatheredWrite = parts -> {
+            byte[] caller = payloads[link.gathered.size() - 1];
+            byte before = caller[0];
+            caller[0] = (byte) ~before;
+            byte seen = parts[1].get(parts[1].position());
+            caller[0] = before;
+            assertThat(seen).as("the data part is the caller's memory").isEqualTo((byte) ~before);
+            assertThat(parts[1].isReadOnly()).as("the link gets a read-only view").isTrue();
+        };
+        s.flashPayload(ByteBuffer.wrap(payloads[0]), true, 0);
+        s.flashPayload(ByteBuffer.wrap(payloads[1]), true, 1);
+        s.flashPayload(ByteBuffer.wrap(payloads[2]), false, 2);
         s.flashHeader(ByteBuffer.wrap(chunk(48, 4)), Set.of(), 0);
-        s.flashPayload(ByteBuffer.wrap(chunk(128, 5)), true, 3);
-        s.flashPayload(ByteBuffer.wrap(chunk(100, 6)), true, 4);
+        s.flashPayload(ByteBuffer.wrap(payloads[3]), true, 4);
 
-        Object first = link.writtenArrays.get(0);
-        assertThat(first).isNotNull();
-        assertThat(link.writtenArrays.get(1)).isSameAs(first);
-        assertThat(link.writtenArrays.get(2)).isSameAs(first);
-        assertThat(link.writtenArrays.get(3)).as("the header has a buffer of its own").isNotSameAs(first);
-        assertThat(link.writtenArrays.get(4)).as("grown for a longer message").isNotSameAs(first);
-        assertThat(link.writtenArrays.get(5)).isSameAs(link.writtenArrays.get(4));
-        // Reuse must not leak bytes of an earlier, longer message into a shorter one.
+        assertThat(link.gathered).as("four payload messages gathered; the header is a plain write").hasSize(4);
+        int[] heads = {0x20, 0x20, 0x1C, 0x20};
+        int[] data = {64, 32, 64, 100};
+        Object head = link.gathered.get(0)[0].array();
+        for (int i = 0; i < 4; i++) {
+            ByteBuffer[] parts = link.gathered.get(i);
+            assertThat(parts).hasSize(2);
+            assertThat(parts[0].remaining()).isEqualTo(heads[i]);
+            assertThat(parts[1].remaining()).isEqualTo(data[i]);
+            assertThat(parts[0].array()).as("one head buffer for every payload message").isSameAs(head);
+        }
+        assertThat(link.writtenArrays.get(3)).as("the header has a buffer of its own").isNotNull().isNotSameAs(head);
+        // What goes on the wire is the single-buffer encoding, byte for byte; a reused head leaks nothing.
+        assertThat(link.written.get(0)).isEqualTo(NokCodec.encode(NokFlashPayload.v2(0, ByteBuffer.wrap(chunk(64, 1)))));
         assertThat(link.written.get(1)).isEqualTo(NokCodec.encode(NokFlashPayload.v2(1, ByteBuffer.wrap(chunk(32, 2)))));
-        assertThat(link.written.get(5)).isEqualTo(NokCodec.encode(NokFlashPayload.v2(4, ByteBuffer.wrap(chunk(100, 6)))));
         assertThat(link.written.get(2)).isEqualTo(NokCodec.encode(NokFlashPayload.v1(2, ByteBuffer.wrap(chunk(64, 3)))));
+        assertThat(link.written.get(4)).isEqualTo(NokCodec.encode(NokFlashPayload.v2(4, ByteBuffer.wrap(chunk(100, 6)))));
+    }
+
+    @Test
+    void aPayloadMessageLeavesTheCallersBufferAsItWas() {
+        FlashLink link = new FlashLink(status(0));
+        ByteBuffer chunk = ByteBuffer.wrap(chunk(64, 9));
+        chunk.position(8).limit(40);
+        assertThat(session(link).flashPayload(chunk, true, 7).isOk()).isTrue();
+        assertThat(chunk.position()).isEqualTo(8);
+        assertThat(chunk.limit()).isEqualTo(40);
+        assertThat(link.written.get(0)).isEqualTo(NokCodec.encode(NokFlashPayload.v2(7, ByteBuffer.wrap(chunk(64, 9), 8, 32))));
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.util.HexFormat;
  *
  * <pre>
  * list
- * exchange PORT [zlp=never] [if=N] [timeout=MS] (out:HEX | in:BUFLEN)...
+ * exchange PORT [zlp=never] [if=N] [timeout=MS] (out:HEX | outparts:HEX,HEX... | in:BUFLEN)...
  * </pre>
  */
 public final class LibUsbProbe {
@@ -54,7 +54,7 @@ public final class LibUsbProbe {
             return;
         }
         int i = 1;
-        for (; i < args.length && !args[i].startsWith("out:") && !args[i].startsWith("in:"); i++) {
+        for (; i < args.length && !args[i].startsWith("out:") && !args[i].startsWith("outparts:") && !args[i].startsWith("in:"); i++) {
             if (args[i].equals("zlp=never")) {
                 options = options.withZlp(ZlpPolicy.NEVER);
             } else if (args[i].startsWith("if=")) {
@@ -66,7 +66,18 @@ public final class LibUsbProbe {
         try (Link link = bus.open(device, options)) {
             say("LINK " + link.describe() + " max=" + link.maxPacketSize() + " boundaries=" + link.keepsBoundaries());
             for (; i < args.length; i++) {
-                if (args[i].startsWith("out:")) {
+                if (args[i].startsWith("outparts:")) {
+                    // One message in parts: a gathering write, as NokSession sends a NOKXFS payload.
+                    String[] hex = args[i].substring(9).split(",", -1);
+                    ByteBuffer[] parts = new ByteBuffer[hex.length];
+                    int total = 0;
+                    for (int k = 0; k < hex.length; k++) {
+                        parts[k] = ByteBuffer.wrap(HexFormat.of().parseHex(hex[k]));
+                        total += parts[k].remaining();
+                    }
+                    link.write(parts, timeout);
+                    say("OUT " + total + " in " + hex.length + " parts");
+                } else if (args[i].startsWith("out:")) {
                     byte[] data = HexFormat.of().parseHex(args[i].substring(4));
                     link.write(ByteBuffer.wrap(data), timeout);
                     say("OUT " + data.length);

@@ -173,6 +173,11 @@ class LibUsbUmockdevTest {
     }
 
     private UmockdevRun.Result uefi(String zlp, byte[] message) throws Exception {
+        return uefi(zlp, message, "out:" + UsbDescriptors.hex(message));
+    }
+
+    /** {@code out} sends {@code message}: as one buffer ({@code out:}) or in parts ({@code outparts:}). */
+    private UmockdevRun.Result uefi(String zlp, byte[] message, String out) throws Exception {
         UmockdevScript s = new UmockdevScript();
         s.rootHub(1);
         s.hub("1-1");
@@ -187,7 +192,7 @@ class LibUsbUmockdevTest {
                 .bulkIn(0x81, 0x8000, NOKV_BOOTMGR_REPLY);
         Path p = pcap("uefi.pcap", w);
         return run(s, new Object[] {uefi.sysKey(), p}, "exchange", "1-1.4", zlp, "timeout=1500",
-                "out:" + UsbDescriptors.hex(NOKV), "in:32768", "out:" + UsbDescriptors.hex(message), "in:32768");
+                "out:" + UsbDescriptors.hex(NOKV), "in:32768", out, "in:32768");
     }
 
     @Test
@@ -211,5 +216,22 @@ class LibUsbUmockdevTest {
 
         assertThat(r.lines("PROBE ")).as("%s", r).containsSubsequence("OUT 4", "IN 25 " + UsbDescriptors.hex(NOKV_BOOTMGR_REPLY), "OUT 512")
                 .contains("ERROR TransferTimeout IN moved=0").doesNotContain("DONE");
+    }
+
+    @Test
+    void aMessageWrittenInPartsIsTheSameBulkOutTransferEndedByTheSameZlp() throws Exception {
+        // A NOKXFS-shaped head and its data, 512 bytes together: the capture holds one 512-byte OUT and a ZLP.
+        byte[] message = new byte[512];
+        System.arraycopy(NOKV, 0, message, 0, 4);
+        for (int i = 0x20; i < message.length; i++) {
+            message[i] = (byte) i;
+        }
+        String parts = "outparts:" + UsbDescriptors.hex(Arrays.copyOf(message, 0x20)) + ","
+                + UsbDescriptors.hex(Arrays.copyOfRange(message, 0x20, 512));
+
+        UmockdevRun.Result r = uefi("zlp=terminate", message, parts);
+
+        String reply = "IN 25 " + UsbDescriptors.hex(NOKV_BOOTMGR_REPLY);
+        assertThat(r.lines("PROBE ")).as("%s", r).containsSubsequence("OUT 4", reply, "OUT 512 in 2 parts", reply, "DONE");
     }
 }
