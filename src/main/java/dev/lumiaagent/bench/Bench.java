@@ -21,9 +21,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Bench {
     private final BenchContext ctx;
+    private final Tally tally = new Tally();
 
     public Bench(BenchContext ctx) {
         this.ctx = ctx;
+    }
+
+    /** The jobs that ended so far (all of them once {@link #batch} returned; those recorded when it was interrupted). */
+    public Tally tally() {
+        return tally;
     }
 
     /**
@@ -32,7 +38,6 @@ public final class Bench {
      * flows end INTERRUPTED and the jobs stay resumable.
      */
     public Tally batch(Optional<Set<PortPath>> ports) throws InterruptedException {
-        Tally tally = new Tally();
         List<UsbDevice> devices = new ArrayList<>(ctx.bus().devices());
         devices.sort(Comparator.comparing(d -> d.port().toString()));
         if (ports.isPresent()) {

@@ -1,0 +1,144 @@
+package dev.lumiaagent.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lumiaagent.flow.job.JobJournal;
+import dev.lumiaagent.record.JobRecord;
+import dev.lumiaagent.record.RecordStore;
+import dev.lumiaagent.record.RecordStores;
+import dev.lumiaagent.sim.LinkKind;
+import dev.lumiaagent.sim.SimBus;
+import dev.lumiaagent.sim.SimFault;
+import dev.lumiaagent.sim.SimModels;
+import dev.lumiaagent.sim.SimPhone;
+import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.transport.PortPath;
+import dev.lumiaagent.transport.UsbDevice;
+import dev.lumiaagent.transport.discovery.Mode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Station mode on the simulated bus: phones attached over time get the job; the same phone again is left alone. */
+class StationTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    @TempDir
+    Path dir;
+
+    private final SimBus bus = new SimBus(AgentClock.scaled(200));
+    private final List<String> leftAlone = new CopyOnWriteArrayList<>();
+    private RecordStore store;
+    private Station station;
+
+    @AfterEach
+    void close() {
+        if (station != null) {
+            station.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+        bus.close();
+    }
+
+    private static SimPhone phone(String model, String imei, Mode mode) {
+        SimPhone p = new SimPhone(SimModels.standard().require(model), imei, "SN" + imei.substring(10), mode, 80, LinkKind.PACKET,
+                EnumSet.noneOf(SimFault.class));
+        p.uefiApp(dev.lumiaagent.sim.SimUefiApp.FLASH_APP); // a phone in UEFI sits in its flash app until the host talks to it
+        return p;
+    }
+
+    private Station start(BenchJob job, boolean rerun) {
+        store = RecordStores.open("jdbc:sqlite:" + dir.resolve("records.db"));
+        BenchListener l = new BenchListener() {
+            @Override
+            public void leftAlone(UsbDevice device, String why) {
+                leftAlone.add(device.port() + ": " + why);
+            }
+        };
+        BenchContext ctx = new BenchContext(bus, bus.clock(), job, new BenchSettings(4, 0, Duration.ofSeconds(30), "station-test", "tester"),
+                new JobJournal(dir.resolve("jobs")), store, "station-run", l, BenchContext.PerJob.NONE);
+        station = new Station(ctx, rerun).start();
+        return station;
+    }
+
+    @Test
+    void phonesAttachedOverTimeGetTheJobAndTheSamePhoneAgainIsLeftAlone() throws Exception {
+        PortPath p1 = PortPath.of(1, 1);
+        PortPath p2 = PortPath.of(1, 2);
+        bus.attach(p1, phone("RM-914", "356938035640001", Mode.NORMAL));
+        start(BenchJobs.info(), false);
+        assertThat(station.awaitFinished(1, WAIT)).isTrue();
+
+        bus.attach(p2, phone("RM-1104", "356938035640002", Mode.UEFI));
+        assertThat(station.awaitFinished(2, WAIT)).isTrue();
+
+        // The first phone is unplugged and plugged in again: already done, left alone.
+        SimPhone first = bus.detach(p1).orElseThrow();
+        bus.attach(p1, first);
+        awaitLeftAlone(1);
+        assertThat(leftAlone.get(0)).startsWith("1-1: the same phone").contains("--rerun-on-reconnect");
+        assertThat(station.finishedJobs()).isEqualTo(2);
+
+        // Another phone on the port that just finished is a new job.
+        bus.detach(p1);
+        bus.attach(p1, phone("RM-1045", "356938035640003", Mode.NORMAL));
+        assertThat(station.awaitFinished(3, WAIT)).isTrue();
+
+        station.stop(WAIT);
+        assertThat(station.tally().succeeded()).isEqualTo(3);
+        // The flash app does not tell the IMEI: that phone is known by its platform ID and USB serial.
+        assertThat(store.jobs(null)).extracting(r -> r.imei != null ? r.imei : r.platformId + "/" + r.usbSerial)
+                .containsExactlyInAnyOrder("356938035640001", "Microsoft.MSM8992.P6218.1.0/SN40002", "356938035640003");
+        assertThat(store.audit().verify().ok()).isTrue();
+    }
+
+    @Test
+    void withRerunOnReconnectTheSamePhoneRunsAgain() throws Exception {
+        PortPath p1 = PortPath.of(1, 1);
+        bus.attach(p1, phone("RM-914", "356938035640001", Mode.NORMAL));
+        start(BenchJobs.info(), true);
+        assertThat(station.awaitFinished(1, WAIT)).isTrue();
+        SimPhone first = bus.detach(p1).orElseThrow();
+        bus.attach(p1, first);
+        assertThat(station.awaitFinished(2, WAIT)).isTrue();
+        assertThat(leftAlone).isEmpty();
+    }
+
+    @Test
+    void aSoftResetsOwnRebootsArePartOfTheJobNotNewJobs() throws Exception {
+        PortPath p1 = PortPath.of(1, 1);
+        bus.attach(p1, phone("RM-1104", "356938035640009", Mode.NORMAL));
+        start(BenchJobs.softReset(), false);
+        assertThat(station.awaitFinished(1, WAIT)).isTrue();
+        // The phone left and came back during its job (the reset); after it, nothing runs again.
+        Thread.sleep(300);
+        station.stop(WAIT);
+        List<JobRecord> jobs = store.jobs(null);
+        assertThat(jobs).hasSize(1);
+        assertThat(jobs.get(0).outcome).as(jobs.get(0).summary).isEqualTo("DONE");
+    }
+
+    @Test
+    void aPhoneInAModeTheJobCannotStartFromIsLeftAloneWithTheReason() throws Exception {
+        bus.attach(PortPath.of(1, 4), phone("RM-1104", "356938035640004", Mode.EDL_PBL));
+        start(BenchJobs.reflash(new BenchJobs.OneFfu(dir.resolve("none.ffu")), new FirmwareFiles(s -> { }),
+                dev.lumiaagent.flow.gate.Consent.given("test"), "--yes"), false);
+        awaitLeftAlone(1);
+        assertThat(leftAlone.get(0)).contains("9008");
+        assertThat(station.finishedJobs()).isZero();
+    }
+
+    private void awaitLeftAlone(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (leftAlone.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(leftAlone).hasSizeGreaterThanOrEqualTo(n);
+    }
+}
