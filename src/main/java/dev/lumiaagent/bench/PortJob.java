@@ -66,7 +66,10 @@ final class PortJob {
         JobIdentity identity = identityOf(info, device);
         JobRecorder recorder;
         try {
-            recorder = JobRecorder.start(ctx.journal(), ctx.job().command(), ctx.job().params(), port, identity, mode);
+            // The FFU chosen for this phone (from the library) goes into its job file, so `resume` can finish it.
+            java.util.Map<String, List<String>> params = new java.util.LinkedHashMap<>(ctx.job().params());
+            prepared.firmware().ifPresent(f -> params.putIfAbsent("ffu", List.of(f.path().toString())));
+            recorder = JobRecorder.start(ctx.journal(), ctx.job().command(), params, port, identity, mode);
         } catch (RuntimeException e) {
             close(prepared);
             return skipped(port, info, mode, "the job could not be checkpointed in " + ctx.journal().dir() + ": " + e.getMessage()

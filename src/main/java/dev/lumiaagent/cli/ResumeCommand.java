@@ -57,6 +57,9 @@ final class ResumeCommand implements Callable<Integer> {
     @Mixin
     ConsentOptions consentOptions;
 
+    @Mixin
+    StoreOptions storeOptions;
+
     @Spec
     CommandSpec spec;
 
@@ -112,6 +115,7 @@ final class ResumeCommand implements Callable<Integer> {
                 out.flush();
                 resumed++;
                 worst = Math.max(worst, rerun(bus, journal, job, found, out));
+                journal.load(job.id).ifPresent(after -> recordResumed(after, err));
             }
         }
         if (resumed == 0 && worst == ExitCode.OK.code()) {
@@ -221,6 +225,36 @@ final class ResumeCommand implements Callable<Integer> {
             }
             default:
                 return failBeforeStart(recorder, ctx, job.command, "this agent cannot resume a '" + job.command + "' job");
+        }
+    }
+
+    /**
+     * A job a bench started is also in the record store: its resumed run is added there (steps, attempt,
+     * outcome) and audited, so reports show how it ended. Jobs of single-phone commands have no record
+     * and are left alone. A store that cannot be opened is said, not fatal: the job file holds the outcome.
+     */
+    private void recordResumed(Job job, PrintWriter err) {
+        try (dev.lumiaagent.record.RecordStore store = storeOptions.open()) {
+            Optional<dev.lumiaagent.record.JobRecord> found = store.job(job.id);
+            if (found.isEmpty()) {
+                return;
+            }
+            dev.lumiaagent.record.JobRecord r = found.get();
+            r.attempts = r.attempts + 1;
+            job.currentRun().ifPresent(run -> run.steps.forEach(st -> r.steps.add(
+                    new dev.lumiaagent.record.JobRecord.StepRecord(r.attempts, st.name(), st.ok(), st.detail(), st.at()))));
+            if (job.state != dev.lumiaagent.flow.job.JobState.RUNNING) {
+                r.outcome = job.state == dev.lumiaagent.flow.job.JobState.DONE ? "DONE" : job.reason;
+                r.summary = job.summary;
+                r.nextStep = job.nextStep;
+                r.ended = job.updated;
+            }
+            store.save(r);
+            store.audit().append(r.station, System.getProperty("user.name", "unknown"), r.jobId, job.port, "resumed",
+                    "run " + job.runs.size() + " by `lumia-agent resume`: " + (r.outcome != null ? r.outcome + ": " + r.summary : "not finished"));
+        } catch (dev.lumiaagent.record.RecordStoreException e) {
+            err.println("warning: job " + job.id + " finished but could not be recorded in the record store: " + e.getMessage()
+                    + " (its job file has the outcome)");
         }
     }
 

@@ -29,7 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Runs simulated phones in their own process, so they outlive the agents that use them.",
         subcommands = {SimulateCommand.Serve.class, SimulateCommand.Attach.class, SimulateCommand.Detach.class,
-                SimulateCommand.PressKeys.class, SimulateCommand.Programmer.class, SimulateEdlTtyCommand.class})
+                SimulateCommand.PressKeys.class, SimulateCommand.Programmer.class, SimulateEdlTtyCommand.class,
+                SimulateFirmwareCommand.class})
 final class SimulateCommand implements Runnable {
     @Spec
     CommandSpec spec;

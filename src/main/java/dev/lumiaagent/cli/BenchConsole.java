@@ -1,0 +1,317 @@
+package dev.lumiaagent.cli;
+
+import dev.lumiaagent.bench.BenchListener;
+import dev.lumiaagent.bench.Tally;
+import dev.lumiaagent.flow.Outcome;
+import dev.lumiaagent.flow.PhoneWatcher;
+import dev.lumiaagent.record.JobRecord;
+import dev.lumiaagent.transport.PortPath;
+import dev.lumiaagent.transport.UsbDevice;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The bench as people see it, one line per port (uuu-style) under running totals. On a terminal the
+ * block of port lines is redrawn in place a few times a second and events scroll above it; piped to a
+ * file it prints plain lines prefixed with the port, {@code <1-1.3>}, with no control codes, and at most
+ * one progress line per port per quarter of a step.
+ */
+final class BenchConsole implements BenchListener, AutoCloseable {
+    private static final String CLEAR_LINE = "\033[K";
+
+    private static final class Line {
+        String phone = "";
+        String step = "queued";
+        int stepIndex;
+        int steps;
+        double fraction = -1;
+        String status = "";
+        String end;
+        int lastQuarter = -1;
+    }
+
+    private final PrintWriter out;
+    private final boolean terminal;
+    private final int width;
+    private final Map<PortPath, Line> ports = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+    private final Map<PortPath, List<String>> plans = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+    private final List<String> scroll = new ArrayList<>();
+    private final ScheduledExecutorService redraw;
+    private int drawn;
+    private int succeeded;
+    private int failed;
+    private int skipped;
+
+    BenchConsole(PrintWriter out, boolean terminal) {
+        this.out = out;
+        this.terminal = terminal;
+        int cols = 120;
+        try {
+            cols = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "120"));
+        } catch (NumberFormatException e) {
+            // keep 120
+        }
+        this.width = Math.max(60, cols);
+        if (terminal) {
+            redraw = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "bench-console");
+                t.setDaemon(true);
+                return t;
+            });
+            redraw.scheduleAtFixedRate(this::draw, 250, 250, TimeUnit.MILLISECONDS);
+        } else {
+            redraw = null;
+        }
+    }
+
+    private synchronized Line line(PortPath port) {
+        return ports.computeIfAbsent(port, p -> new Line());
+    }
+
+    /** An event line: above the block on a terminal, a plain line otherwise. */
+    private synchronized void event(String text) {
+        if (terminal) {
+            scroll.add(text);
+        } else {
+            out.println(text);
+            out.flush();
+        }
+    }
+
+    @Override
+    public void note(String line) {
+        event("   " + line);
+    }
+
+    @Override
+    public void queued(UsbDevice device) {
+        synchronized (this) {
+            line(device.port()).phone = device.personality().mode().label();
+        }
+        if (!terminal) {
+            event("<" + device.port() + "> queued (" + device.personality().mode().label() + ")");
+        }
+    }
+
+    @Override
+    public void jobStarted(PortPath port, JobRecord r) {
+        String who = phone(r);
+        synchronized (this) {
+            Line l = line(port);
+            l.phone = who;
+            l.step = "starting";
+            l.end = null;
+        }
+        event("<" + port + "> " + r.command + " started (job " + r.jobId + "): " + who);
+    }
+
+    @Override
+    public synchronized void planned(PortPath port, String flow, List<String> steps) {
+        plans.put(port, List.copyOf(steps));
+        line(port).steps = steps.size();
+    }
+
+    @Override
+    public void stepStarted(PortPath port, String step, String description, Duration bound) {
+        int index;
+        int total;
+        synchronized (this) {
+            Line l = line(port);
+            List<String> plan = plans.getOrDefault(port, List.of());
+            l.stepIndex = plan.indexOf(step) + 1;
+            l.step = step;
+            l.fraction = -1;
+            l.status = "";
+            l.lastQuarter = -1;
+            index = l.stepIndex;
+            total = l.steps;
+        }
+        if (!terminal) {
+            event("<" + port + "> [" + index + "/" + total + "] " + step + " — " + description + " (up to " + PhoneWatcher.human(bound) + ")");
+        }
+    }
+
+    @Override
+    public void progress(PortPath port, String step, double fraction, String status) {
+        boolean print = false;
+        synchronized (this) {
+            Line l = line(port);
+            l.fraction = fraction;
+            l.status = status;
+            int quarter = fraction < 0 ? l.lastQuarter : (int) Math.floor(fraction * 4);
+            if (quarter > l.lastQuarter) {
+                l.lastQuarter = quarter;
+                print = true;
+            }
+        }
+        if (!terminal && print) {
+            event("<" + port + ">     " + step + (fraction >= 0 ? String.format(" %3d%%", Math.round(fraction * 100)) : "") + "  " + status);
+        }
+    }
+
+    @Override
+    public void actionRequired(PortPath port, String step, List<String> instructions) {
+        event("<" + port + "> >>> at the phone on " + port + ": " + String.join(" ", instructions));
+    }
+
+    @Override
+    public void stepFinished(PortPath port, String step, boolean ok, String detail) {
+        if (!terminal && !ok) {
+            event("<" + port + ">     " + step + " failed: " + detail);
+        }
+    }
+
+    @Override
+    public void retrying(PortPath port, int attempt, int attempts, Outcome failed) {
+        synchronized (this) {
+            line(port).step = "waiting to retry";
+        }
+        event("<" + port + "> attempt " + attempt + " of " + attempts + " failed (" + failed.reason() + "): " + failed.summary()
+                + " Waiting for the phone to be back on its port to try again.");
+    }
+
+    @Override
+    public void jobFinished(PortPath port, JobRecord r) {
+        String end;
+        synchronized (this) {
+            if (r.succeeded()) {
+                succeeded++;
+                end = "DONE";
+            } else if (Tally.isSkipped(r)) {
+                skipped++;
+                end = "SKIPPED";
+            } else {
+                failed++;
+                end = "FAILED " + r.outcome;
+            }
+            Line l = line(port);
+            l.end = end;
+            l.phone = phone(r);
+        }
+        event("<" + port + "> " + end + ": " + r.summary + (r.nextStep != null ? " Next step: " + r.nextStep : ""));
+        if (!terminal) {
+            event("   " + totals());
+        }
+    }
+
+    @Override
+    public void leftAlone(UsbDevice device, String why) {
+        event("<" + device.port() + "> left alone: " + why);
+    }
+
+    private synchronized String totals() {
+        long running = ports.values().stream().filter(l -> l.end == null && !l.step.equals("queued")).count();
+        long queued = ports.values().stream().filter(l -> l.end == null && l.step.equals("queued")).count();
+        return "Succeeded " + succeeded + " · Failed " + failed + " · Skipped " + skipped + " · Running " + running + " · Queued " + queued;
+    }
+
+    static String phone(JobRecord r) {
+        List<String> parts = new ArrayList<>();
+        if (r.productType != null) {
+            parts.add(r.productType);
+        }
+        if (r.imei != null) {
+            parts.add("IMEI " + r.imei);
+        } else if (r.usbSerial != null) {
+            parts.add("USB serial " + r.usbSerial);
+        }
+        if (r.startMode != null) {
+            String mode;
+            try {
+                mode = dev.lumiaagent.transport.discovery.Mode.valueOf(r.startMode).label();
+            } catch (IllegalArgumentException e) {
+                mode = r.startMode;
+            }
+            parts.add("was in " + mode);
+        }
+        return parts.isEmpty() ? "unknown phone" : String.join(", ", parts);
+    }
+
+    /** Redraws the block: events first (they scroll away above), then the totals and one line per port. */
+    private synchronized void draw() {
+        StringBuilder b = new StringBuilder();
+        if (drawn > 0) {
+            b.append("\033[").append(drawn).append('F');
+        }
+        for (String s : scroll) {
+            b.append(cut(s)).append(CLEAR_LINE).append('\n');
+        }
+        scroll.clear();
+        List<String> block = new ArrayList<>();
+        block.add(totals());
+        for (Map.Entry<PortPath, Line> e : ports.entrySet()) {
+            Line l = e.getValue();
+            String state;
+            if (l.end != null) {
+                state = l.end;
+            } else {
+                state = (l.stepIndex > 0 ? "[" + l.stepIndex + "/" + l.steps + "] " : "") + l.step
+                        + (l.fraction >= 0 ? " " + ConsoleProgress.bar(l.fraction) : "") + (l.status.isEmpty() ? "" : "  " + l.status);
+            }
+            block.add(String.format("%-9s %-40s %s", e.getKey(), cut40(l.phone), state));
+        }
+        for (String s : block) {
+            b.append(cut(s)).append(CLEAR_LINE).append('\n');
+        }
+        b.append("\033[J");
+        drawn = block.size();
+        out.print(b);
+        out.flush();
+    }
+
+    private String cut(String s) {
+        return s.length() <= width - 1 ? s : s.substring(0, width - 2) + "…";
+    }
+
+    private static String cut40(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 39) + "…";
+    }
+
+    /** The closing tally: counts, then every failure and skip with its port, phone, reason and next step. */
+    void printTally(String what, Tally tally, String records) {
+        close();
+        synchronized (this) {
+            if (terminal) {
+                draw();
+            }
+            out.println();
+            out.println(what + ": " + tally.total() + " phone" + (tally.total() == 1 ? "" : "s") + " — " + tally.line());
+            List<JobRecord> failures = tally.jobs().stream().filter(r -> !r.succeeded() && !Tally.isSkipped(r)).toList();
+            if (!failures.isEmpty()) {
+                out.println("Failed:");
+                for (JobRecord r : failures) {
+                    out.println("  " + r.port + "  " + phone(r) + "  " + r.outcome + ": " + r.summary);
+                    if (r.nextStep != null) {
+                        out.println("      next step: " + r.nextStep);
+                    }
+                }
+            }
+            List<JobRecord> skips = tally.jobs().stream().filter(Tally::isSkipped).toList();
+            if (!skips.isEmpty() || !tally.emptyPorts().isEmpty()) {
+                out.println("Skipped:");
+                for (JobRecord r : skips) {
+                    out.println("  " + r.port + "  " + phone(r) + "  " + r.summary);
+                }
+                for (String p : tally.emptyPorts()) {
+                    out.println("  " + p + "  no phone on this port");
+                }
+            }
+            out.println("Records: " + records + " (`lumia-agent report`, `lumia-agent diag JOB`).");
+            out.flush();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (redraw != null) {
+            redraw.shutdownNow();
+        }
+    }
+}

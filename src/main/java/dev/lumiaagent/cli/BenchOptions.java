@@ -1,0 +1,187 @@
+package dev.lumiaagent.cli;
+
+import dev.lumiaagent.bench.BenchJob;
+import dev.lumiaagent.bench.BenchJobs;
+import dev.lumiaagent.bench.BenchSettings;
+import dev.lumiaagent.bench.FirmwareFiles;
+import dev.lumiaagent.firmware.FirmwareLibrary;
+import dev.lumiaagent.firmware.ProductType;
+import dev.lumiaagent.flow.HardResetFlow;
+import dev.lumiaagent.flow.gate.Consent;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * What {@code batch} and {@code station} share: the job and its options, the cap, retries, and who and
+ * where for the records. Job options that do not belong to the chosen job are refused by name.
+ */
+final class BenchOptions {
+    static final List<String> JOBS = List.of("info", "soft-reset", "hard-reset", "reflash", "emergency");
+    static final String ENV_OPERATOR = "LUMIA_AGENT_OPERATOR";
+
+    @Option(names = "--max-parallel", paramLabel = "N", defaultValue = "4",
+            description = "At most N phones at once; the others wait in port order (default ${DEFAULT-VALUE}).")
+    int maxParallel;
+
+    @Option(names = "--retries", paramLabel = "K", defaultValue = "1",
+            description = "Up to K more attempts per phone, only after a fault that is safe to repeat (the phone stopped "
+                    + "answering, dropped off, garbled bytes), and only once it is back on its port and identified again "
+                    + "(default ${DEFAULT-VALUE}).")
+    int retries;
+
+    @Option(names = "--reattach-wait", paramLabel = "SECONDS", defaultValue = "120",
+            description = "How long a retry waits for the phone to be back on its port (default ${DEFAULT-VALUE} s).")
+    int reattachSeconds;
+
+    @Option(names = "--station", paramLabel = "NAME", description = "This bench's name in the records (default: the host name).")
+    String station;
+
+    @Option(names = "--operator", paramLabel = "NAME",
+            description = "Who runs the bench, for the records (default $" + ENV_OPERATOR + ", else the login name).")
+    String operator;
+
+    @Option(names = "--ffu", paramLabel = "FILE",
+            description = "reflash, hard-reset, emergency: this FFU for every phone (reflash skips a phone whose platform it does not cover).")
+    Path ffu;
+
+    @Option(names = "--firmware-dir", paramLabel = "DIR",
+            description = "reflash, hard-reset: take each phone's FFU from this firmware library (default $LUMIA_AGENT_FIRMWARE "
+                    + "or the user's data directory) when --ffu is not given.")
+    Path firmwareDir;
+
+    @Option(names = "--method", paramLabel = "M", description = "hard-reset: auto, settings, keys, usb-wipe or reflash (default auto).")
+    String method;
+
+    @Option(names = "--programmer", paramLabel = "FILE.ede", description = "emergency: the Firehose programmer for every phone.")
+    Path programmer;
+
+    @Option(names = "--product-type", paramLabel = "RM-xxxx",
+            description = "emergency: find the programmer and FFU in the firmware library by product type.")
+    String productType;
+
+    @Mixin
+    ConsentOptions consent;
+
+    static String checkJob(String job) {
+        String j = job.toLowerCase(Locale.ROOT);
+        if (!JOBS.contains(j)) {
+            throw new IllegalArgumentException("unknown job '" + job + "': choose one of " + String.join(", ", JOBS));
+        }
+        return j;
+    }
+
+    BenchSettings settings() {
+        return new BenchSettings(maxParallel, retries, Duration.ofSeconds(reattachSeconds), station(), operator());
+    }
+
+    String station() {
+        if (station != null && !station.isBlank()) {
+            return station;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unnamed-station";
+        }
+    }
+
+    String operator() {
+        if (operator != null && !operator.isBlank()) {
+            return operator;
+        }
+        String env = System.getenv(ENV_OPERATOR);
+        return env != null && !env.isBlank() ? env : System.getProperty("user.name", "unknown");
+    }
+
+    /** The job with its options checked; files that do not exist and options of another job are usage errors. */
+    BenchJob job(String job, PrintWriter out, FirmwareFiles files) throws IOException {
+        String j = checkJob(job);
+        only(j, "--method", method != null, "hard-reset");
+        only(j, "--programmer", programmer != null, "emergency");
+        only(j, "--product-type", productType != null, "emergency");
+        only(j, "--ffu", ffu != null, "reflash", "hard-reset", "emergency");
+        only(j, "--firmware-dir", firmwareDir != null, "reflash", "hard-reset", "emergency");
+        if (ffu != null && !Files.isRegularFile(ffu)) {
+            throw new IllegalArgumentException("FFU file not found: " + ffu);
+        }
+        switch (j) {
+            case "info":
+                return BenchJobs.info();
+            case "soft-reset":
+                return BenchJobs.softReset();
+            case "hard-reset":
+                return BenchJobs.hardReset(HardResetFlow.Method.parse(method != null ? method : "auto"), ffuChoice(out),
+                        consentUpFront(out, "factory-reset every phone of this run"), consent.describe());
+            case "reflash":
+                return BenchJobs.reflash(ffuChoice(out), files, consentUpFront(out, "erase and reflash every phone of this run"),
+                        consent.describe());
+            default:
+                return emergency(out, files);
+        }
+    }
+
+    private BenchJob emergency(PrintWriter out, FirmwareFiles files) throws IOException {
+        Path prog = programmer;
+        Path image = ffu;
+        if (prog == null || image == null) {
+            if (productType == null) {
+                throw new IllegalArgumentException("emergency needs --programmer and --ffu, or --product-type to find them in the firmware library");
+            }
+            FirmwareLibrary lib = library();
+            if (prog == null) {
+                prog = lib.emergencyFiles(productType, FirmwareLibrary.Kind.PROGRAMMER).stream().findFirst().map(FirmwareLibrary.Entry::path)
+                        .orElseThrow(() -> new IllegalArgumentException("no programmer (.ede) for " + productType + " in the firmware library "
+                                + lib.root() + "; put the emergency files under " + lib.root().resolve(ProductType.emergencyKey(productType))));
+            }
+            if (image == null) {
+                image = lib.ffuFor(productType, null, null).map(FirmwareLibrary.Entry::path)
+                        .orElseThrow(() -> new IllegalArgumentException("no FFU for " + productType + " in the firmware library " + lib.root()));
+            }
+            out.println("emergency files from the library: " + prog.getFileName() + ", " + image.getFileName());
+        }
+        if (!Files.isRegularFile(prog)) {
+            throw new IllegalArgumentException("programmer file not found: " + prog);
+        }
+        return BenchJobs.emergency(prog, image, files, consentUpFront(out, "erase and rewrite every phone of this run"), consent.describe());
+    }
+
+    private BenchJobs.FfuChoice ffuChoice(PrintWriter out) throws IOException {
+        if (ffu != null) {
+            return new BenchJobs.OneFfu(ffu);
+        }
+        FirmwareLibrary lib = library();
+        out.println("FFUs from the firmware library " + lib.root() + " (" + lib.entries().stream()
+                .filter(e -> e.kind() == FirmwareLibrary.Kind.FFU).count() + " FFUs), chosen per phone");
+        return new BenchJobs.Library(lib);
+    }
+
+    private FirmwareLibrary library() throws IOException {
+        return FirmwareLibrary.scan(firmwareDir != null ? firmwareDir : FirmwareLibrary.defaultRoot());
+    }
+
+    /**
+     * A bench cannot stop at every phone to ask its owner: consent to erase is given for the run, with
+     * --yes or a consent policy file, before any phone is touched.
+     */
+    private Consent consentUpFront(PrintWriter out, String action) {
+        if (!consent.yes && consent.policy == null) {
+            throw new IllegalArgumentException("a bench run erases phones without stopping at each one: give --yes (the owners agreed "
+                    + "that everything on the phones is erased) or --consent-policy FILE; nothing was done");
+        }
+        return consent.consent(out, action);
+    }
+
+    private static void only(String job, String option, boolean given, String... jobs) {
+        if (given && !List.of(jobs).contains(job)) {
+            throw new IllegalArgumentException(option + " is for " + String.join(", ", jobs) + ", not for " + job);
+        }
+    }
+}

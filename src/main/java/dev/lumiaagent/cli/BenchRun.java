@@ -1,0 +1,115 @@
+package dev.lumiaagent.cli;
+
+import dev.lumiaagent.bench.BenchContext;
+import dev.lumiaagent.bench.Tally;
+import dev.lumiaagent.flow.FlowListener;
+import dev.lumiaagent.flow.job.JobJournal;
+import dev.lumiaagent.sim.SimBus;
+import dev.lumiaagent.transport.Bus;
+import dev.lumiaagent.transport.PortPath;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** What {@code batch} and {@code station} do alike: the per-job extras, Ctrl-C, the exit code. */
+final class BenchRun {
+    private BenchRun() {
+    }
+
+    /** A run id that sorts by time: the first job id form, prefixed. */
+    static String newRunId(String kind) {
+        return kind + "-" + JobJournal.newId(Instant.now());
+    }
+
+    /**
+     * Per-job listeners: on an in-process simulated bench, the simulated technician who presses the keys
+     * a guided step asks for (nobody stands at simulated phones).
+     */
+    static BenchContext.PerJob perJob(Bus bus, PrintWriter out, List<AutoCloseable> toClose) {
+        SimulatedTechnician technician = bus instanceof SimBus ? new SimulatedTechnician((SimBus) bus, out) : null;
+        if (technician != null) {
+            toClose.add(technician);
+        }
+        return (jobId, port) -> new BenchContext.Extras() {
+            @Override
+            public List<FlowListener> listeners() {
+                List<FlowListener> l = new ArrayList<>();
+                if (technician != null) {
+                    l.add(technician);
+                }
+                return l;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /**
+     * On Ctrl-C (or SIGTERM) the main thread is interrupted and given up to 30 s to stop the workers and
+     * record their jobs (which stay resumable) before the JVM exits. Returns the hook to remove when the
+     * run ends normally.
+     */
+    static Thread interruptOnShutdown(Thread main) {
+        Thread hook = new Thread(() -> {
+            main.interrupt();
+            try {
+                main.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "bench-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down: the hook is running
+        }
+    }
+
+    static int exitCode(Tally tally, boolean interrupted) {
+        if (interrupted) {
+            return ExitCode.INTERRUPTED.code();
+        }
+        if (tally.failed() > 0) {
+            return ExitCode.FAILED.code();
+        }
+        if (tally.total() == 0) {
+            return ExitCode.NO_PHONE.code();
+        }
+        return tally.allSucceeded() ? ExitCode.OK.code() : ExitCode.INCOMPLETE.code();
+    }
+
+    static void closeAll(List<AutoCloseable> all) {
+        for (AutoCloseable c : all) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing listeners at the end of a run
+            }
+        }
+    }
+
+    static java.util.Optional<java.util.Set<PortPath>> ports(String spec) {
+        if (spec == null || spec.isBlank() || spec.equalsIgnoreCase("all")) {
+            return java.util.Optional.empty();
+        }
+        java.util.Set<PortPath> set = new java.util.LinkedHashSet<>();
+        for (String p : spec.split(",")) {
+            if (!p.isBlank()) {
+                set.add(PortPath.parse(p.trim()));
+            }
+        }
+        if (set.isEmpty()) {
+            throw new IllegalArgumentException("--ports takes all, or port paths separated by commas (1-1.3,1-1.4)");
+        }
+        return java.util.Optional.of(set);
+    }
+}

@@ -1,0 +1,138 @@
+package dev.lumiaagent.cli;
+
+import dev.lumiaagent.bench.BenchContext;
+import dev.lumiaagent.bench.BenchJob;
+import dev.lumiaagent.bench.BenchSettings;
+import dev.lumiaagent.bench.FirmwareFiles;
+import dev.lumiaagent.bench.Station;
+import dev.lumiaagent.bench.Tally;
+import dev.lumiaagent.record.RecordStore;
+import dev.lumiaagent.record.RecordStoreException;
+import dev.lumiaagent.transport.Bus;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code lumia-agent station JOB}: plug a phone in and it runs, until stopped. */
+@Command(name = "station", mixinStandardHelpOptions = true,
+        description = {"Runs until stopped (Ctrl-C): every phone that attaches in a mode the job can start from gets the job "
+                + "(info, soft-reset, hard-reset, reflash, emergency), at most --max-parallel at once. A phone's own restarts "
+                + "during its job are part of the job; the same phone plugged in again after its job is left alone unless "
+                + "--rerun-on-reconnect; another phone on the same port is a new job.",
+                "Ctrl-C stops taking phones and stops the running jobs, which stay resumable with `lumia-agent resume`."})
+final class StationCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "JOB", description = "info, soft-reset, hard-reset, reflash or emergency.")
+    String job;
+
+    @Option(names = "--rerun-on-reconnect", description = "Run the job again on a phone that is plugged in again after its job.")
+    boolean rerunOnReconnect;
+
+    @Option(names = "--stop-after", paramLabel = "N", description = "Stop once N jobs have ended (for scripts and demos).")
+    Integer stopAfter;
+
+    @Option(names = "--for", paramLabel = "DURATION", description = "Stop after this long, e.g. 90s, 30m, 8h (running jobs finish first).")
+    String runFor;
+
+    @Mixin
+    BusOptions busOptions;
+
+    @Mixin
+    BenchOptions bench;
+
+    @Mixin
+    JobOptions jobs;
+
+    @Mixin
+    StoreOptions storeOptions;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        String j = BenchOptions.checkJob(job);
+        Duration limit = runFor == null ? null : parseDuration(runFor);
+        if (stopAfter != null && stopAfter < 1) {
+            throw new IllegalArgumentException("--stop-after takes a positive number of jobs");
+        }
+        BenchSettings settings = bench.settings();
+        BenchConsole console = new BenchConsole(out, System.console() != null);
+        List<AutoCloseable> toClose = new ArrayList<>(List.of(console));
+        RecordStore store;
+        try {
+            store = storeOptions.open();
+        } catch (RecordStoreException e) {
+            console.close();
+            return StoreOptions.fail(e, spec.commandLine().getErr());
+        }
+        try (store; Bus bus = busOptions.open()) {
+            BenchJob benchJob = bench.job(j, out, new FirmwareFiles(console::note));
+            BenchContext ctx = new BenchContext(bus, busOptions.clock(), benchJob, settings, jobs.journal(), store,
+                    BenchRun.newRunId("station"), console, BenchRun.perJob(bus, out, toClose));
+            out.println("station " + j + " on " + bus.describe() + ": plug phones in; at most " + settings.maxParallel() + " at once"
+                    + (rerunOnReconnect ? ", phones plugged in again are run again" : "") + "; station " + settings.station()
+                    + ", operator " + settings.operator() + "; records in " + store.describe() + ". Ctrl-C stops.");
+            out.flush();
+            Thread hook = BenchRun.interruptOnShutdown(Thread.currentThread());
+            Station station = new Station(ctx, rerunOnReconnect).start();
+            boolean interrupted = false;
+            try {
+                long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
+                while (System.nanoTime() < deadline) {
+                    if (stopAfter != null && station.awaitFinished(stopAfter, Duration.ofMillis(200))) {
+                        break;
+                    } else if (stopAfter == null) {
+                        Thread.sleep(200);
+                    }
+                }
+                station.stop(Duration.ofDays(1)); // stop taking phones; the running jobs finish
+            } catch (InterruptedException e) {
+                interrupted = true;
+                try {
+                    station.stop(Duration.ZERO);
+                } catch (InterruptedException again) {
+                    Thread.currentThread().interrupt();
+                }
+            } finally {
+                BenchRun.removeHook(hook);
+            }
+            Tally tally = station.tally();
+            console.printTally("Station " + j + (interrupted ? " (stopped; unfinished jobs stay resumable with `lumia-agent resume`)" : ""),
+                    tally, store.describe());
+            return BenchRun.exitCode(tally, interrupted);
+        } finally {
+            BenchRun.closeAll(toClose);
+        }
+    }
+
+    /** 90s, 30m, 8h, 2d, or an ISO-8601 duration (PT30M). */
+    static Duration parseDuration(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.startsWith("pt") || t.startsWith("p")) {
+                return Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
+            }
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            switch (t.charAt(t.length() - 1)) {
+                case 's': return Duration.ofSeconds(n);
+                case 'm': return Duration.ofMinutes(n);
+                case 'h': return Duration.ofHours(n);
+                case 'd': return Duration.ofDays(n);
+                default: break;
+            }
+        } catch (RuntimeException e) {
+            // fall through to the named error
+        }
+        throw new IllegalArgumentException("--for takes a duration like 90s, 30m, 8h or 2d, not '" + text + "'");
+    }
+}

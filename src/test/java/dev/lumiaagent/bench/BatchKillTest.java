@@ -1,0 +1,124 @@
+package dev.lumiaagent.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lumiaagent.cli.Main;
+import dev.lumiaagent.flow.job.Job;
+import dev.lumiaagent.flow.job.JobJournal;
+import dev.lumiaagent.flow.job.JobState;
+import dev.lumiaagent.image.ffu.DemoDisk;
+import dev.lumiaagent.image.ffu.FfuBuilder;
+import dev.lumiaagent.record.JobRecord;
+import dev.lumiaagent.record.RecordStore;
+import dev.lumiaagent.record.RecordStores;
+import dev.lumiaagent.sim.LinkKind;
+import dev.lumiaagent.sim.SimBus;
+import dev.lumiaagent.sim.SimFault;
+import dev.lumiaagent.sim.SimModel;
+import dev.lumiaagent.sim.SimModels;
+import dev.lumiaagent.sim.SimPhone;
+import dev.lumiaagent.sim.SimServer;
+import dev.lumiaagent.testing.ChildJvm;
+import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.transport.PortPath;
+import dev.lumiaagent.transport.discovery.Mode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nothing is lost when a batch is killed (SIGKILL, a real process): the jobs that finished are in the
+ * record store with their outcomes, the one still writing is RUNNING in its job file, and {@code resume}
+ * finishes it and records its outcome in the same store.
+ */
+class BatchKillTest {
+    @TempDir
+    Path dir;
+
+    private final SimBus bus = new SimBus(AgentClock.scaled(200));
+    private SimServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        bus.close();
+    }
+
+    private static SimPhone phone(String model, String imei) {
+        return new SimPhone(SimModels.standard().require(model), imei, "SN" + imei.substring(11), Mode.NORMAL, 80, LinkKind.PACKET,
+                EnumSet.noneOf(SimFault.class));
+    }
+
+    private void ffu(Path library, String model, long size) throws Exception {
+        SimModel m = SimModels.standard().require(model);
+        Path d = Files.createDirectories(library.resolve(m.productType()));
+        try (FileChannel ch = FileChannel.open(d.resolve(m.productType() + ".ffu"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            new FfuBuilder().platformId(m.platformId()).osVersion(m.osVersion()).build(new DemoDisk(size), ch);
+        }
+    }
+
+    @Test
+    @Timeout(240)
+    void killedMidBatchTheFinishedJobsAreRecordedAndTheRunningOneIsResumed() throws Exception {
+        bus.attach(PortPath.parse("1-1"), phone("RM-1104", "356938035641001"));
+        bus.attach(PortPath.parse("1-2"), phone("RM-1045", "356938035641002"));
+        // The Lumia 520 is paced at 5 MB/s in real time: its ~26 MiB write lasts seconds, long enough to kill mid-write.
+        SimPhone slow = phone("RM-914", "356938035641004");
+        bus.attach(PortPath.parse("1-4"), slow);
+        server = SimServer.start(bus, 0);
+        Path library = dir.resolve("firmware");
+        ffu(library, "RM-1104", 4L << 20);
+        ffu(library, "RM-1045", 4L << 20);
+        ffu(library, "RM-914", 128L << 20);
+        String store = "jdbc:sqlite:" + dir.resolve("records.db");
+        Path jobs = dir.resolve("jobs");
+
+        try (ChildJvm agent = ChildJvm.start(Main.class, "batch", "reflash", "--bus", server.uri(), "--firmware-dir", library.toString(),
+                "--yes", "--max-parallel", "3", "--store", store, "--jobs-dir", jobs.toString(), "--operator", "bob")) {
+            agent.awaitLine("<1-4>     WriteChunks", Duration.ofSeconds(120));
+            agent.awaitLine("Succeeded 2", Duration.ofSeconds(120)); // the two small ones are done and recorded
+            agent.kill();
+        }
+        assertThat(slow.flashingIncomplete()).isTrue();
+
+        try (RecordStore s = RecordStores.open(store)) {
+            Map<String, JobRecord> byPort = s.jobs(null).stream().collect(Collectors.toMap(r -> r.port, Function.identity()));
+            assertThat(byPort.get("1-1").outcome).isEqualTo("DONE");
+            assertThat(byPort.get("1-2").outcome).isEqualTo("DONE");
+            assertThat(byPort.get("1-4").outcome).as("still running when killed").isNull();
+            assertThat(byPort.get("1-4").steps).extracting(JobRecord.StepRecord::name).contains("SendFfuHeader");
+        }
+        List<Job> running = new JobJournal(jobs).running();
+        assertThat(running).hasSize(1);
+        assertThat(running.get(0).port).isEqualTo("1-4");
+
+        StringWriter out = new StringWriter();
+        int code = Main.run(new String[] {"resume", "--bus", server.uri(), "--jobs-dir", jobs.toString(), "--yes", "--store", store},
+                new PrintWriter(out, true), new PrintWriter(out, true));
+        assertThat(code).as(out.toString()).isZero();
+        assertThat(new JobJournal(jobs).load(running.get(0).id).orElseThrow().state).isEqualTo(JobState.DONE);
+        assertThat(slow.flashingIncomplete()).isFalse();
+        try (RecordStore s = RecordStores.open(store)) {
+            JobRecord resumed = s.job(running.get(0).id).orElseThrow();
+            assertThat(resumed.outcome).isEqualTo("DONE");
+            assertThat(resumed.attempts).isEqualTo(2);
+            assertThat(s.audit().entries()).extracting(e -> e.event()).contains("resumed");
+            assertThat(s.audit().verify().ok()).isTrue();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.lumiaagent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lumiaagent.record.JobRecord;
+import dev.lumiaagent.record.RecordStore;
+import dev.lumiaagent.record.RecordStores;
+import dev.lumiaagent.sim.SimModel;
+import dev.lumiaagent.sim.SimModels;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code batch} and {@code station} end to end on in-process simulated benches, as a technician runs them. */
+class BenchCommandsTest {
+    @TempDir
+    static Path library;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void firmware() {
+        for (SimModel m : SimModels.standard().all()) {
+            CliRunner.Result built = CliRunner.run("ffu", "build", "--demo", "4M", "--model", m.productType(), "-o",
+                    library.resolve(m.productType() + ".ffu").toString());
+            assertThat(built.exitCode()).as(built.err()).isZero();
+        }
+    }
+
+    private String store() {
+        return "jdbc:sqlite:" + dir.resolve("records.db");
+    }
+
+    @Test
+    void aBatchReflashOfAMixedBenchPrintsOneLinePerPortAndAnHonestTally() {
+        // --simulate 8: normal, flash app, 9008, dead battery (F006), label, mass storage, normal, flash app.
+        CliRunner.Result r = CliRunner.run("batch", "reflash", "--simulate", "8", "--sim-speed", "200", "--firmware-dir",
+                library.toString(), "--yes", "--max-parallel", "4", "--store", store(), "--jobs-dir", dir.resolve("jobs").toString(),
+                "--station", "bench-7", "--operator", "alice");
+        assertThat(r.out()).contains("Succeeded 5 · Failed 1 · Skipped 2");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCode.FAILED.code());
+        assertThat(r.out()).contains("<1-1.1> reflash started", "<1-1.3> SKIPPED", "<1-1.4> FAILED BATTERY_DEAD", "next step: Charge it");
+        assertThat(r.out()).doesNotContain("\033"); // piped: no control codes
+        try (RecordStore s = RecordStores.open(store())) {
+            List<JobRecord> jobs = s.jobs(null);
+            assertThat(jobs).hasSize(8);
+            assertThat(jobs).allMatch(j -> j.station.equals("bench-7") && j.operator.equals("alice"));
+            assertThat(s.audit().verify().ok()).isTrue();
+        }
+    }
+
+    @Test
+    void aBatchInfoOfEveryPersonalitySucceeds() {
+        CliRunner.Result r = CliRunner.run("batch", "info", "--simulate", "6", "--sim-speed", "200", "--store", store(),
+                "--jobs-dir", dir.resolve("jobs").toString());
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("Succeeded 6 · Failed 0 · Skipped 0");
+    }
+
+    @Test
+    void onlyTheChosenPortsAndAnEmptyPortIsNamed() {
+        CliRunner.Result r = CliRunner.run("batch", "info", "--simulate", "4", "--sim-speed", "200", "--ports", "1-2,1-9",
+                "--store", store(), "--jobs-dir", dir.resolve("jobs").toString());
+        assertThat(r.out()).contains("Succeeded 1 · Failed 0 · Skipped 1", "1-9  no phone on this port");
+        assertThat(r.exitCode()).isEqualTo(ExitCode.INCOMPLETE.code());
+    }
+
+    @Test
+    void anErasingBatchNeedsConsentUpFrontAndOptionsMustFitTheJob() {
+        CliRunner.Result noConsent = CliRunner.run("batch", "reflash", "--simulate", "2", "--firmware-dir", library.toString(),
+                "--store", store(), "--jobs-dir", dir.resolve("jobs").toString());
+        assertThat(noConsent.exitCode()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(noConsent.err()).contains("--yes", "nothing was done");
+
+        CliRunner.Result wrong = CliRunner.run("batch", "reflash", "--simulate", "2", "--method", "keys", "--yes", "--store", store());
+        assertThat(wrong.exitCode()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(wrong.err()).contains("--method is for hard-reset");
+
+        CliRunner.Result job = CliRunner.run("batch", "flash-everything", "--simulate", "2");
+        assertThat(job.exitCode()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(job.err()).contains("info, soft-reset, hard-reset, reflash, emergency");
+    }
+
+    @Test
+    void aStationTakesThePhonesOnTheBusAndStopsAfterN() {
+        CliRunner.Result r = CliRunner.run("station", "info", "--simulate", "3", "--sim-speed", "200", "--stop-after", "3",
+                "--store", store(), "--jobs-dir", dir.resolve("jobs").toString());
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("Station info: 3 phones — Succeeded 3 · Failed 0 · Skipped 0");
+    }
+}
