@@ -27,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "one worker per port, at most --max-parallel at once, the rest queued; faults that are safe to repeat are "
                 + "retried after the phone is back and identified again. One line per port while it runs, a tally at the end.",
                 "Every job is checkpointed (for `resume`) and recorded (store + audit log) before its outcome is printed. "
-                + "Exit code 0 only when every phone succeeded; 1 when any failed; 9 when none failed but some were skipped."})
+                + "Exit code 0 only when every phone succeeded; 1 when any failed; 8 when none failed but some were skipped."})
 final class BatchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "JOB", description = "info, soft-reset, hard-reset, reflash or emergency.")
     String job;

@@ -8,7 +8,9 @@ public enum ExitCode {
     NO_PHONE(3, "no phone was found"),
     BUS_UNAVAILABLE(4, "the USB bus or the simulator could not be reached"),
     ACCESS_DENIED(5, "the operating system refused access to the phone"),
-    INCOMPLETE(9, "a bench run had no failures but skipped some phones (the tally says which and why)"),
+    STORE_UNAVAILABLE(6, "the record store could not be opened, read or written"),
+    AUDIT_BROKEN(7, "the audit log's hash chain is broken: an entry was changed, deleted or inserted"),
+    INCOMPLETE(8, "a bench run had no failures but skipped some phones (the tally says which and why)"),
     INTERRUPTED(130, "stopped by the user (Ctrl-C)");
 
     private final int code;

@@ -15,12 +15,15 @@ import picocli.CommandLine.Option;
 /** {@code lumia-agent}: finds Lumia phones over USB in any state and recovers them. */
 @Command(name = "lumia-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Finds Nokia / Microsoft Lumia phones over USB in whatever state they are in, and recovers them.",
-        subcommands = {DevicesCommand.class, InfoCommand.class, SoftResetCommand.class, HardResetCommand.class, ReflashCommand.class, EmergencyCommand.class, JobsCommand.class, ResumeCommand.class, BatchCommand.class, StationCommand.class, SimulateCommand.class, FfuCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DevicesCommand.class, InfoCommand.class, SoftResetCommand.class, HardResetCommand.class, ReflashCommand.class, EmergencyCommand.class, JobsCommand.class, ResumeCommand.class, ReportCommand.class, AuditCommand.class, BatchCommand.class, StationCommand.class, SimulateCommand.class, FfuCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed; the message says why and what to do next",
                 "2:the command line was wrong", "3:no phone was found",
                 "4:the USB bus or the simulator could not be reached",
-                "5:the operating system refused access to the phone", "130:stopped by the user (Ctrl-C)"})
+                "5:the operating system refused access to the phone",
+                "6:the record store could not be opened, read or written",
+                "7:the audit log's hash chain is broken",
+                "8:a bench run had no failures but skipped some phones", "130:stopped by the user (Ctrl-C)"})
 public final class Main implements Runnable {
 
     @Option(names = {"-v", "--verbose"}, description = "Log protocol traffic and decisions (DEBUG).", scope = CommandLine.ScopeType.INHERIT)

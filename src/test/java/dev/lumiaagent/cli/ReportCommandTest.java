@@ -1,0 +1,107 @@
+package dev.lumiaagent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lumiaagent.record.JobRecord;
+import dev.lumiaagent.record.RecordStore;
+import dev.lumiaagent.record.RecordStores;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportCommandTest {
+    @TempDir
+    Path dir;
+    String store;
+
+    static JobRecord job(String id, Instant started, String outcome, String summary) {
+        JobRecord j = new JobRecord();
+        j.jobId = id;
+        j.command = "reflash";
+        j.station = "bench-a";
+        j.port = "1-2";
+        j.imei = "356000000000001";
+        j.started = started.toString();
+        j.attempts = 1;
+        j.outcome = outcome;
+        j.summary = summary;
+        return j;
+    }
+
+    @BeforeEach
+    void records() {
+        store = "jdbc:sqlite:" + dir.resolve("records.db");
+        Instant now = Instant.now();
+        try (RecordStore s = RecordStores.open(store)) {
+            s.save(job("old", now.minus(10, ChronoUnit.DAYS), "DONE", "reflashed"));
+            s.save(job("new", now.minus(1, ChronoUnit.HOURS), "FIRMWARE_MISMATCH", "wrong FFU, \"RM-1045\", nothing written"));
+        }
+    }
+
+    @Test
+    void jsonOfTheLastDay() throws Exception {
+        CliRunner.Result r = CliRunner.run("report", "--store", store, "--since", "24h");
+
+        assertThat(r.exitCode()).isZero();
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        assertThat(doc.path("jobs")).hasSize(1);
+        assertThat(doc.path("jobs").get(0).path("jobId").asText()).isEqualTo("new");
+        assertThat(doc.path("summary").path("totals").path("failed").asInt()).isEqualTo(1);
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void csvRowsOnStdoutAndTheTotalsOnStderr() {
+        CliRunner.Result r = CliRunner.run("report", "--store", store, "--format", "csv");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out().split("\n")).hasSize(3);
+        assertThat(r.out()).contains("\"wrong FFU, \"\"RM-1045\"\", nothing written\"");
+        assertThat(r.err()).contains("2 job(s): 1 succeeded, 1 failed, 0 skipped");
+    }
+
+    @Test
+    void toAFile() throws Exception {
+        Path file = dir.resolve("report.csv");
+        CliRunner.Result r = CliRunner.run("report", "--store", store, "--format", "CSV", "-o", file.toString());
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).startsWith("report (csv) written to " + file).contains("1 succeeded, 1 failed");
+        assertThat(Files.readAllLines(file)).hasSize(3).first().asString().startsWith("jobId,started,");
+    }
+
+    @Test
+    void aBadSinceIsAUsageErrorWithTheFormsItTakes() {
+        CliRunner.Result r = CliRunner.run("report", "--store", store, "--since", "last week");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(r.err()).startsWith("error: --since 'last week' is not a time: give an instant")
+                .contains("next step: e.g. --since 24h").doesNotContain("Exception");
+    }
+
+    @Test
+    void aStoreThatCannotBeOpenedIsNamed() throws Exception {
+        Path notADb = dir.resolve("text.db");
+        Files.writeString(notADb, "not a database at all, only some text that is long enough to be read ".repeat(20));
+
+        CliRunner.Result r = CliRunner.run("report", "--store", "jdbc:sqlite:" + notADb);
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.STORE_UNAVAILABLE.code());
+        assertThat(r.err()).startsWith("error: record store SQLite " + notADb.toAbsolutePath() + ": could not")
+                .contains("next step: check that").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aStoreUrlOfAnotherKindIsAUsageError() {
+        CliRunner.Result r = CliRunner.run("report", "--store", "mongodb://db/lumia");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(r.err()).contains("error: not a record store URL: 'mongodb://db/lumia'");
+    }
+}
