@@ -20,7 +20,7 @@ import dev.lumiaagent.sim.SimModel;
 import dev.lumiaagent.sim.SimModels;
 import dev.lumiaagent.sim.SimPhone;
 import dev.lumiaagent.sim.SimUefiApp;
-import dev.lumiaagent.testing.MemoryRecordStore;
+import dev.lumiaagent.record.RecordStores;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;
@@ -56,7 +56,12 @@ class BenchTest {
     Path jobs;
 
     private SimBus bus;
-    private final RecordStore store = new MemoryRecordStore();
+    private RecordStore store;
+
+    @org.junit.jupiter.api.BeforeEach
+    void openStore() {
+        store = RecordStores.open("jdbc:sqlite:" + jobs.resolve("records.db"));
+    }
 
     @BeforeAll
     static void firmware() throws Exception {
@@ -70,6 +75,7 @@ class BenchTest {
 
     @AfterEach
     void close() {
+        store.close();
         if (bus != null) {
             bus.close();
         }
@@ -178,6 +184,7 @@ class BenchTest {
         assertThat(journal.running()).isEmpty();
         assertThat(journal.list()).allMatch(j -> j.state == JobState.DONE || j.state == JobState.FAILED);
         assertThat(store.audit().entries()).extracting(e -> e.event()).contains("started", "gate", "retry", "finished");
+        assertThat(store.audit().verify().ok()).isTrue();
     }
 
     @Test
