@@ -64,6 +64,8 @@ class JobLogAppenderTest {
         Path y = dir.resolve("y.log");
         try (JobLog logX = JobLog.open(x, Clock.systemUTC()).register("job-x");
              JobLog logY = JobLog.open(y, Clock.systemUTC()).register("job-y")) {
+            assertThat(JobLog.registered("job-x")).containsSame(logX);
+            assertThat(JobLog.registered("job-y")).containsSame(logY);
             MDC.put(JobLogAppender.MDC_KEY, "job-x");
             PROTOCOL.debug("packet for x {}", 1);
             DEVICE.info("info for x");
@@ -97,6 +99,7 @@ class JobLogAppenderTest {
         CliRunner.Result without;
         CliRunner.Result with;
         try (JobLog jobLog = JobLog.open(log, Clock.systemUTC()).register("job-cli")) {
+            assertThat(JobLog.registered("job-cli")).containsSame(jobLog);
             without = infoOnASimulatedBench(); // no job on this thread
             String consoleWithout = console();
             console.reset();
