@@ -1,7 +1,6 @@
 package dev.lumiaagent.cli;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import dev.lumiaagent.transport.AccessDenied;
 import dev.lumiaagent.transport.BusUnavailable;
 import dev.lumiaagent.transport.TransportException;
@@ -28,8 +27,8 @@ public final class Main implements Runnable {
 
     @Option(names = {"-v", "--verbose"}, description = "Log protocol traffic and decisions (DEBUG).", scope = CommandLine.ScopeType.INHERIT)
     void verbose(boolean on) {
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.setLevel(on ? Level.DEBUG : Level.WARN);
+        // the console's threshold only: job logs (JobLogAppender) keep their own levels
+        JobLogAppender.consoleLevel(on ? Level.DEBUG : Level.WARN);
     }
 
     @CommandLine.Spec
@@ -47,6 +46,7 @@ public final class Main implements Runnable {
     /** Runs the agent with the given streams and returns the exit code (tests call this). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         Locale.setDefault(Locale.ROOT); // English messages and dot decimals whatever the host's locale
+        JobLogAppender.consoleLevel(Level.WARN); // quiet unless this run says -v (picocli calls verbose only then)
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
