@@ -58,6 +58,40 @@ public final class TracingLink implements Link {
         t.line(prefix(at, '>') + transfer(length, head));
     }
 
+    /** One message in parts (a flash message's head + a view of the data): traced as one transfer, passed on in parts. */
+    @Override
+    public void write(ByteBuffer[] srcs, Duration timeout) {
+        TracingBus.Trace t = bus.traceOf(device.port());
+        if (t == null) {
+            inner.write(srcs, timeout);
+            return;
+        }
+        Instant at = bus.now();
+        int length = 0;
+        for (ByteBuffer b : srcs) {
+            length += b.remaining();
+        }
+        int want = Math.min(length, Math.max(bus.headBytes(), TracingBus.TEXT_CHARS));
+        ByteBuffer joined = ByteBuffer.allocate(want);
+        for (ByteBuffer b : srcs) {
+            if (!joined.hasRemaining()) {
+                break;
+            }
+            ByteBuffer d = b.duplicate();
+            d.limit(d.position() + Math.min(d.remaining(), joined.remaining()));
+            joined.put(d);
+        }
+        joined.flip();
+        byte[] head = head(joined, joined.remaining());
+        try {
+            inner.write(srcs, timeout);
+        } catch (RuntimeException e) {
+            t.line(prefix(at, '>') + transfer(length, head) + " ! " + TracingBus.describe(e));
+            throw e;
+        }
+        t.line(prefix(at, '>') + transfer(length, head));
+    }
+
     @Override
     public int read(ByteBuffer dst, Duration timeout) {
         TracingBus.Trace t = bus.traceOf(device.port());
