@@ -9,6 +9,7 @@ import dev.lumiaagent.bench.Tally;
 import dev.lumiaagent.record.RecordStore;
 import dev.lumiaagent.record.RecordStoreException;
 import dev.lumiaagent.transport.Bus;
+import dev.lumiaagent.transport.TracingBus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -66,10 +67,10 @@ final class BatchCommand implements Callable<Integer> {
             console.close();
             return StoreOptions.fail(e, spec.commandLine().getErr());
         }
-        try (store; Bus bus = busOptions.open()) {
+        try (store; Bus raw = busOptions.open(); TracingBus bus = new TracingBus(raw)) {
             BenchJob benchJob = bench.job(j, out, new FirmwareFiles(console::note));
             BenchContext ctx = new BenchContext(bus, busOptions.clock(), benchJob, settings, jobs.journal(), store,
-                    BenchRun.newRunId("batch"), console, BenchRun.perJob(bus, out, toClose));
+                    BenchRun.newRunId("batch"), console, BenchRun.perJob(raw, bus, jobs.journal().dir(), out, toClose));
             out.println("batch " + j + " on " + (portSet.isPresent() ? portSet.get().size() + " ports" : bus.devices().size() + " phones")
                     + " of " + bus.describe() + ": at most " + settings.maxParallel() + " at once, " + settings.retries() + " retr"
                     + (settings.retries() == 1 ? "y" : "ies") + "; station " + settings.station() + ", operator " + settings.operator()

@@ -7,7 +7,12 @@ import dev.lumiaagent.flow.job.JobJournal;
 import dev.lumiaagent.sim.SimBus;
 import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.PortPath;
+import ch.qos.logback.classic.Level;
+import dev.lumiaagent.flow.job.JobLog;
+import dev.lumiaagent.transport.TracingBus;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,27 +29,44 @@ final class BenchRun {
     }
 
     /**
-     * Per-job listeners: on an in-process simulated bench, the simulated technician who presses the keys
-     * a guided step asks for (nobody stands at simulated phones).
+     * Per-job extras, next to the job file in the jobs directory: the job's own log ({@code ID.log}: its
+     * steps, progress, gates, outcome, and the agent's log lines for that job, protocol packets included)
+     * and the protocol trace of its phone ({@code ID.trace}: every transfer on its port while the job runs)
+     * — what {@code lumia-agent diag} bundles. On an in-process simulated bench, also the simulated
+     * technician who presses the keys a guided step asks for (nobody stands at simulated phones).
      */
-    static BenchContext.PerJob perJob(Bus bus, PrintWriter out, List<AutoCloseable> toClose) {
-        SimulatedTechnician technician = bus instanceof SimBus ? new SimulatedTechnician((SimBus) bus, out) : null;
+    static BenchContext.PerJob perJob(Bus raw, TracingBus tracing, Path jobsDir, PrintWriter out, List<AutoCloseable> toClose) {
+        SimulatedTechnician technician = raw instanceof SimBus ? new SimulatedTechnician((SimBus) raw, out) : null;
         if (technician != null) {
             toClose.add(technician);
         }
-        return (jobId, port) -> new BenchContext.Extras() {
-            @Override
-            public List<FlowListener> listeners() {
-                List<FlowListener> l = new ArrayList<>();
-                if (technician != null) {
-                    l.add(technician);
+        JobLogAppender.install(Level.INFO);
+        toClose.add(JobLogAppender::uninstall);
+        return (jobId, port) -> {
+            JobLog log = JobLog.open(jobsDir.resolve(jobId + ".log"), Clock.systemUTC()).register(jobId);
+            tracing.traceTo(port, jobsDir.resolve(jobId + ".trace"));
+            return new BenchContext.Extras() {
+                @Override
+                public List<FlowListener> listeners() {
+                    List<FlowListener> l = new ArrayList<>();
+                    l.add(log);
+                    if (technician != null) {
+                        l.add(technician);
+                    }
+                    return l;
                 }
-                return l;
-            }
 
-            @Override
-            public void close() {
-            }
+                @Override
+                public void note(String line) {
+                    log.note(line);
+                }
+
+                @Override
+                public void close() {
+                    tracing.stopTracing(port);
+                    log.close();
+                }
+            };
         };
     }
 

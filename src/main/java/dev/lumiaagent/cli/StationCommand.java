@@ -9,6 +9,7 @@ import dev.lumiaagent.bench.Tally;
 import dev.lumiaagent.record.RecordStore;
 import dev.lumiaagent.record.RecordStoreException;
 import dev.lumiaagent.transport.Bus;
+import dev.lumiaagent.transport.TracingBus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -75,10 +76,10 @@ final class StationCommand implements Callable<Integer> {
             console.close();
             return StoreOptions.fail(e, spec.commandLine().getErr());
         }
-        try (store; Bus bus = busOptions.open()) {
+        try (store; Bus raw = busOptions.open(); TracingBus bus = new TracingBus(raw)) {
             BenchJob benchJob = bench.job(j, out, new FirmwareFiles(console::note));
             BenchContext ctx = new BenchContext(bus, busOptions.clock(), benchJob, settings, jobs.journal(), store,
-                    BenchRun.newRunId("station"), console, BenchRun.perJob(bus, out, toClose));
+                    BenchRun.newRunId("station"), console, BenchRun.perJob(raw, bus, jobs.journal().dir(), out, toClose));
             out.println("station " + j + " on " + bus.describe() + ": plug phones in; at most " + settings.maxParallel() + " at once"
                     + (rerunOnReconnect ? ", phones plugged in again are run again" : "") + "; station " + settings.station()
                     + ", operator " + settings.operator() + "; records in " + store.describe() + ". Ctrl-C stops.");

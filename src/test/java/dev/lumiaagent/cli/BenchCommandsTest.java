@@ -91,4 +91,33 @@ class BenchCommandsTest {
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("Station info: 3 phones — Succeeded 3 · Failed 0 · Skipped 0");
     }
+
+    @Test
+    void diagBundlesAJobsRecordLogTraceAndDeviceInfoByPortOrId() throws Exception {
+        Path jobsDir = dir.resolve("jobs");
+        CliRunner.Result r = CliRunner.run("batch", "reflash", "--simulate", "2", "--sim-speed", "200", "--firmware-dir",
+                library.toString(), "--yes", "--store", store(), "--jobs-dir", jobsDir.toString());
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+
+        Path zip = dir.resolve("diag.zip");
+        CliRunner.Result d = CliRunner.run("diag", "1-2", "-o", zip.toString(), "--store", store(), "--jobs-dir", jobsDir.toString());
+        assertThat(d.exitCode()).as(d.out() + d.err()).isZero();
+        java.util.Map<String, String> entries = new java.util.HashMap<>();
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(z.entries())) {
+                entries.put(e.getName(), new String(z.getInputStream(e).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(entries).containsKeys("job.json", "record.json", "job.log", "protocol.trace", "device-info.json", "audit.txt",
+                "environment.txt", "MANIFEST.txt");
+        assertThat(entries.get("record.json")).contains("\"outcome\" : \"DONE\"");
+        assertThat(entries.get("job.log")).contains("WriteChunks").contains("OUTCOME");
+        assertThat(entries.get("protocol.trace")).contains("NOKV").contains("NOKXFS"); // the flash app's own bytes, both ways
+        assertThat(entries.get("audit.txt")).contains("started").contains("finished");
+        assertThat(entries.get("MANIFEST.txt")).contains("protocol.trace");
+
+        CliRunner.Result none = CliRunner.run("diag", "20200101-000000-000-abcdef", "--store", store(), "--jobs-dir", jobsDir.toString());
+        assertThat(none.exitCode()).isEqualTo(ExitCode.FAILED.code());
+        assertThat(none.err()).contains("no job 20200101-000000-000-abcdef").contains("next step");
+    }
 }

@@ -61,6 +61,11 @@ public final class JobJournal {
         return ID_TIME.format(now) + "-" + HexFormat.of().formatHex(r);
     }
 
+    /** True for text in the form of a job id. */
+    public static boolean isJobId(String text) {
+        return text != null && ID.matcher(text).matches();
+    }
+
     public Path file(String id) {
         if (!ID.matcher(id).matches()) {
             throw new IllegalArgumentException("not a job id: '" + id + "'");

@@ -1,0 +1,134 @@
+package dev.lumiaagent.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lumiaagent.flow.job.Job;
+import dev.lumiaagent.flow.job.JobJournal;
+import dev.lumiaagent.record.AuditEntry;
+import dev.lumiaagent.record.DiagBundle;
+import dev.lumiaagent.record.DiagBundleException;
+import dev.lumiaagent.record.JobRecord;
+import dev.lumiaagent.record.RecordStore;
+import dev.lumiaagent.record.RecordStoreException;
+import dev.lumiaagent.transport.PortPath;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code lumia-agent diag JOB|PORT}: the zip a maintainer asks for in a bug report. */
+@Command(name = "diag", mixinStandardHelpOptions = true,
+        description = {"Writes a diagnostics bundle (zip) for one job — by job id, or the latest job on a port: the job file, "
+                + "its record from the record store, its log (steps, progress, gates, the agent's log lines for that job), the "
+                + "protocol trace of its phone, the device info read from it, its audit entries, and the environment (agent, "
+                + "OS, Java; no environment variables, user or host names). MANIFEST.txt lists every entry with its SHA-256 "
+                + "and names what was missing."})
+final class DiagCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Parameters(index = "0", paramLabel = "JOB|PORT", description = "A job id (see `lumia-agent jobs` or `report`), or a port path like 1-1.3.")
+    String target;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE.zip", description = "Where to write it (default lumia-agent-diag-JOB.zip here).")
+    Path output;
+
+    @Mixin
+    JobOptions jobs;
+
+    @Mixin
+    StoreOptions storeOptions;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        JobJournal journal = jobs.journal();
+        RecordStore store;
+        try {
+            store = storeOptions.open();
+        } catch (RecordStoreException e) {
+            return StoreOptions.fail(e, err);
+        }
+        try (store) {
+            Optional<String> id = resolve(journal, store);
+            if (id.isEmpty()) {
+                err.println("error: no job " + (JobJournal.isJobId(target) ? target : "on port " + target) + " in the jobs directory "
+                        + journal.dir() + " or the record store " + store.describe());
+                err.println("next step: list the jobs with `lumia-agent jobs --all` or `lumia-agent report`, and give one of their ids"
+                        + " (with the same --jobs-dir and --store as the run that made it).");
+                err.flush();
+                return ExitCode.FAILED.code();
+            }
+            String jobId = id.get();
+            Optional<JobRecord> record = store.job(jobId);
+            Optional<Job> job = journal.load(jobId);
+            DiagBundle.Builder b = DiagBundle.builder()
+                    .add("job.json", journal.file(jobId))
+                    .add("job.log", journal.dir().resolve(jobId + ".log"))
+                    .add("protocol.trace", journal.dir().resolve(jobId + ".trace"));
+            if (record.isPresent()) {
+                b.add("record.json", JSON.writeValueAsBytes(record.get()));
+                b.add("device-info.json", JSON.writeValueAsBytes(record.get().deviceInfo));
+            } else {
+                b.add("record.json.missing.txt", ("job " + jobId + " is not in the record store " + store.describe()
+                        + " (jobs of single-phone commands are only in the jobs directory)\n").getBytes(StandardCharsets.UTF_8));
+                job.ifPresent(j -> {
+                    try {
+                        b.add("device-info.json", JSON.writeValueAsBytes(j.identity));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            }
+            List<AuditEntry> audit = store.audit().entries().stream().filter(e -> jobId.equals(e.jobId())).toList();
+            StringBuilder a = new StringBuilder();
+            for (AuditEntry e : audit) {
+                a.append('#').append(e.seq()).append(' ').append(e.at()).append(' ').append(e.station()).append(' ').append(e.operator())
+                        .append(' ').append(e.port()).append(' ').append(e.event()).append(": ").append(e.detail())
+                        .append(" [").append(e.hash()).append("]\n");
+            }
+            b.add("audit.txt", a.toString().getBytes(StandardCharsets.UTF_8));
+            b.add("environment.txt", DiagBundle.environment(Main.version()).getBytes(StandardCharsets.UTF_8));
+            Path zip = output != null ? output : Path.of("lumia-agent-diag-" + jobId + ".zip");
+            DiagBundle bundle;
+            try {
+                bundle = b.write(zip);
+            } catch (DiagBundleException e) {
+                err.println("error: " + e.getMessage());
+                err.println("next step: " + e.nextStep());
+                err.flush();
+                return ExitCode.FAILED.code();
+            }
+            out.println("diagnostics for job " + jobId + ": " + bundle.zip().toAbsolutePath() + " (" + bundle.entries().size() + " entries"
+                    + (bundle.missing().isEmpty() ? "" : "; missing: " + String.join(", ", bundle.missing().stream().map(DiagBundle.Missing::name).toList()))
+                    + "). Attach it to the bug report.");
+            return ExitCode.OK.code();
+        }
+    }
+
+    /** A job id as given; a port: the latest job recorded on it, else the latest job file for it. */
+    private Optional<String> resolve(JobJournal journal, RecordStore store) {
+        if (JobJournal.isJobId(target)) {
+            return store.job(target).isPresent() || journal.load(target).isPresent() ? Optional.of(target) : Optional.empty();
+        }
+        String port = PortPath.parse(target).toString();
+        Optional<String> fromStore = store.lastOnPort(port).filter(r -> !"SKIPPED".equals(r.outcome)).map(r -> r.jobId);
+        if (fromStore.isPresent()) {
+            return fromStore;
+        }
+        List<Job> onPort = journal.list().stream().filter(j -> port.equals(j.port)).toList();
+        return onPort.isEmpty() ? Optional.empty() : Optional.of(onPort.get(onPort.size() - 1).id);
+    }
+}
