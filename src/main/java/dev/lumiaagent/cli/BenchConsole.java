@@ -105,7 +105,7 @@ final class BenchConsole implements BenchListener, AutoCloseable {
         String who = phone(r);
         synchronized (this) {
             Line l = line(port);
-            l.phone = who;
+            l.phone = shortPhone(r);
             l.step = "starting";
             l.end = null;
         }
@@ -193,7 +193,7 @@ final class BenchConsole implements BenchListener, AutoCloseable {
             }
             Line l = line(port);
             l.end = end;
-            l.phone = phone(r);
+            l.phone = shortPhone(r);
         }
         event("<" + port + "> " + end + ": " + r.summary + (r.nextStep != null ? " Next step: " + r.nextStep : ""));
         if (!terminal) {
@@ -210,6 +210,13 @@ final class BenchConsole implements BenchListener, AutoCloseable {
         long running = ports.values().stream().filter(l -> l.end == null && !l.step.equals("queued")).count();
         long queued = ports.values().stream().filter(l -> l.end == null && l.step.equals("queued")).count();
         return "Succeeded " + succeeded + " · Failed " + failed + " · Skipped " + skipped + " · Running " + running + " · Queued " + queued;
+    }
+
+    /** The phone in a port line: product type and IMEI (or USB serial). */
+    static String shortPhone(JobRecord r) {
+        String who = r.imei != null ? "IMEI " + r.imei : r.usbSerial != null ? "USB serial " + r.usbSerial : "";
+        String s = (r.productType != null ? r.productType + (who.isEmpty() ? "" : ", ") : "") + who;
+        return s.isEmpty() ? "unknown phone" : s;
     }
 
     static String phone(JobRecord r) {
@@ -255,7 +262,7 @@ final class BenchConsole implements BenchListener, AutoCloseable {
                 state = (l.stepIndex > 0 ? "[" + l.stepIndex + "/" + l.steps + "] " : "") + l.step
                         + (l.fraction >= 0 ? " " + ConsoleProgress.bar(l.fraction) : "") + (l.status.isEmpty() ? "" : "  " + l.status);
             }
-            block.add(String.format("%-9s %-40s %s", e.getKey(), cut40(l.phone), state));
+            block.add(String.format("%-9s %-34s %s", e.getKey(), cut34(l.phone), state));
         }
         for (String s : block) {
             b.append(cut(s)).append(CLEAR_LINE).append('\n');
@@ -270,8 +277,8 @@ final class BenchConsole implements BenchListener, AutoCloseable {
         return s.length() <= width - 1 ? s : s.substring(0, width - 2) + "…";
     }
 
-    private static String cut40(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 39) + "…";
+    private static String cut34(String s) {
+        return s.length() <= 34 ? s : s.substring(0, 33) + "…";
     }
 
     /** The closing tally: counts, then every failure and skip with its port, phone, reason and next step. */

@@ -1,0 +1,54 @@
+package dev.lumiaagent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lumiaagent.bench.Tally;
+import dev.lumiaagent.record.JobRecord;
+import dev.lumiaagent.transport.PortPath;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The bench view on a terminal: a block of port lines redrawn in place, events above it, then the tally. */
+class BenchConsoleTest {
+
+    private static JobRecord record(String port, String outcome) {
+        JobRecord r = new JobRecord();
+        r.jobId = "20261125-120000-000-abcdef";
+        r.command = "reflash";
+        r.port = port;
+        r.productType = "RM-914";
+        r.imei = "356938035643809";
+        r.startMode = "NORMAL";
+        r.outcome = outcome;
+        r.summary = outcome == null ? null : "it ended " + outcome + ".";
+        r.nextStep = "DONE".equals(outcome) ? null : "Charge it.";
+        return r;
+    }
+
+    @Test
+    void onATerminalTheBlockIsRedrawnInPlaceWithOneLinePerPort() throws Exception {
+        StringWriter text = new StringWriter();
+        BenchConsole c = new BenchConsole(new PrintWriter(text, true), true);
+        PortPath a = PortPath.parse("1-1.1");
+        PortPath b = PortPath.parse("1-1.2");
+        c.jobStarted(a, record("1-1.1", null));
+        c.jobStarted(b, record("1-1.2", null));
+        c.planned(a, "reflash", List.of("VerifyFfu", "WriteChunks"));
+        c.stepStarted(a, "WriteChunks", "write", Duration.ofHours(2));
+        c.progress(a, "WriteChunks", 0.5, "12 of 24 MiB, 7.9 MB/s");
+        Thread.sleep(600); // two redraws
+        c.jobFinished(b, record("1-1.2", "BATTERY_DEAD"));
+        Tally tally = new Tally();
+        tally.add(record("1-1.2", "BATTERY_DEAD"));
+        c.printTally("Batch reflash", tally, "SQLite x.db");
+        String out = text.toString();
+        assertThat(out).contains("\033[").contains("\033[K"); // redrawn in place
+        assertThat(out).containsPattern("1-1\\.1\\s+RM-914, IMEI 356938035643809.*\\[2/2\\] WriteChunks \\[#{12}-{12}\\]  50%  12 of 24 MiB, 7.9 MB/s");
+        assertThat(out).contains("<1-1.2> FAILED BATTERY_DEAD: it ended BATTERY_DEAD. Next step: Charge it.");
+        assertThat(out).contains("Succeeded 0 · Failed 1 · Skipped 0 · Running 1 · Queued 0");
+        assertThat(out).contains("Batch reflash: 1 phone — Succeeded 0 · Failed 1 · Skipped 0").contains("next step: Charge it.");
+    }
+}
