@@ -87,4 +87,18 @@ class BenchOnPostgresTest {
         assertThat(broken.exitCode()).isEqualTo(ExitCode.AUDIT_BROKEN.code());
         assertThat(broken.out() + broken.err()).contains("#5");
     }
+
+    @Test
+    void aStationRecordsIntoPostgresToo() throws Exception {
+        try (Connection c = DriverManager.getConnection(url("postgres")); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE station");
+        }
+        CliRunner.Result r = CliRunner.run("station", "info", "--simulate", "3", "--sim-speed", "200", "--stop-after", "3",
+                "--store", url("station"), "--jobs-dir", dir.resolve("station").toString(), "--station", "bench-c");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        try (RecordStore store = RecordStores.open(url("station"))) {
+            assertThat(store.jobs(null)).hasSize(3).allMatch(j -> j.succeeded() && j.station.equals("bench-c"));
+            assertThat(store.audit().verify().ok()).isTrue();
+        }
+    }
 }
