@@ -22,16 +22,44 @@ import java.util.Set;
  *
  * <pre>{"clockSpeed": 60,
  *  "phones": [{"port": "1-1", "model": "RM-914", "mode": "normal", "battery": 80,
- *              "imei": "356789012345675", "link": "packet", "faults": []}]}</pre>
+ *              "imei": "356789012345675", "link": "packet", "faults": [],
+ *              "writeRateKiBs": 8192, "storage": "digest"}]}</pre>
+ *
+ * {@code writeRateKiBs} gives the phone's eMMC a sustained write rate on the bench clock (absent: as
+ * fast as the simulator goes); {@code storage} says what it keeps of a flash: {@code content} (the
+ * default), {@code digest} or {@code discard} ({@link SimStorage}).
  */
 public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
 
-    /** One phone of the bench. {@code imei} and {@code usbSerial} are derived from the port when absent. */
+    /**
+     * One phone of the bench. {@code imei} and {@code usbSerial} are derived from the port when absent.
+     * {@code writeRateKiBs} 0 means no write rate (the simulator's own pace).
+     */
     public record PhoneSpec(PortPath port, SimModel model, Mode mode, SimUefiApp uefiApp, int battery, String imei,
-                            String usbSerial, LinkKind link, Set<SimFault> faults) {
+                            String usbSerial, LinkKind link, Set<SimFault> faults, int writeRateKiBs, SimStorage storage) {
+        public PhoneSpec {
+            if (writeRateKiBs < 0) {
+                throw new IllegalArgumentException("writeRateKiBs must be positive, not " + writeRateKiBs);
+            }
+            storage = storage == null ? SimStorage.CONTENT : storage;
+        }
+
+        /** A phone without a write rate whose eMMC keeps what is flashed. */
+        public PhoneSpec(PortPath port, SimModel model, Mode mode, SimUefiApp uefiApp, int battery, String imei,
+                         String usbSerial, LinkKind link, Set<SimFault> faults) {
+            this(port, model, mode, uefiApp, battery, imei, usbSerial, link, faults, 0, SimStorage.CONTENT);
+        }
+
+        /** The same phone with an eMMC that writes {@code kiBs} KiB/s and keeps {@code kept} of it. */
+        public PhoneSpec withEmmc(int kiBs, SimStorage kept) {
+            return new PhoneSpec(port, model, mode, uefiApp, battery, imei, usbSerial, link, faults, kiBs, kept);
+        }
+
         public SimPhone build() {
             SimPhone phone = new SimPhone(model, imei, usbSerial, mode, battery, link, faults);
             phone.uefiApp(uefiApp);
+            phone.writeRateKiBs(writeRateKiBs);
+            phone.storage(storage);
             return phone;
         }
     }
@@ -152,7 +180,8 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
     }
 
     private static PhoneSpec parsePhone(JsonNode p) {
-        Set<String> known = Set.of("port", "model", "mode", "battery", "imei", "usbSerial", "link", "faults");
+        Set<String> known = Set.of("port", "model", "mode", "battery", "imei", "usbSerial", "link", "faults", "writeRateKiBs",
+                "storage");
         for (Iterator<String> it = p.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!known.contains(f)) {
@@ -189,7 +218,16 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
             throw new IllegalArgumentException("link must be \"packet\" or \"stream\", not \"" + link + "\"");
         }
         String usbSerial = p.hasNonNull("usbSerial") ? p.get("usbSerial").asText() : usbSerialFor(port);
-        return new PhoneSpec(port, model, mode, parseUefiApp(modeName), battery, imei, usbSerial, kind, faults);
+        int rate = 0;
+        if (p.has("writeRateKiBs")) {
+            JsonNode r = p.get("writeRateKiBs");
+            if (!r.canConvertToInt() || !r.isIntegralNumber() || r.asInt() <= 0) {
+                throw new IllegalArgumentException("writeRateKiBs must be a positive whole number of KiB/s, not " + r);
+            }
+            rate = r.asInt();
+        }
+        SimStorage storage = SimStorage.parse(p.path("storage").asText("content"));
+        return new PhoneSpec(port, model, mode, parseUefiApp(modeName), battery, imei, usbSerial, kind, faults, rate, storage);
     }
 
     /** A stable, Luhn-valid IMEI derived from the port (TAC 35 + digits of the port). */

@@ -37,6 +37,8 @@ final class SimFlashing {
     private PayloadPlacer placer;
     private Instant windowStart;
     private long windowBytes;
+    /** With a write rate: when the eMMC will have written all it was given (bus clock); null when idle. */
+    private Instant emmcFreeAt;
 
     SimFlashing(SimPhone phone) {
         this.phone = phone;
@@ -58,8 +60,7 @@ final class SimFlashing {
             return PLATFORM_ID;
         }
         image = parsed;
-        dev.lumiaagent.image.ffu.BlockSink sink = phone.storeWrites() ? phone.disk() : (offset, bytes) -> bytes.position(bytes.limit());
-        placer = new PayloadPlacer(parsed, phone.disk().blockCount(), sink,
+        placer = new PayloadPlacer(parsed, phone.disk().blockCount(), phone.emmc(),
                 phone.verifyBlocks() && !h.options().contains(FlashOption.SKIP_HASH_CHECK));
         phone.flashingIncomplete(true);
         windowStart = now;
@@ -80,9 +81,13 @@ final class SimFlashing {
             placer = null; // the write went wrong on the eMMC; the flash must start over
             return FLASH_WRITE_FAILED;
         }
+        int bytes = data.remaining();
         PayloadPlacer.Status s;
         try {
             s = placer.accept(data);
+            if (s == PayloadPlacer.Status.NEED_MORE || s == PayloadPlacer.Status.COMPLETE) {
+                emmcTakes(bytes, now);
+            }
         } catch (IOException e) {
             placer = null;
             return FLASH_WRITE_FAILED;
@@ -105,6 +110,25 @@ final class SimFlashing {
                 placer = null;
                 return FLASH_WRITE_FAILED;
         }
+    }
+
+    /**
+     * A phone with a write rate: the eMMC starts on {@code bytes} when it is done with what it had
+     * (or now, if it was idle) and takes {@code bytes / rate} over them.
+     */
+    private void emmcTakes(int bytes, Instant now) {
+        int rateKiBs = phone.writeRateKiBs();
+        if (rateKiBs <= 0) {
+            emmcFreeAt = null;
+            return;
+        }
+        Instant start = emmcFreeAt == null || emmcFreeAt.isBefore(now) ? now : emmcFreeAt;
+        emmcFreeAt = start.plusNanos((long) (bytes * 1e9 / (rateKiBs * 1024.0)));
+    }
+
+    /** How long the eMMC still writes what it was given, from {@code now} (zero without a write rate). */
+    synchronized Duration emmcBusy(Instant now) {
+        return emmcFreeAt == null || !emmcFreeAt.isAfter(now) ? Duration.ZERO : Duration.between(now, emmcFreeAt);
     }
 
     /** True when the host exceeds the model's write limit, measured over windows of one second (bench time). */

@@ -29,7 +29,8 @@ public final class SimPhone {
     private volatile boolean flashingIncomplete;
     private volatile boolean watchdogDisabled;
     private volatile boolean writeLimitEnforced = true;
-    private volatile boolean storeWrites = true;
+    private volatile SimStorage storage = SimStorage.CONTENT;
+    private volatile int writeRateKiBs;
     private volatile boolean verifyBlocks = true;
     private volatile int flashesCompleted;
     private volatile boolean userDataErased;
@@ -37,6 +38,7 @@ public final class SimPhone {
     private volatile boolean factoryResetRunning;
     private volatile int gearCycles;
     private dev.lumiaagent.image.ffu.SparseDisk disk;
+    private final WriteDigest digest = new WriteDigest();
     private final SimFlashing flashing = new SimFlashing(this);
     private final List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -216,9 +218,41 @@ public final class SimPhone {
     /**
      * False makes the eMMC discard what is flashed (it still checks every block's hash): for
      * benchmarks, so that the simulated phone's storage does not weigh on the agent's heap.
+     * The same as {@code storage(store ? CONTENT : DISCARD)}.
      */
     public void storeWrites(boolean store) {
-        this.storeWrites = store;
+        this.storage = store ? SimStorage.CONTENT : SimStorage.DISCARD;
+    }
+
+    /** What the eMMC keeps of what is flashed: the bytes (the default), a digest, or nothing. */
+    public void storage(SimStorage storage) {
+        this.storage = java.util.Objects.requireNonNull(storage, "storage");
+    }
+
+    public SimStorage storage() {
+        return storage;
+    }
+
+    /** What was flashed to this phone while its storage was {@link SimStorage#DIGEST}. */
+    public WriteDigest writeDigest() {
+        return digest;
+    }
+
+    /**
+     * The eMMC's sustained write rate in KiB/s on the bus clock (0, the default: as fast as the
+     * simulator goes). With a rate, the flash app answers each payload message only once the eMMC
+     * has had the time to write it, as a real phone does, so a 2.25 MiB message takes 0.27 s at
+     * 8192 KiB/s. Independent of the model's write limit, which is a corruption threshold.
+     */
+    public void writeRateKiBs(int kiBs) {
+        if (kiBs < 0) {
+            throw new IllegalArgumentException("write rate must be 0 (none) or positive KiB/s: " + kiBs);
+        }
+        this.writeRateKiBs = kiBs;
+    }
+
+    public int writeRateKiBs() {
+        return writeRateKiBs;
     }
 
     /** False skips the flash app's per-block SHA-256 check (benchmarks of the host side alone). */
@@ -230,8 +264,13 @@ public final class SimPhone {
         return verifyBlocks;
     }
 
-    boolean storeWrites() {
-        return storeWrites;
+    /** Where the flash app puts the blocks it accepted, per {@link #storage()}. */
+    dev.lumiaagent.image.ffu.BlockSink emmc() {
+        switch (storage) {
+            case CONTENT: return disk();
+            case DIGEST: return digest;
+            default: return (offset, bytes) -> bytes.position(bytes.limit());
+        }
     }
 
     /** False lifts the model's write-speed limit (benchmarks measure the host side alone). */

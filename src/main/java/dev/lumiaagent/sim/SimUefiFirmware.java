@@ -137,6 +137,21 @@ public final class SimUefiFirmware implements SimFirmware {
         handle(request, phone, phone.uefiApp(), out);
     }
 
+    /**
+     * A phone with a write rate answers a payload message once its eMMC has written it: the phone's
+     * thread sleeps on the bus clock, and the host waits (in its write, or for the reply), as with a real phone.
+     */
+    private void awaitEmmc(SimPhone phone) {
+        java.time.Duration busy = phone.flashing().emmcBusy(control.clock().now());
+        if (!busy.isZero()) {
+            try {
+                control.clock().sleep(busy);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the channel is closing; answer at once
+            }
+        }
+    }
+
     private static final byte[] FLASH_SIGNATURE = "NOKXFS".getBytes(StandardCharsets.US_ASCII);
 
     /** Copies the message's first bytes into {@code dst}; returns how many there were. */
@@ -162,7 +177,9 @@ public final class SimUefiFirmware implements SimFirmware {
             if (payload.layout() == NokFlashLayout.PAYLOAD_V2 && phone.model().spec().equals("A")) {
                 send(out, new NokUnknown()); // Spec A flash apps have no SyncV2 (§4.1: v2 only when the NOKV mask allows)
             } else {
-                send(out, new NokFlashReply(phone.flashing().payload(payload, control.clock().now())));
+                int status = phone.flashing().payload(payload, control.clock().now());
+                awaitEmmc(phone);
+                send(out, new NokFlashReply(status));
             }
         } else if (r instanceof NokRequest.NokInfoQuery) {
             send(out, info(app, phone.model()));

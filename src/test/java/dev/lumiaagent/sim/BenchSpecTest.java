@@ -55,6 +55,34 @@ class BenchSpecTest {
     }
 
     @Test
+    void aPhoneCanHaveAWriteRateAndADigestStorage() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        BenchSpec spec = BenchSpec.parse(json.readTree("{\"clockSpeed\": 1, \"phones\": ["
+                + "{\"port\": \"1-1\", \"model\": \"RM-1104\", \"mode\": \"flash\", \"writeRateKiBs\": 8192, \"storage\": \"digest\"},"
+                + "{\"port\": \"1-2\", \"model\": \"RM-1104\"}]}"));
+        BenchSpec.PhoneSpec rated = spec.phones().get(0);
+        assertThat(rated.writeRateKiBs()).isEqualTo(8192);
+        assertThat(rated.storage()).isEqualTo(SimStorage.DIGEST);
+        SimPhone phone = rated.build();
+        assertThat(phone.writeRateKiBs()).isEqualTo(8192);
+        assertThat(phone.storage()).isEqualTo(SimStorage.DIGEST);
+        BenchSpec.PhoneSpec plain = spec.phones().get(1);
+        assertThat(plain.writeRateKiBs()).isZero();
+        assertThat(plain.storage()).isEqualTo(SimStorage.CONTENT);
+        assertThat(plain.build().writeRateKiBs()).isZero();
+        assertThat(plain.withEmmc(4096, SimStorage.DISCARD).build().storage()).isEqualTo(SimStorage.DISCARD);
+
+        assertThatThrownBy(() -> BenchSpec.parse(json.readTree("{\"phones\": [{\"port\": \"1-1\", \"model\": \"RM-1104\", \"writeRateKiBs\": 0}]}")))
+                .hasMessageContaining("phones[0]").hasMessageContaining("writeRateKiBs must be a positive whole number");
+        assertThatThrownBy(() -> BenchSpec.parse(json.readTree("{\"phones\": [{\"port\": \"1-1\", \"model\": \"RM-1104\", \"writeRateKiBs\": \"fast\"}]}")))
+                .hasMessageContaining("writeRateKiBs must be a positive whole number");
+        assertThatThrownBy(() -> BenchSpec.parse(json.readTree("{\"phones\": [{\"port\": \"1-1\", \"model\": \"RM-1104\", \"writeRateKiBs\": 8.5}]}")))
+                .hasMessageContaining("writeRateKiBs must be a positive whole number");
+        assertThatThrownBy(() -> BenchSpec.parse(json.readTree("{\"phones\": [{\"port\": \"1-1\", \"model\": \"RM-1104\", \"storage\": \"tape\"}]}")))
+                .hasMessageContaining("storage must be \"content\", \"digest\" or \"discard\"");
+    }
+
+    @Test
     void badBenchFilesGetNamedErrors(@TempDir Path dir) throws Exception {
         ObjectMapper json = new ObjectMapper();
         assertThatThrownBy(() -> BenchSpec.parse(json.readTree("{\"phones\": []}")))
