@@ -44,23 +44,44 @@ public final class BenchJobs {
     public record Library(FirmwareLibrary library) implements FfuChoice {
     }
 
+    /** A bench job's name and recorded parameters; the rest is each job's own. */
+    private abstract static class Named implements BenchJob {
+        private final String command;
+        private final Map<String, List<String>> params;
+
+        Named(String command, Map<String, List<String>> params) {
+            this.command = command;
+            this.params = Map.copyOf(params);
+        }
+
+        @Override
+        public String command() {
+            return command;
+        }
+
+        @Override
+        public Map<String, List<String>> params() {
+            return params;
+        }
+
+        @Override
+        public Optional<String> cannotStartOn(UsbDevice device) {
+            return Optional.empty();
+        }
+    }
+
+    /** Parameters every erasing job records: how consent was given, and the one FFU when there is one. */
+    private static Map<String, List<String>> erasing(String consentHow, FfuChoice ffus) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        params.put("consent", List.of(consentHow));
+        if (ffus instanceof OneFfu) {
+            params.put("ffu", List.of(((OneFfu) ffus).file().toAbsolutePath().toString()));
+        }
+        return params;
+    }
+
     public static BenchJob info() {
-        return new BenchJob() {
-            @Override
-            public String command() {
-                return "info";
-            }
-
-            @Override
-            public Map<String, List<String>> params() {
-                return Map.of();
-            }
-
-            @Override
-            public Optional<String> cannotStartOn(UsbDevice device) {
-                return Optional.empty();
-            }
-
+        return new Named("info", Map.of()) {
             @Override
             public Prepared prepare(Bus bus, UsbDevice device, DeviceInfo info) {
                 return Prepared.of(new InfoFlow(device, Duration.ofSeconds(60)));
@@ -69,22 +90,7 @@ public final class BenchJobs {
     }
 
     public static BenchJob softReset() {
-        return new BenchJob() {
-            @Override
-            public String command() {
-                return "soft-reset";
-            }
-
-            @Override
-            public Map<String, List<String>> params() {
-                return Map.of();
-            }
-
-            @Override
-            public Optional<String> cannotStartOn(UsbDevice device) {
-                return Optional.empty();
-            }
-
+        return new Named("soft-reset", Map.of()) {
             @Override
             public boolean readsPhoneFirst() {
                 return false;
@@ -98,23 +104,12 @@ public final class BenchJobs {
     }
 
     public static BenchJob hardReset(HardResetFlow.Method method, FfuChoice ffus, Consent consent, String consentHow) {
-        Map<String, List<String>> params = new LinkedHashMap<>();
+        Map<String, List<String>> params = erasing(consentHow, ffus);
         params.put("method", List.of(method.key()));
-        params.put("consent", List.of(consentHow));
-        if (ffus instanceof OneFfu) {
-            params.put("ffu", List.of(((OneFfu) ffus).file().toAbsolutePath().toString()));
+        if (ffus instanceof Library) {
+            params.put("firmwareDir", List.of(((Library) ffus).library().root().toAbsolutePath().toString()));
         }
-        return new BenchJob() {
-            @Override
-            public String command() {
-                return "hard-reset";
-            }
-
-            @Override
-            public Map<String, List<String>> params() {
-                return params;
-            }
-
+        return new Named("hard-reset", params) {
             @Override
             public Optional<String> cannotStartOn(UsbDevice device) {
                 return device.personality().mode().isEmergencyDownload()
@@ -124,14 +119,8 @@ public final class BenchJobs {
 
             @Override
             public Prepared prepare(Bus bus, UsbDevice device, DeviceInfo info) {
-                HardResetFlow.FfuSource source = phone -> {
-                    if (ffus instanceof OneFfu) {
-                        return Optional.of(((OneFfu) ffus).file());
-                    }
-                    FirmwareLibrary lib = ((Library) ffus).library();
-                    return lib.ffuFor(phone.text(InfoField.PRODUCT_TYPE).orElse(null), phone.text(InfoField.PRODUCT_CODE).orElse(null),
-                            phone.text(InfoField.PLATFORM_ID).orElse(null)).map(FirmwareLibrary.Entry::path);
-                };
+                HardResetFlow.FfuSource source = ffus instanceof OneFfu ? phone -> Optional.of(((OneFfu) ffus).file())
+                        : HardResetFlow.FfuSource.library(((Library) ffus).library());
                 return Prepared.of(new HardResetFlow(Optional.of(device), method, source, consent, HardResetFlow.Bounds.standard(),
                         ReflashFlow.Bounds.standard()));
             }
@@ -139,22 +128,7 @@ public final class BenchJobs {
     }
 
     public static BenchJob reflash(FfuChoice ffus, FirmwareFiles files, Consent consent, String consentHow) {
-        Map<String, List<String>> params = new LinkedHashMap<>();
-        params.put("consent", List.of(consentHow));
-        if (ffus instanceof OneFfu) {
-            params.put("ffu", List.of(((OneFfu) ffus).file().toAbsolutePath().toString()));
-        }
-        return new BenchJob() {
-            @Override
-            public String command() {
-                return "reflash";
-            }
-
-            @Override
-            public Map<String, List<String>> params() {
-                return params;
-            }
-
+        return new Named("reflash", erasing(consentHow, ffus)) {
             @Override
             public Optional<String> cannotStartOn(UsbDevice device) {
                 return device.personality().mode().isEmergencyDownload()
@@ -198,21 +172,9 @@ public final class BenchJobs {
 
     /** The emergency path for phones in 9008, with the same programmer and FFU for every phone. */
     public static BenchJob emergency(Path programmer, Path ffuPath, FirmwareFiles files, Consent consent, String consentHow) {
-        Map<String, List<String>> params = new LinkedHashMap<>();
+        Map<String, List<String>> params = erasing(consentHow, new OneFfu(ffuPath));
         params.put("programmer", List.of(programmer.toAbsolutePath().toString()));
-        params.put("ffu", List.of(ffuPath.toAbsolutePath().toString()));
-        params.put("consent", List.of(consentHow));
-        return new BenchJob() {
-            @Override
-            public String command() {
-                return "emergency";
-            }
-
-            @Override
-            public Map<String, List<String>> params() {
-                return params;
-            }
-
+        return new Named("emergency", params) {
             @Override
             public Optional<String> cannotStartOn(UsbDevice device) {
                 return device.personality().mode().isEmergencyDownload()

@@ -1,6 +1,5 @@
 package dev.lumiaagent.cli;
 
-import dev.lumiaagent.device.InfoField;
 import dev.lumiaagent.firmware.FirmwareLibrary;
 import dev.lumiaagent.flow.FlowContext;
 import dev.lumiaagent.flow.FlowListener;
@@ -115,8 +114,7 @@ final class HardResetCommand implements Callable<Integer> {
                 out.println("      (firmware library not readable: " + e.getMessage() + ")");
                 return Optional.empty();
             }
-            Optional<Path> found = lib.ffuFor(info.text(InfoField.PRODUCT_TYPE).orElse(null), info.text(InfoField.PRODUCT_CODE).orElse(null),
-                    info.text(InfoField.PLATFORM_ID).orElse(null)).map(FirmwareLibrary.Entry::path);
+            Optional<Path> found = HardResetFlow.FfuSource.library(lib).ffuFor(info);
             found.ifPresent(p -> out.println("      FFU from the firmware library: " + p));
             return found;
         };

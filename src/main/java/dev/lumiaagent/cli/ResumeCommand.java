@@ -199,7 +199,10 @@ final class ResumeCommand implements Callable<Integer> {
                 // was cut off simply starts again; the flow re-evaluates its gates).
                 HardResetFlow.Method m = HardResetFlow.Method.parse(job.param("method").orElse("auto"));
                 Optional<Path> ffu = job.param("ffu").map(Path::of);
-                return FlowExitCodes.of(FlowRunner.run(new HardResetFlow(Optional.of(phone), m, info -> ffu, consent,
+                Optional<Path> library = job.param("firmwareDir").map(Path::of);
+                HardResetFlow.FfuSource source = ffu.isPresent() || library.isEmpty() ? info -> ffu
+                        : HardResetFlow.FfuSource.library(dev.lumiaagent.firmware.FirmwareLibrary.scan(library.get()));
+                return FlowExitCodes.of(FlowRunner.run(new HardResetFlow(Optional.of(phone), m, source, consent,
                         HardResetFlow.Bounds.standard(), dev.lumiaagent.flow.ReflashFlow.Bounds.standard()), ctx));
             }
             case "emergency": {

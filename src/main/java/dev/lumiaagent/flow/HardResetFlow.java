@@ -103,6 +103,14 @@ public final class HardResetFlow implements FlowRunner.Flow {
         static FfuSource none() {
             return phone -> Optional.empty();
         }
+
+        /** The library's FFU for the phone: by product code, then platform ID, then product type. */
+        static FfuSource library(dev.lumiaagent.firmware.FirmwareLibrary lib) {
+            return phone -> lib.ffuFor(phone.text(dev.lumiaagent.device.InfoField.PRODUCT_TYPE).orElse(null),
+                    phone.text(dev.lumiaagent.device.InfoField.PRODUCT_CODE).orElse(null),
+                    phone.text(dev.lumiaagent.device.InfoField.PLATFORM_ID).orElse(null))
+                    .map(dev.lumiaagent.firmware.FirmwareLibrary.Entry::path);
+        }
     }
 
     /** How long each wait may take, on the flow's clock. */
