@@ -2,18 +2,9 @@ package dev.lumiaagent.cli;
 
 import dev.lumiaagent.bench.Bench;
 import dev.lumiaagent.bench.BenchContext;
-import dev.lumiaagent.bench.BenchJob;
 import dev.lumiaagent.bench.BenchSettings;
-import dev.lumiaagent.bench.FirmwareFiles;
 import dev.lumiaagent.bench.Tally;
-import dev.lumiaagent.record.RecordStore;
-import dev.lumiaagent.record.RecordStoreException;
-import dev.lumiaagent.transport.Bus;
-import dev.lumiaagent.transport.TracingBus;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,44 +45,28 @@ final class BatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        String j = BenchOptions.checkJob(job);
         var portSet = BenchRun.ports(ports);
-        BenchSettings settings = bench.settings();
-        BenchConsole console = new BenchConsole(out, System.console() != null);
-        List<AutoCloseable> toClose = new ArrayList<>(List.of(console));
-        RecordStore store;
-        try {
-            store = storeOptions.open();
-        } catch (RecordStoreException e) {
-            console.close();
-            return StoreOptions.fail(e, spec.commandLine().getErr());
-        }
-        try (store; Bus raw = busOptions.open(); TracingBus bus = new TracingBus(raw)) {
-            BenchJob benchJob = bench.job(j, out, new FirmwareFiles(console::note));
-            BenchContext ctx = new BenchContext(bus, busOptions.clock(), benchJob, settings, jobs.journal(), store,
-                    BenchRun.newRunId("batch"), console, BenchRun.perJob(raw, bus, jobs.journal().dir(), out, toClose));
-            out.println("batch " + j + " on " + (portSet.isPresent() ? portSet.get().size() + " ports" : bus.devices().size() + " phones")
-                    + " of " + bus.describe() + ": at most " + settings.maxParallel() + " at once, " + settings.retries() + " retr"
-                    + (settings.retries() == 1 ? "y" : "ies") + "; station " + settings.station() + ", operator " + settings.operator()
-                    + "; records in " + store.describe());
-            out.flush();
-            Thread hook = BenchRun.interruptOnShutdown(Thread.currentThread());
-            Bench run = new Bench(ctx);
-            boolean interrupted = false;
-            try {
-                run.batch(portSet);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            } finally {
-                BenchRun.removeHook(hook);
+        return BenchRun.execute("batch", job, spec, busOptions, bench, jobs, storeOptions, new BenchRun.Body() {
+            private Bench bench;
+
+            @Override
+            public String header(BenchContext ctx) {
+                BenchSettings s = ctx.settings();
+                return "on " + (portSet.isPresent() ? portSet.get().size() + " ports" : ctx.bus().devices().size() + " phones")
+                        + " of " + ctx.bus().describe() + ": at most " + s.maxParallel() + " at once, " + s.retries() + " retr"
+                        + (s.retries() == 1 ? "y" : "ies");
             }
-            Tally tally = run.tally();
-            console.printTally("Batch " + j + (interrupted ? " (stopped; unfinished jobs stay resumable with `lumia-agent resume`)" : ""),
-                    tally, store.describe());
-            return BenchRun.exitCode(tally, interrupted);
-        } finally {
-            BenchRun.closeAll(toClose);
-        }
+
+            @Override
+            public void run(BenchContext ctx) throws InterruptedException {
+                bench = new Bench(ctx);
+                bench.batch(portSet);
+            }
+
+            @Override
+            public Tally tally() {
+                return bench == null ? new Tally() : bench.tally();
+            }
+        });
     }
 }

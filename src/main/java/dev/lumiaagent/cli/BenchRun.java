@@ -10,7 +10,14 @@ import dev.lumiaagent.transport.PortPath;
 import ch.qos.logback.classic.Level;
 import dev.lumiaagent.flow.job.JobLog;
 import dev.lumiaagent.transport.TracingBus;
+import dev.lumiaagent.bench.BenchJob;
+import dev.lumiaagent.bench.BenchSettings;
+import dev.lumiaagent.bench.FirmwareFiles;
+import dev.lumiaagent.record.RecordStore;
+import dev.lumiaagent.record.RecordStoreException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import picocli.CommandLine.Model.CommandSpec;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,9 +25,65 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** What {@code batch} and {@code station} do alike: the per-job extras, Ctrl-C, the exit code. */
+/** What {@code batch} and {@code station} do alike: store, bus, console, per-job extras, Ctrl-C, tally, exit code. */
 final class BenchRun {
     private BenchRun() {
+    }
+
+    /** A bench command's own work on the prepared context. */
+    interface Body {
+        /** Says what is about to happen (one line). */
+        String header(BenchContext ctx);
+
+        /** Runs until done; interrupted by Ctrl-C. */
+        void run(BenchContext ctx) throws InterruptedException;
+
+        /** The jobs that ended, also after an interruption. */
+        Tally tally();
+    }
+
+    /**
+     * Opens the record store (a failure is printed with its next step, exit 6), the bus with a protocol
+     * trace per job, the console; builds the job; runs the body with Ctrl-C turned into an interruption
+     * that leaves running jobs resumable; prints the tally; returns the exit code.
+     */
+    static int execute(String kind, String job, CommandSpec spec, BusOptions busOptions, BenchOptions bench, JobOptions jobs,
+                       StoreOptions storeOptions, Body body) throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        String j = BenchOptions.checkJob(job);
+        BenchSettings settings = bench.settings();
+        BenchConsole console = new BenchConsole(out, System.console() != null);
+        List<AutoCloseable> toClose = new ArrayList<>(List.of(console));
+        RecordStore store;
+        try {
+            store = storeOptions.open();
+        } catch (RecordStoreException e) {
+            console.close();
+            return StoreOptions.fail(e, spec.commandLine().getErr());
+        }
+        try (store; Bus raw = busOptions.open(); TracingBus bus = new TracingBus(raw)) {
+            BenchJob benchJob = bench.job(j, out, new FirmwareFiles(console::note));
+            BenchContext ctx = new BenchContext(bus, busOptions.clock(), benchJob, settings, jobs.journal(), store,
+                    newRunId(kind), console, perJob(raw, bus, jobs.journal().dir(), out, toClose));
+            out.println(kind + " " + j + " " + body.header(ctx) + "; station " + settings.station() + ", operator " + settings.operator()
+                    + "; records in " + store.describe());
+            out.flush();
+            Thread hook = interruptOnShutdown(Thread.currentThread());
+            boolean interrupted = false;
+            try {
+                body.run(ctx);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } finally {
+                removeHook(hook);
+            }
+            String title = Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + " " + j;
+            console.printTally(title + (interrupted ? " (stopped; unfinished jobs stay resumable with `lumia-agent resume`)" : ""),
+                    body.tally(), store.describe());
+            return exitCode(body.tally(), interrupted);
+        } finally {
+            closeAll(toClose);
+        }
     }
 
     /** A run id that sorts by time: the first job id form, prefixed. */

@@ -1,20 +1,10 @@
 package dev.lumiaagent.cli;
 
 import dev.lumiaagent.bench.BenchContext;
-import dev.lumiaagent.bench.BenchJob;
-import dev.lumiaagent.bench.BenchSettings;
-import dev.lumiaagent.bench.FirmwareFiles;
 import dev.lumiaagent.bench.Station;
 import dev.lumiaagent.bench.Tally;
-import dev.lumiaagent.record.RecordStore;
-import dev.lumiaagent.record.RecordStoreException;
-import dev.lumiaagent.transport.Bus;
-import dev.lumiaagent.transport.TracingBus;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,60 +50,47 @@ final class StationCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        String j = BenchOptions.checkJob(job);
         Duration limit = runFor == null ? null : parseDuration(runFor);
         if (stopAfter != null && stopAfter < 1) {
             throw new IllegalArgumentException("--stop-after takes a positive number of jobs");
         }
-        BenchSettings settings = bench.settings();
-        BenchConsole console = new BenchConsole(out, System.console() != null);
-        List<AutoCloseable> toClose = new ArrayList<>(List.of(console));
-        RecordStore store;
-        try {
-            store = storeOptions.open();
-        } catch (RecordStoreException e) {
-            console.close();
-            return StoreOptions.fail(e, spec.commandLine().getErr());
-        }
-        try (store; Bus raw = busOptions.open(); TracingBus bus = new TracingBus(raw)) {
-            BenchJob benchJob = bench.job(j, out, new FirmwareFiles(console::note));
-            BenchContext ctx = new BenchContext(bus, busOptions.clock(), benchJob, settings, jobs.journal(), store,
-                    BenchRun.newRunId("station"), console, BenchRun.perJob(raw, bus, jobs.journal().dir(), out, toClose));
-            out.println("station " + j + " on " + bus.describe() + ": plug phones in; at most " + settings.maxParallel() + " at once"
-                    + (rerunOnReconnect ? ", phones plugged in again are run again" : "") + "; station " + settings.station()
-                    + ", operator " + settings.operator() + "; records in " + store.describe() + ". Ctrl-C stops.");
-            out.flush();
-            Thread hook = BenchRun.interruptOnShutdown(Thread.currentThread());
-            Station station = new Station(ctx, rerunOnReconnect).start();
-            boolean interrupted = false;
-            try {
-                long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
-                while (System.nanoTime() < deadline) {
-                    if (stopAfter != null && station.awaitFinished(stopAfter, Duration.ofMillis(200))) {
-                        break;
-                    } else if (stopAfter == null) {
-                        Thread.sleep(200);
-                    }
-                }
-                station.stop(Duration.ofDays(1)); // stop taking phones; the running jobs finish
-            } catch (InterruptedException e) {
-                interrupted = true;
-                try {
-                    station.stop(Duration.ZERO);
-                } catch (InterruptedException again) {
-                    Thread.currentThread().interrupt();
-                }
-            } finally {
-                BenchRun.removeHook(hook);
+        return BenchRun.execute("station", job, spec, busOptions, bench, jobs, storeOptions, new BenchRun.Body() {
+            private Station station;
+
+            @Override
+            public String header(BenchContext ctx) {
+                return "on " + ctx.bus().describe() + ": plug phones in; at most " + ctx.settings().maxParallel() + " at once"
+                        + (rerunOnReconnect ? ", phones plugged in again are run again" : "") + ". Ctrl-C stops";
             }
-            Tally tally = station.tally();
-            console.printTally("Station " + j + (interrupted ? " (stopped; unfinished jobs stay resumable with `lumia-agent resume`)" : ""),
-                    tally, store.describe());
-            return BenchRun.exitCode(tally, interrupted);
-        } finally {
-            BenchRun.closeAll(toClose);
-        }
+
+            @Override
+            public void run(BenchContext ctx) throws InterruptedException {
+                station = new Station(ctx, rerunOnReconnect).start();
+                try {
+                    long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
+                    while (System.nanoTime() < deadline) {
+                        if (stopAfter != null && station.awaitFinished(stopAfter, Duration.ofMillis(200))) {
+                            break;
+                        } else if (stopAfter == null) {
+                            Thread.sleep(200);
+                        }
+                    }
+                    station.stop(Duration.ofDays(1)); // stop taking phones; the running jobs finish
+                } catch (InterruptedException e) {
+                    try {
+                        station.stop(Duration.ZERO); // interrupt the running jobs: they stay resumable
+                    } catch (InterruptedException again) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw e;
+                }
+            }
+
+            @Override
+            public Tally tally() {
+                return station == null ? new Tally() : station.tally();
+            }
+        });
     }
 
     /** 90s, 30m, 8h, 2d, or an ISO-8601 duration (PT30M). */
