@@ -5,13 +5,8 @@ import dev.lumiaagent.bench.BenchContext;
 import dev.lumiaagent.bench.BenchSettings;
 import dev.lumiaagent.bench.Tally;
 import java.io.IOException;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lumia-agent batch JOB}: one job on every phone of the bench, one worker per port, under a cap. */
 @Command(name = "batch", mixinStandardHelpOptions = true,
@@ -20,34 +15,16 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "retried after the phone is back and identified again. One line per port while it runs, a tally at the end.",
                 "Every job is checkpointed (for `resume`) and recorded (store + audit log) before its outcome is printed. "
                 + "Exit code 0 only when every phone succeeded; 1 when any failed; 8 when none failed but some were skipped."})
-final class BatchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "JOB", description = "info, soft-reset, hard-reset, reflash or emergency.")
-    String job;
-
+final class BatchCommand extends BenchCommandBase {
     @Option(names = "--ports", paramLabel = "all|P,P…", defaultValue = "all",
             description = "The ports to work on: all (every phone on the bus now), or port paths like 1-1.3,1-1.4.")
     String ports;
 
-    @Mixin
-    BusOptions busOptions;
-
-    @Mixin
-    BenchOptions bench;
-
-    @Mixin
-    JobOptions jobs;
-
-    @Mixin
-    StoreOptions storeOptions;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() throws IOException {
         var portSet = BenchRun.ports(ports);
-        return BenchRun.execute("batch", job, spec, busOptions, bench, jobs, storeOptions, new BenchRun.Body() {
-            private Bench bench;
+        return execute("batch", new BenchRun.Body() {
+            private Bench run;
 
             @Override
             public String header(BenchContext ctx) {
@@ -59,13 +36,13 @@ final class BatchCommand implements Callable<Integer> {
 
             @Override
             public void run(BenchContext ctx) throws InterruptedException {
-                bench = new Bench(ctx);
-                bench.batch(portSet);
+                run = new Bench(ctx);
+                run.batch(portSet);
             }
 
             @Override
             public Tally tally() {
-                return bench == null ? new Tally() : bench.tally();
+                return run == null ? new Tally() : run.tally();
             }
         });
     }

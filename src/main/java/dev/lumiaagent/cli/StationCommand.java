@@ -5,13 +5,8 @@ import dev.lumiaagent.bench.Station;
 import dev.lumiaagent.bench.Tally;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lumia-agent station JOB}: plug a phone in and it runs, until stopped. */
 @Command(name = "station", mixinStandardHelpOptions = true,
@@ -20,10 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "during its job are part of the job; the same phone plugged in again after its job is left alone unless "
                 + "--rerun-on-reconnect; another phone on the same port is a new job.",
                 "Ctrl-C stops taking phones and stops the running jobs, which stay resumable with `lumia-agent resume`."})
-final class StationCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "JOB", description = "info, soft-reset, hard-reset, reflash or emergency.")
-    String job;
-
+final class StationCommand extends BenchCommandBase {
     @Option(names = "--rerun-on-reconnect", description = "Run the job again on a phone that is plugged in again after its job.")
     boolean rerunOnReconnect;
 
@@ -33,28 +25,13 @@ final class StationCommand implements Callable<Integer> {
     @Option(names = "--for", paramLabel = "DURATION", description = "Stop after this long, e.g. 90s, 30m, 8h (running jobs finish first).")
     String runFor;
 
-    @Mixin
-    BusOptions busOptions;
-
-    @Mixin
-    BenchOptions bench;
-
-    @Mixin
-    JobOptions jobs;
-
-    @Mixin
-    StoreOptions storeOptions;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() throws IOException {
         Duration limit = runFor == null ? null : parseDuration(runFor);
         if (stopAfter != null && stopAfter < 1) {
             throw new IllegalArgumentException("--stop-after takes a positive number of jobs");
         }
-        return BenchRun.execute("station", job, spec, busOptions, bench, jobs, storeOptions, new BenchRun.Body() {
+        return execute("station", new BenchRun.Body() {
             private Station station;
 
             @Override

@@ -11,17 +11,15 @@ import dev.lumiaagent.image.ffu.FfuBuilder;
 import dev.lumiaagent.record.JobRecord;
 import dev.lumiaagent.record.RecordStore;
 import dev.lumiaagent.record.RecordStores;
-import dev.lumiaagent.sim.LinkKind;
 import dev.lumiaagent.sim.SimBus;
-import dev.lumiaagent.sim.SimFault;
 import dev.lumiaagent.sim.SimModel;
 import dev.lumiaagent.sim.SimModels;
 import dev.lumiaagent.sim.SimPhone;
 import dev.lumiaagent.sim.SimServer;
 import dev.lumiaagent.testing.ChildJvm;
+import dev.lumiaagent.testing.TestPhones;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.PortPath;
-import dev.lumiaagent.transport.discovery.Mode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.channels.FileChannel;
@@ -29,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -59,10 +56,6 @@ class BatchKillTest {
         bus.close();
     }
 
-    private static SimPhone phone(String model, String imei) {
-        return new SimPhone(SimModels.standard().require(model), imei, "SN" + imei.substring(11), Mode.NORMAL, 80, LinkKind.PACKET,
-                EnumSet.noneOf(SimFault.class));
-    }
 
     private void ffu(Path library, String model, long size) throws Exception {
         SimModel m = SimModels.standard().require(model);
@@ -75,10 +68,10 @@ class BatchKillTest {
     @Test
     @Timeout(240)
     void killedMidBatchTheFinishedJobsAreRecordedAndTheRunningOneIsResumed() throws Exception {
-        bus.attach(PortPath.parse("1-1"), phone("RM-1104", "356938035641001"));
-        bus.attach(PortPath.parse("1-2"), phone("RM-1045", "356938035641002"));
+        bus.attach(PortPath.parse("1-1"), TestPhones.normal("RM-1104", "356938035641001"));
+        bus.attach(PortPath.parse("1-2"), TestPhones.normal("RM-1045", "356938035641002"));
         // The Lumia 520 is paced at 5 MB/s in real time: its ~26 MiB write lasts seconds, long enough to kill mid-write.
-        SimPhone slow = phone("RM-914", "356938035641004");
+        SimPhone slow = TestPhones.normal("RM-914", "356938035641004");
         bus.attach(PortPath.parse("1-4"), slow);
         server = SimServer.start(bus, 0);
         Path library = dir.resolve("firmware");

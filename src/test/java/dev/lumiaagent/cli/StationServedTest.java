@@ -2,17 +2,12 @@ package dev.lumiaagent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lumiaagent.sim.LinkKind;
 import dev.lumiaagent.sim.SimBus;
-import dev.lumiaagent.sim.SimFault;
-import dev.lumiaagent.sim.SimModels;
-import dev.lumiaagent.sim.SimPhone;
 import dev.lumiaagent.sim.SimServer;
+import dev.lumiaagent.testing.TestPhones;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.PortPath;
-import dev.lumiaagent.transport.discovery.Mode;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -36,10 +31,6 @@ class StationServedTest {
         bus.close();
     }
 
-    private static SimPhone phone(String model, String imei) {
-        return new SimPhone(SimModels.standard().require(model), imei, "SN" + imei.substring(11), Mode.NORMAL, 80, LinkKind.PACKET,
-                EnumSet.noneOf(SimFault.class));
-    }
 
     @Test
     @Timeout(120)
@@ -50,9 +41,9 @@ class StationServedTest {
                 "--jobs-dir", dir.resolve("jobs").toString()));
         Thread.sleep(500); // the station is waiting on an empty bench
         assertThat(station).isNotDone();
-        bus.attach(PortPath.parse("1-1"), phone("RM-914", "356938035642001"));
+        bus.attach(PortPath.parse("1-1"), TestPhones.normal("RM-914", "356938035642001"));
         Thread.sleep(500);
-        bus.attach(PortPath.parse("1-2"), phone("RM-1045", "356938035642002"));
+        bus.attach(PortPath.parse("1-2"), TestPhones.normal("RM-1045", "356938035642002"));
         CliRunner.Result r = station.get(90, TimeUnit.SECONDS);
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("<1-1> DONE", "<1-2> DONE", "IMEI 356938035642001", "IMEI 356938035642002",
