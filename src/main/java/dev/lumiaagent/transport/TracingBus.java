@@ -6,7 +6,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -74,8 +73,9 @@ public final class TracingBus implements Bus {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+            // Not Files.newBufferedWriter: an interruptible channel would be closed by the first interrupted worker.
+            BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(new java.io.FileOutputStream(file.toFile(), true),
+                    StandardCharsets.UTF_8));
             trace = new Trace(port, file, w);
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot write the protocol trace of {} to {}: {}; the port is not traced", port, file, e.toString());

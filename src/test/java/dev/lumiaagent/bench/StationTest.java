@@ -141,4 +141,36 @@ class StationTest {
         }
         assertThat(leftAlone).hasSizeGreaterThanOrEqualTo(n);
     }
+
+    @Test
+    void stoppingTheStationInterruptsRunningJobsAndLeavesThemResumable() throws Exception {
+        PortPath p1 = PortPath.of(1, 1);
+        SimPhone hung = new SimPhone(SimModels.standard().require("RM-1104"), "356938035640007", "SN40007", Mode.NORMAL, 80,
+                LinkKind.PACKET, EnumSet.of(SimFault.STALL));
+        bus.attach(p1, hung);
+        List<String> actions = new CopyOnWriteArrayList<>();
+        store = RecordStores.open("jdbc:sqlite:" + dir.resolve("records.db"));
+        BenchListener l = new BenchListener() {
+            @Override
+            public void actionRequired(PortPath port, String step, List<String> instructions) {
+                actions.add(step); // nobody is at the bench to press the keys
+            }
+        };
+        JobJournal journal = new JobJournal(dir.resolve("jobs"));
+        station = new Station(new BenchContext(bus, bus.clock(), BenchJobs.softReset(),
+                new BenchSettings(2, 0, Duration.ofSeconds(30), "station-test", "tester"), journal, store, "run", l,
+                BenchContext.PerJob.NONE), false).start();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (actions.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(actions).isNotEmpty(); // the job waits for a person
+
+        station.stop(Duration.ZERO);
+        assertThat(station.finishedJobs()).isEqualTo(1);
+        JobRecord r = store.jobs(null).get(0);
+        assertThat(r.outcome).isEqualTo("INTERRUPTED");
+        assertThat(journal.running()).hasSize(1); // `lumia-agent resume` finds it
+        assertThat(journal.running().get(0).nextStep).isEqualTo("lumia-agent resume");
+    }
 }

@@ -75,6 +75,19 @@ public final class JobJournal {
 
     /** Writes the job atomically and durably (temp file, fsync, atomic rename, directory fsync where supported). */
     public synchronized void save(Job job) {
+        // The last checkpoint of a job stopped with Ctrl-C is written by an interrupted thread: file channels
+        // are interruptible (an interrupt closes them), so the flag is put aside while the file is written.
+        boolean interrupted = Thread.interrupted();
+        try {
+            write(job);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void write(Job job) {
         try {
             Files.createDirectories(dir);
             Path target = file(job.id);

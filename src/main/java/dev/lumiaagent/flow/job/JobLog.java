@@ -11,7 +11,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,8 +84,10 @@ public final class JobLog implements FlowListener, AutoCloseable {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            return new JobLog(file, clock, Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE));
+            // A FileOutputStream, not Files.newBufferedWriter: the latter is an interruptible channel, which an
+            // interrupted worker (Ctrl-C, a station stopping) would close before the job's last lines are written.
+            return new JobLog(file, clock, new java.io.BufferedWriter(new java.io.OutputStreamWriter(
+                    new java.io.FileOutputStream(file.toFile(), true), StandardCharsets.UTF_8)));
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot write the job log {}: {}; the job runs without it", file, e.toString());
             JobLog silent = new JobLog(file, clock, null);
