@@ -42,6 +42,13 @@ public final class FlowRunner {
                     "Run the command again with -v and send the output to the maintainers.");
             outcome = f.outcome();
         }
+        if (!outcome.succeeded() && outcome.reason() != Reason.INTERRUPTED && Thread.currentThread().isInterrupted()) {
+            // Stopped from outside (Ctrl-C, a station shutting down) while a step ran: what the step hit next (a
+            // file channel closed by the interrupt, a wait cut short) is a consequence, not the phone's fault; the
+            // job is unfinished and stays resumable.
+            outcome = new Outcome(Reason.INTERRUPTED, flow.name() + " was stopped before it finished (" + outcome.summary() + ")",
+                    "Check the phone's state with `lumia-agent devices`, then run `lumia-agent resume`.");
+        }
         ctx.finished(flow.name(), outcome);
         return outcome;
     }
