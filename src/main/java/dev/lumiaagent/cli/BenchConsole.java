@@ -290,6 +290,10 @@ final class BenchConsole implements BenchListener, AutoCloseable {
             }
             out.println();
             out.println(what + ": " + tally.total() + " phone" + (tally.total() == 1 ? "" : "s") + " — " + tally.line());
+            if (tally.total() == 0) {
+                out.println("No phone was worked on. Next step: plug the phones in (any mode the job can start from) and check "
+                        + "that `lumia-agent devices` lists them.");
+            }
             List<JobRecord> failures = tally.jobs().stream().filter(r -> !r.succeeded() && !Tally.isSkipped(r)).toList();
             if (!failures.isEmpty()) {
                 out.println("Failed:");
