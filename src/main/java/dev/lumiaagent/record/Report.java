@@ -19,15 +19,16 @@ public record Report(Summary summary, List<Row> jobs) {
 
     /** One job. {@code outcome} is {@value #RUNNING} for a job that has not ended. */
     @JsonPropertyOrder({"jobId", "started", "ended", "station", "operator", "port", "command", "productType",
-            "productCode", "imei", "platformId", "firmwareFile", "firmwareSha256", "attempts", "outcome", "summary",
+            "productCode", "imei", "publicId", "usbSerial", "platformId", "firmwareFile", "firmwareSha256", "attempts", "outcome", "summary",
             "nextStep"})
     public record Row(String jobId, String started, String ended, String station, String operator, String port,
-                      String command, String productType, String productCode, String imei, String platformId,
+                      String command, String productType, String productCode, String imei, String publicId, String usbSerial,
+                      String platformId,
                       String firmwareFile, String firmwareSha256, int attempts, String outcome, String summary,
                       String nextStep) {
         static Row of(JobRecord j) {
             return new Row(j.jobId, j.started, j.ended, j.station, j.operator, j.port, j.command, j.productType,
-                    j.productCode, j.imei, j.platformId, j.firmwareFile, j.firmwareSha256, j.attempts,
+                    j.productCode, j.imei, j.publicId, j.usbSerial, j.platformId, j.firmwareFile, j.firmwareSha256, j.attempts,
                     j.outcome == null ? RUNNING : j.outcome, j.summary, j.nextStep);
         }
     }

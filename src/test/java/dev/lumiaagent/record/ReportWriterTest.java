@@ -46,8 +46,8 @@ class ReportWriterTest {
         String[] lines = out.toString().split("\n");
         assertThat(lines).hasSize(5);
         assertThat(lines[0]).isEqualTo("jobId,started,ended,station,operator,port,command,productType,productCode,imei,"
-                + "platformId,firmwareFile,firmwareSha256,attempts,outcome,summary,nextStep");
-        assertThat(lines[2]).isEqualTo("j2,2025-05-08T10:00:00Z,,bench-a,kim,1-2,reflash,RM-914,,,,,,1,FIRMWARE_MISMATCH,"
+                + "publicId,usbSerial,platformId,firmwareFile,firmwareSha256,attempts,outcome,summary,nextStep");
+        assertThat(lines[2]).isEqualTo("j2,2025-05-08T10:00:00Z,,bench-a,kim,1-2,reflash,RM-914,,,,,,,,1,FIRMWARE_MISMATCH,"
                 + "\"the FFU is for \"\"RM-1045\"\", not RM-914, so nothing was written\",\"pick the FFU for RM-914\"");
         assertThat(lines[4]).startsWith("j4,").contains(",RUNNING,");
     }
