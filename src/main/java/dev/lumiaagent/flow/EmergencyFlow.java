@@ -18,6 +18,7 @@ import dev.lumiaagent.protocol.firehose.RawProgramSet;
 import dev.lumiaagent.protocol.firehose.FirehoseResult;
 import dev.lumiaagent.protocol.firehose.FirehoseSession;
 import dev.lumiaagent.protocol.firehose.FirehoseStorageInfo;
+import dev.lumiaagent.protocol.sahara.MsmHwId;
 import dev.lumiaagent.protocol.sahara.SaharaDetect;
 import dev.lumiaagent.protocol.sahara.SaharaRefused;
 import dev.lumiaagent.protocol.sahara.SaharaSession;
@@ -60,29 +61,70 @@ public final class EmergencyFlow implements FlowRunner.Flow {
         }
     }
 
+    /**
+     * Where the files come from when they are not given: chosen per phone from what its chip says in
+     * Sahara command mode (a tray of mixed bricked phones, whose product types a 9008 phone does not tell).
+     */
+    public interface FileSource {
+        /** The programmer and FFU for a phone with this root-key hash and MSM HW ID, or why there are none. */
+        Result choose(byte[] rootKeyHash, MsmHwId hwId);
+    }
+
+    /** The files chosen for one phone, and why (for the log and the outcome). */
+    public record Choice(Path programmer, Path ffu, String why) {
+    }
+
+    /** A choice, or what the technician must do to make one possible (empty choice = nothing fits or several do). */
+    public record Result(Optional<Choice> choice, String whyNot, String nextStep) {
+        public static Result chosen(Choice c) {
+            return new Result(Optional.of(c), null, null);
+        }
+
+        public static Result none(String whyNot, String nextStep) {
+            return new Result(Optional.empty(), whyNot, nextStep);
+        }
+    }
+
+    /** The chip as read in Sahara command mode. */
+    private record Chip(long serial, MsmHwId hwId, byte[] rootKeyHash) {
+    }
+
     private final UsbDevice start;
-    private final Path programmer;
-    private final FfuFile ffu;
+    private final FileSource source;
+    // Given up front, or (with a FileSource) chosen once the chip is read; a flow runs on one thread.
+    private Path programmer;
+    private FfuFile ffu;
+    private EdeImage ede;
     private final RawProgramSet rawprogram;
     private final Path imagesDir;
-    private final String ffuName;
+    private String ffuName;
     private final Consent consent;
     private final Bounds bounds;
     private final List<GateResult> gates = new ArrayList<>();
 
     /** Writes the raw image an FFU describes. */
     public EmergencyFlow(UsbDevice start, Path programmer, FfuFile ffu, String ffuName, Consent consent, Bounds bounds) {
-        this(start, programmer, ffu, null, null, ffuName, consent, bounds);
+        this(start, null, programmer, ffu, null, null, ffuName, consent, bounds);
+    }
+
+    /**
+     * Chooses the programmer and FFU per phone from {@code source} once the chip is read; the chosen FFU
+     * is opened by the flow and closed when it ends. The programmer is still checked against the phone's
+     * root key before it is uploaded.
+     */
+    public EmergencyFlow(UsbDevice start, FileSource source, Consent consent, Bounds bounds) {
+        this(start, java.util.Objects.requireNonNull(source, "source"), null, null, null, null, null, consent, bounds);
     }
 
     /** Writes a QFIL-style rawprogram set (files from {@code imagesDir}), then applies its patches. */
     public EmergencyFlow(UsbDevice start, Path programmer, RawProgramSet set, Path imagesDir, String name, Consent consent, Bounds bounds) {
-        this(start, programmer, null, set, imagesDir, name, consent, bounds);
+        this(start, null, programmer, null, set, imagesDir, name, consent, bounds);
     }
 
-    private EmergencyFlow(UsbDevice start, Path programmer, FfuFile ffu, RawProgramSet set, Path imagesDir, String name,
+    private EmergencyFlow(UsbDevice start, FileSource source, Path programmer, FfuFile ffu, RawProgramSet set, Path imagesDir, String name,
                           Consent consent, Bounds bounds) {
         this.start = start;
+        this.source = source;
         this.programmer = programmer;
         this.ffu = ffu;
         this.rawprogram = set;
@@ -99,6 +141,11 @@ public final class EmergencyFlow implements FlowRunner.Flow {
 
     @Override
     public List<String> plan() {
+        if (source != null) {
+            // The files are chosen from the chip, so the programmer is read after it.
+            return List.of(DETECT, READ_CHIP, READ_PROGRAMMER, CHECK_PROGRAMMER, PRE_FLIGHT, UPLOAD, CONFIGURE, WRITE_IMAGE, POWER_RESET,
+                    AWAIT_RETURN);
+        }
         return List.of(READ_PROGRAMMER, DETECT, READ_CHIP, CHECK_PROGRAMMER, PRE_FLIGHT, UPLOAD, CONFIGURE, WRITE_IMAGE, POWER_RESET, AWAIT_RETURN);
     }
 
@@ -113,8 +160,25 @@ public final class EmergencyFlow implements FlowRunner.Flow {
                     + start.personality().mode().label() + ", not in Qualcomm emergency download (9008).",
                     "Use `lumia-agent reflash` for a phone that still reaches its flash app; the emergency path is for 9008.");
         }
-        EdeImage ede = ctx.step(READ_PROGRAMMER, "read the programmer " + programmer.getFileName(), Duration.ofSeconds(10),
-                this::parseProgrammer);
+        if (source == null) {
+            ede = ctx.step(READ_PROGRAMMER, "read the programmer " + programmer.getFileName(), Duration.ofSeconds(10),
+                    this::parseProgrammer);
+            return runOnPhone(ctx);
+        }
+        try {
+            return runOnPhone(ctx);
+        } finally {
+            if (ffu != null) {
+                try {
+                    ffu.close();
+                } catch (IOException e) {
+                    // a read-only file; nothing of the phone depends on closing it
+                }
+            }
+        }
+    }
+
+    private Outcome runOnPhone(FlowContext ctx) throws InterruptedException {
         try (Link link = Channels.open(ctx.bus(), start); PhoneWatcher watcher = new PhoneWatcher(ctx.bus(), ctx.clock(), ctx.port())) {
             SaharaSession sahara = new SaharaSession(link, bounds.hello());
             SaharaDetect.Detection seen = ctx.step(DETECT, "find out what answers on 9008 (Sahara, Firehose)", bounds.hello(),
@@ -129,16 +193,27 @@ public final class EmergencyFlow implements FlowRunner.Flow {
                         "Unplug the phone, hold Volume-Down + Power for 10 s, plug it in again and rerun; if it repeats, it may need a different loader.");
             }
             final SaharaSession s = sahara;
+            if (programmerRunning && source != null) {
+                throw new FlowFailure(Reason.NOT_SUPPORTED_IN_MODE, "A programmer is already running on the phone on " + ctx.port()
+                        + ": its chip (root-key hash) cannot be read, so no files can be chosen for it. Nothing was written.",
+                        "Hold Volume-Down + Power for 10 s so the phone restarts into 9008 (PBL), then rerun; or give --programmer "
+                                + "and --ffu (or --product-type) for it.");
+            }
             if (!programmerRunning) {
-                byte[] rkh = ctx.step(READ_CHIP, "read the chip: serial, HW ID, root-key hash (Sahara command mode)", Duration.ofSeconds(10), () -> {
+                Chip chip = ctx.step(READ_CHIP, "read the chip: serial, HW ID, root-key hash (Sahara command mode)", Duration.ofSeconds(10), () -> {
                     s.enterCommandMode();
                     long serial = s.serialNumber();
                     var hwid = s.msmHwId();
                     byte[] hash = s.oemPkHash();
                     s.leaveCommandMode();
                     ctx.progress(READ_CHIP, -1, String.format("serial %08X, %s, root-key hash %s", serial, hwid, Bytes.hex(hash)));
-                    return hash;
+                    return new Chip(serial, hwid, hash);
                 });
+                byte[] rkh = chip.rootKeyHash();
+                if (source != null) {
+                    ede = ctx.step(READ_PROGRAMMER, "choose the programmer and FFU for this root key, and read the programmer",
+                            Duration.ofSeconds(30), () -> chooseFiles(ctx, chip));
+                }
                 ctx.step(CHECK_PROGRAMMER, "the programmer must be signed for this phone's root key", Duration.ofSeconds(1), () -> {
                     if (!java.util.Arrays.equals(rkh, ede.rootKeyHash())) {
                         throw new FlowFailure(Reason.PROGRAMMER_MISMATCH, "The programmer " + programmer.getFileName()
@@ -200,6 +275,28 @@ public final class EmergencyFlow implements FlowRunner.Flow {
             return Outcome.done("The phone on " + ctx.port() + " was written with " + ffuName + " through the emergency path and is back in "
                     + back.get().personality().mode().label() + ".");
         }
+    }
+
+    /** Asks the source; nothing fitting is a named end before anything is uploaded. Opens the chosen FFU. */
+    private EdeImage chooseFiles(FlowContext ctx, Chip chip) {
+        Result r = source.choose(chip.rootKeyHash().clone(), chip.hwId());
+        if (r.choice().isEmpty()) {
+            throw new FlowFailure(Reason.PROGRAMMER_MISMATCH, "No emergency files could be chosen for the phone on " + ctx.port()
+                    + " (root-key hash " + Bytes.hex(chip.rootKeyHash()) + ", " + chip.hwId() + "): " + r.whyNot() + ". Nothing was written.",
+                    r.nextStep());
+        }
+        Choice c = r.choice().get();
+        programmer = c.programmer();
+        ffuName = c.ffu().getFileName().toString();
+        ctx.progress(READ_PROGRAMMER, -1, "chose " + programmer.getFileName() + " and " + ffuName + ": " + c.why());
+        EdeImage parsed = parseProgrammer();
+        try {
+            ffu = FfuFile.open(c.ffu());
+        } catch (IOException | RuntimeException e) {
+            throw new FlowFailure(Reason.FFU_INVALID, "The FFU chosen for this phone, " + c.ffu() + ", cannot be opened: " + e.getMessage()
+                    + ". Nothing was written.", "Check it with `lumia-agent ffu verify " + c.ffu() + "`, or replace it in the firmware library.");
+        }
+        return parsed;
     }
 
     private EdeImage parseProgrammer() {
