@@ -6,6 +6,7 @@ import dev.lumiaagent.firmware.FirmwareLibrary;
 import dev.lumiaagent.flow.EmergencyFlow;
 import dev.lumiaagent.flow.HardResetFlow;
 import dev.lumiaagent.flow.InfoFlow;
+import dev.lumiaagent.flow.LibraryEmergencyFiles;
 import dev.lumiaagent.flow.ReflashFlow;
 import dev.lumiaagent.flow.SoftResetFlow;
 import dev.lumiaagent.flow.gate.Consent;
@@ -177,10 +178,7 @@ public final class BenchJobs {
         return new Named("emergency", params) {
             @Override
             public Optional<String> cannotStartOn(UsbDevice device) {
-                return device.personality().mode().isEmergencyDownload()
-                        ? Optional.empty()
-                        : Optional.of("it is not in Qualcomm 9008 (it is in " + device.personality().mode().label()
-                        + "); the emergency path is for bricked phones — use `batch reflash`");
+                return notIn9008(device);
             }
 
             @Override
@@ -198,6 +196,55 @@ public final class BenchJobs {
                         EmergencyFlow.Bounds.standard()), Optional.of(checked), ffu);
             }
         };
+    }
+
+    /**
+     * The emergency path for phones in 9008 of any model: each phone's programmer and FFU are chosen from
+     * the firmware library by its root-key hash once its chip is read (a 9008 phone does not tell its
+     * product type). The chosen files are known only inside the flow, so the job file records the library,
+     * not the files, and the record's firmware fields stay empty; the chosen FFU's name is in the outcome,
+     * and its SHA-256 (checked once per run) in the step's progress line.
+     */
+    public static BenchJob emergencyFromLibrary(FirmwareLibrary lib, FirmwareFiles files, Consent consent, String consentHow) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        params.put("consent", List.of(consentHow));
+        params.put("firmwareDir", List.of(lib.root().toAbsolutePath().toString()));
+        EmergencyFlow.FileSource library = new LibraryEmergencyFiles(lib);
+        EmergencyFlow.FileSource checked = (rootKeyHash, hwId) -> {
+            EmergencyFlow.Result r = library.choose(rootKeyHash, hwId);
+            if (r.choice().isEmpty()) {
+                return r;
+            }
+            EmergencyFlow.Choice c = r.choice().get();
+            try {
+                files.file(c.programmer());
+                FirmwareFiles.Checked ffu = files.ffu(c.ffu());
+                return EmergencyFlow.Result.chosen(new EmergencyFlow.Choice(c.programmer(), c.ffu(), c.why() + "; " + ffu.name()
+                        + " sha256 " + ffu.sha256()));
+            } catch (IOException e) {
+                return EmergencyFlow.Result.none("the files chosen for it (" + c.programmer().getFileName() + ", " + c.ffu().getFileName()
+                        + ") cannot be read: " + e.getMessage(), "Check the firmware library " + lib.root() + ", then rerun.");
+            }
+        };
+        return new Named("emergency", params) {
+            @Override
+            public Optional<String> cannotStartOn(UsbDevice device) {
+                return notIn9008(device);
+            }
+
+            @Override
+            public Prepared prepare(Bus bus, UsbDevice device, DeviceInfo info) {
+                EmergencyFlow flow = new EmergencyFlow(device, checked, consent, EmergencyFlow.Bounds.standard());
+                return Prepared.of(flow);
+            }
+        };
+    }
+
+    private static Optional<String> notIn9008(UsbDevice device) {
+        return device.personality().mode().isEmergencyDownload()
+                ? Optional.empty()
+                : Optional.of("it is not in Qualcomm 9008 (it is in " + device.personality().mode().label()
+                + "); the emergency path is for bricked phones — use `batch reflash`");
     }
 
     private static Path ffuFor(FfuChoice ffus, DeviceInfo info) throws BenchJob.NothingToRun {

@@ -53,8 +53,8 @@ final class BenchOptions {
     Path ffu;
 
     @Option(names = "--firmware-dir", paramLabel = "DIR",
-            description = "reflash, hard-reset: take each phone's FFU from this firmware library (default $LUMIA_AGENT_FIRMWARE "
-                    + "or the user's data directory) when --ffu is not given.")
+            description = "reflash, hard-reset, emergency: take each phone's files from this firmware library (default $LUMIA_AGENT_FIRMWARE "
+                    + "or the user's data directory) when --ffu is not given (emergency: nor --programmer).")
     Path firmwareDir;
 
     @Option(names = "--method", paramLabel = "M", description = "hard-reset: auto, settings, keys, usb-wipe or reflash (default auto).")
@@ -64,7 +64,8 @@ final class BenchOptions {
     Path programmer;
 
     @Option(names = "--product-type", paramLabel = "RM-xxxx",
-            description = "emergency: find the programmer and FFU in the firmware library by product type.")
+            description = "emergency: find the programmer and FFU in the firmware library by product type (without it, and "
+                    + "without --programmer and --ffu, they are chosen per phone from the library by the phone's root-key hash).")
     String productType;
 
     @Mixin
@@ -131,9 +132,18 @@ final class BenchOptions {
     private BenchJob emergency(PrintWriter out, FirmwareFiles files) throws IOException {
         Path prog = programmer;
         Path image = ffu;
+        if (prog == null && image == null && productType == null) {
+            // A tray of mixed bricked phones: each phone's files are chosen from the library by its root key.
+            FirmwareLibrary lib = library();
+            out.println("emergency files from the firmware library " + lib.root() + " (" + lib.entries().stream()
+                    .filter(e -> e.kind() == FirmwareLibrary.Kind.PROGRAMMER).count() + " programmers), chosen per phone by its root-key hash");
+            return BenchJobs.emergencyFromLibrary(lib, files, consentUpFront(out, "erase and rewrite every phone of this run"),
+                    consent.describe());
+        }
         if (prog == null || image == null) {
             if (productType == null) {
-                throw new IllegalArgumentException("emergency needs --programmer and --ffu, or --product-type to find them in the firmware library");
+                throw new IllegalArgumentException("emergency needs both --programmer and --ffu, or --product-type to find them in the "
+                        + "firmware library, or none of the three to choose them per phone from the library");
             }
             FirmwareLibrary lib = library();
             if (prog == null) {
