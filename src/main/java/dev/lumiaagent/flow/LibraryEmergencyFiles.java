@@ -80,7 +80,7 @@ public final class LibraryEmergencyFiles implements EmergencyFlow.FileSource {
         if (ffus.isEmpty()) {
             return EmergencyFlow.Result.none("the programmer for " + String.join(", ", fitting.keySet()) + " fits this phone, but the "
                     + "firmware library " + lib.root() + " has no FFU for " + String.join(", ", fitting.keySet())
-                    + aliasNote(fitting.keySet()), "Put the stock FFU for this phone's product type in the firmware library (e.g. under "
+                    + aliasNote(fitting.keySet()) + unreadableNote, "Put the stock FFU for this phone's product type in the firmware library (e.g. under "
                     + lib.root().resolve(fitting.keySet().iterator().next()) + "), then rerun. Nothing was written.");
         }
         long distinct = ffus.values().stream().map(p -> p.toAbsolutePath().normalize()).distinct().count();
