@@ -158,6 +158,9 @@ final class ResumeCommand implements Callable<Integer> {
                 requireFile(job, "ffu");
                 break;
             case "emergency":
+                if (job.param("programmer").isEmpty() && job.param("firmwareDir").isPresent()) {
+                    break; // a bench job that chose its files per phone from the library: it chooses again
+                }
                 requireFile(job, "programmer");
                 if (job.paramList("rawprogram").isEmpty()) {
                     requireFile(job, "ffu");
@@ -206,6 +209,13 @@ final class ResumeCommand implements Callable<Integer> {
                         HardResetFlow.Bounds.standard(), dev.lumiaagent.flow.ReflashFlow.Bounds.standard()), ctx));
             }
             case "emergency": {
+                if (job.param("programmer").isEmpty() && job.param("firmwareDir").isPresent()) {
+                    // Chosen per phone from the library by its root-key hash: the same choice is made again.
+                    Path dir = Path.of(job.param("firmwareDir").get());
+                    return FlowExitCodes.of(FlowRunner.run(new EmergencyFlow(phone,
+                            new dev.lumiaagent.flow.LibraryEmergencyFiles(dev.lumiaagent.firmware.FirmwareLibrary.scan(dir)), consent,
+                            EmergencyFlow.Bounds.standard()), ctx));
+                }
                 Path programmer = requireFile(job, "programmer");
                 if (!job.paramList("rawprogram").isEmpty()) {
                     RawProgramSet set;

@@ -53,4 +53,24 @@ class BatchEmergencyFromLibraryTest {
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE.code());
         assertThat(r.err()).contains("--programmer and --ffu", "--product-type", "per phone from the library");
     }
+
+    @Test
+    void anInterruptedLibraryChosenEmergencyJobIsResumedByChoosingAgain() throws Exception {
+        Path library = dir.resolve("firmware");
+        assertThat(CliRunner.run("simulate", "firmware", "--dir", library.toString(), "--size-mib", "4").exitCode()).isZero();
+        Path bench = dir.resolve("one.json");
+        Files.writeString(bench, "{\"phones\": [{\"port\": \"1-2\", \"model\": \"RM-1104\", \"mode\": \"edl\", \"usbSerial\": \"EDL42\"}]}");
+        // The job file a bench leaves when it is killed before the job ends: RUNNING, files to be chosen from the library.
+        dev.lumiaagent.flow.job.JobJournal journal = new dev.lumiaagent.flow.job.JobJournal(dir.resolve("jobs"));
+        dev.lumiaagent.flow.job.JobRecorder.start(journal, "emergency", java.util.Map.of("consent", List.of("--yes"),
+                "firmwareDir", List.of(library.toString())), dev.lumiaagent.transport.PortPath.parse("1-2"),
+                new dev.lumiaagent.flow.job.JobIdentity(null, null, "EDL42"), "EDL_PBL");
+        assertThat(journal.running()).hasSize(1);
+
+        CliRunner.Result r = CliRunner.run("resume", "--bench", bench.toString(), "--sim-speed", "200", "--yes",
+                "--jobs-dir", dir.resolve("jobs").toString(), "--store", "jdbc:sqlite:" + dir.resolve("records.db"));
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("RM-1104_demo.ffu");
+        assertThat(journal.running()).isEmpty();
+    }
 }
