@@ -41,39 +41,29 @@ public final class TracingLink implements Link {
 
     @Override
     public void write(ByteBuffer src, Duration timeout) {
-        TracingBus.Trace t = bus.traceOf(device.port());
-        if (t == null) {
-            inner.write(src, timeout);
-            return;
-        }
-        Instant at = bus.now();
-        int length = src.remaining();
-        byte[] head = head(src.duplicate(), length);
-        try {
-            inner.write(src, timeout);
-        } catch (RuntimeException e) {
-            t.line(prefix(at, '>') + transfer(length, head) + " ! " + TracingBus.describe(e));
-            throw e;
-        }
-        t.line(prefix(at, '>') + transfer(length, head));
+        written(new ByteBuffer[] {src}, () -> inner.write(src, timeout));
     }
 
     /** One message in parts (a flash message's head + a view of the data): traced as one transfer, passed on in parts. */
     @Override
     public void write(ByteBuffer[] srcs, Duration timeout) {
+        written(srcs, () -> inner.write(srcs, timeout));
+    }
+
+    /** Runs the write; when the port is traced, one line with the message's length and head bytes (its fault, if any). */
+    private void written(ByteBuffer[] parts, Runnable write) {
         TracingBus.Trace t = bus.traceOf(device.port());
         if (t == null) {
-            inner.write(srcs, timeout);
+            write.run();
             return;
         }
         Instant at = bus.now();
         int length = 0;
-        for (ByteBuffer b : srcs) {
+        for (ByteBuffer b : parts) {
             length += b.remaining();
         }
-        int want = Math.min(length, Math.max(bus.headBytes(), TracingBus.TEXT_CHARS));
-        ByteBuffer joined = ByteBuffer.allocate(want);
-        for (ByteBuffer b : srcs) {
+        ByteBuffer joined = ByteBuffer.allocate(Math.min(length, Math.max(bus.headBytes(), TracingBus.TEXT_CHARS)));
+        for (ByteBuffer b : parts) {
             if (!joined.hasRemaining()) {
                 break;
             }
@@ -84,7 +74,7 @@ public final class TracingLink implements Link {
         joined.flip();
         byte[] head = head(joined, joined.remaining());
         try {
-            inner.write(srcs, timeout);
+            write.run();
         } catch (RuntimeException e) {
             t.line(prefix(at, '>') + transfer(length, head) + " ! " + TracingBus.describe(e));
             throw e;

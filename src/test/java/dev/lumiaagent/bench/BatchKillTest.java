@@ -3,6 +3,7 @@ package dev.lumiaagent.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lumiaagent.cli.Main;
+import dev.lumiaagent.testing.ServedBench;
 import dev.lumiaagent.flow.job.Job;
 import dev.lumiaagent.flow.job.JobJournal;
 import dev.lumiaagent.flow.job.JobState;
@@ -15,10 +16,8 @@ import dev.lumiaagent.sim.SimBus;
 import dev.lumiaagent.sim.SimModel;
 import dev.lumiaagent.sim.SimModels;
 import dev.lumiaagent.sim.SimPhone;
-import dev.lumiaagent.sim.SimServer;
 import dev.lumiaagent.testing.ChildJvm;
 import dev.lumiaagent.testing.TestPhones;
-import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.PortPath;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -31,8 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,16 +44,9 @@ class BatchKillTest {
     @TempDir
     Path dir;
 
-    private final SimBus bus = new SimBus(AgentClock.scaled(200));
-    private SimServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-        bus.close();
-    }
+    @RegisterExtension
+    final ServedBench served = new ServedBench();
+    private final SimBus bus = served.bus();
 
 
     private void ffu(Path library, String model, long size) throws Exception {
@@ -73,7 +65,6 @@ class BatchKillTest {
         // The Lumia 520 is paced at 5 MB/s in real time: its ~26 MiB write lasts seconds, long enough to kill mid-write.
         SimPhone slow = TestPhones.normal("RM-914", "356938035641004");
         bus.attach(PortPath.parse("1-4"), slow);
-        server = SimServer.start(bus, 0);
         Path library = dir.resolve("firmware");
         ffu(library, "RM-1104", 4L << 20);
         ffu(library, "RM-1045", 4L << 20);
@@ -81,7 +72,7 @@ class BatchKillTest {
         String store = "jdbc:sqlite:" + dir.resolve("records.db");
         Path jobs = dir.resolve("jobs");
 
-        try (ChildJvm agent = ChildJvm.start(Main.class, "batch", "reflash", "--bus", server.uri(), "--firmware-dir", library.toString(),
+        try (ChildJvm agent = ChildJvm.start(Main.class, "batch", "reflash", "--bus", served.uri(), "--firmware-dir", library.toString(),
                 "--yes", "--max-parallel", "3", "--store", store, "--jobs-dir", jobs.toString(), "--operator", "bob")) {
             agent.awaitLine("<1-4>     WriteChunks", Duration.ofSeconds(120));
             agent.awaitLine("Succeeded 2", Duration.ofSeconds(120)); // the two small ones are done and recorded
@@ -101,7 +92,7 @@ class BatchKillTest {
         assertThat(running.get(0).port).isEqualTo("1-4");
 
         StringWriter out = new StringWriter();
-        int code = Main.run(new String[] {"resume", "--bus", server.uri(), "--jobs-dir", jobs.toString(), "--yes", "--store", store},
+        int code = Main.run(new String[] {"resume", "--bus", served.uri(), "--jobs-dir", jobs.toString(), "--yes", "--store", store},
                 new PrintWriter(out, true), new PrintWriter(out, true));
         assertThat(code).as(out.toString()).isZero();
         assertThat(new JobJournal(jobs).load(running.get(0).id).orElseThrow().state).isEqualTo(JobState.DONE);

@@ -3,15 +3,14 @@ package dev.lumiaagent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lumiaagent.sim.SimBus;
-import dev.lumiaagent.sim.SimServer;
+import dev.lumiaagent.testing.ServedBench;
 import dev.lumiaagent.testing.TestPhones;
-import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.PortPath;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,24 +19,16 @@ class StationServedTest {
     @TempDir
     Path dir;
 
-    private final SimBus bus = new SimBus(AgentClock.scaled(200));
-    private SimServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-        bus.close();
-    }
+    @RegisterExtension
+    final ServedBench served = new ServedBench();
+    private final SimBus bus = served.bus();
 
 
     @Test
     @Timeout(120)
     void phonesPluggedInOverTimeEachGetTheJob() throws Exception {
-        server = SimServer.start(bus, 0);
         CompletableFuture<CliRunner.Result> station = CompletableFuture.supplyAsync(() -> CliRunner.run("station", "info",
-                "--bus", server.uri(), "--stop-after", "2", "--store", "jdbc:sqlite:" + dir.resolve("r.db"),
+                "--bus", served.uri(), "--stop-after", "2", "--store", "jdbc:sqlite:" + dir.resolve("r.db"),
                 "--jobs-dir", dir.resolve("jobs").toString()));
         Thread.sleep(500); // the station is waiting on an empty bench
         assertThat(station).isNotDone();

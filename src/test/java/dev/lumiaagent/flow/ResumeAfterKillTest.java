@@ -3,6 +3,7 @@ package dev.lumiaagent.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lumiaagent.cli.Main;
+import dev.lumiaagent.testing.ServedBench;
 import dev.lumiaagent.flow.job.Job;
 import dev.lumiaagent.flow.job.JobJournal;
 import dev.lumiaagent.flow.job.JobState;
@@ -16,9 +17,7 @@ import dev.lumiaagent.sim.SimBus;
 import dev.lumiaagent.sim.SimFault;
 import dev.lumiaagent.sim.SimModels;
 import dev.lumiaagent.sim.SimPhone;
-import dev.lumiaagent.sim.SimServer;
 import dev.lumiaagent.testing.ChildJvm;
-import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.discovery.Mode;
 import java.io.PrintWriter;
@@ -29,8 +28,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,16 +45,9 @@ class ResumeAfterKillTest {
     @TempDir
     Path dir;
 
-    private final SimBus bus = new SimBus(AgentClock.scaled(200));
-    private SimServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-        bus.close();
-    }
+    @RegisterExtension
+    final ServedBench served = new ServedBench();
+    private final SimBus bus = served.bus();
 
     @Test
     @Timeout(240)
@@ -63,7 +55,6 @@ class ResumeAfterKillTest {
         SimPhone phone = new SimPhone(SimModels.standard().require("RM-914"), "356938035643809", "USB4", Mode.NORMAL, 80,
                 LinkKind.PACKET, EnumSet.noneOf(SimFault.class));
         bus.attach(PORT, phone);
-        server = SimServer.start(bus, 0);
         Path ffu = dir.resolve("rm914.ffu");
         try (FileChannel ch = FileChannel.open(ffu, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             new FfuBuilder().platformId(phone.model().platformId()).osVersion("10.0.15254.603").build(new DemoDisk(128L << 20), ch);
@@ -71,7 +62,7 @@ class ResumeAfterKillTest {
         Path jobsDir = dir.resolve("jobs");
         JobJournal journal = new JobJournal(jobsDir);
 
-        try (ChildJvm agent = ChildJvm.start(Main.class, "reflash", "--bus", server.uri(), "--ffu", ffu.toString(), "--yes",
+        try (ChildJvm agent = ChildJvm.start(Main.class, "reflash", "--bus", served.uri(), "--ffu", ffu.toString(), "--yes",
                 "--jobs-dir", jobsDir.toString())) {
             agent.awaitLine("] WriteChunks", Duration.ofSeconds(90)); // the step starts (not the plan line)
             agent.awaitLine("MB/s", Duration.ofSeconds(30)); // a chunk is in: the write is under way
@@ -90,7 +81,7 @@ class ResumeAfterKillTest {
         assertThat(before.lastStep()).contains(ReflashFlow.WRITE_CHUNKS);
         assertThat(before.runs).hasSize(1);
 
-        Run resume = cli("resume", "--bus", server.uri(), "--jobs-dir", jobsDir.toString(), "--yes");
+        Run resume = cli("resume", "--bus", served.uri(), "--jobs-dir", jobsDir.toString(), "--yes");
         assertThat(resume.code).as(resume.out).isZero();
         assertThat(resume.out).contains("Resuming job " + before.id).contains("same phone")
                 .contains("Done: ");
@@ -117,7 +108,7 @@ class ResumeAfterKillTest {
         assertThat(jobs.code).isZero();
         assertThat(jobs.out).contains(before.id).contains("DONE").doesNotContain("RUNNING");
 
-        Run again = cli("resume", "--bus", server.uri(), "--jobs-dir", jobsDir.toString(), "--yes");
+        Run again = cli("resume", "--bus", served.uri(), "--jobs-dir", jobsDir.toString(), "--yes");
         assertThat(again.code).isZero();
         assertThat(again.out).contains("Nothing to resume");
     }
