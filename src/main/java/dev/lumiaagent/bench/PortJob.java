@@ -208,9 +208,7 @@ final class PortJob {
     }
 
     private static JobIdentity identityOf(DeviceInfo info, UsbDevice device) {
-        String serial = device.serial() == null || device.serial().isBlank() ? null : device.serial();
-        return new JobIdentity(info.text(dev.lumiaagent.device.InfoField.IMEI).orElse(null),
-                info.text(dev.lumiaagent.device.InfoField.PUBLIC_ID).orElse(null), serial);
+        return JobIdentity.of(info, device);
     }
 
     private String consentNote() {

@@ -84,9 +84,15 @@ final class BenchOptions {
     }
 
     String station() {
-        if (station != null && !station.isBlank()) {
-            return station;
-        }
+        return station != null && !station.isBlank() ? station : defaultStation();
+    }
+
+    String operator() {
+        return operator != null && !operator.isBlank() ? operator : defaultOperator();
+    }
+
+    /** This host's name, as the station in records. */
+    static String defaultStation() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
@@ -94,10 +100,8 @@ final class BenchOptions {
         }
     }
 
-    String operator() {
-        if (operator != null && !operator.isBlank()) {
-            return operator;
-        }
+    /** $LUMIA_AGENT_OPERATOR, else the login name. */
+    static String defaultOperator() {
         String env = System.getenv(ENV_OPERATOR);
         return env != null && !env.isBlank() ? env : System.getProperty("user.name", "unknown");
     }

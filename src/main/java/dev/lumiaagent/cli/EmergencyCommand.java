@@ -1,11 +1,12 @@
 package dev.lumiaagent.cli;
 
+import dev.lumiaagent.flow.FlowListener;
+import java.util.ArrayList;
 import dev.lumiaagent.firmware.FirmwareLibrary;
 import dev.lumiaagent.flow.EmergencyFlow;
 import dev.lumiaagent.flow.FlowContext;
 import dev.lumiaagent.flow.FlowRunner;
 import dev.lumiaagent.flow.Outcome;
-import dev.lumiaagent.flow.job.JobRecorder;
 import dev.lumiaagent.image.ffu.FfuFile;
 import dev.lumiaagent.image.ffu.FfuFormatException;
 import dev.lumiaagent.transport.Bus;
@@ -39,6 +40,9 @@ final class EmergencyCommand implements Callable<Integer> {
 
     @Mixin
     JobOptions jobs;
+
+    @Mixin
+    StoreOptions storeOptions;
 
     @Option(names = "--programmer", paramLabel = "FILE.ede", description = "The Firehose programmer (.ede) for this phone's product type.")
     Path programmer;
@@ -88,11 +92,12 @@ final class EmergencyCommand implements Callable<Integer> {
                 throw new PhoneSelection.NoSinglePhone(ExitCode.NO_PHONE, "No phone on port " + selection.port().orElseThrow() + ".",
                         "Plug the phone in; in 9008 it shows up as 05C6:9008 in `lumia-agent devices`.");
             }
-            JobRecorder job = jobs.start(bus, phone.get(), phone.get().port(), "emergency", Map.of(
+            List<FlowListener> listeners = new ArrayList<>(jobs.startRecorded(bus, phone.get(), phone.get().port(), "emergency", Map.of(
                     "programmer", List.of(programmer.toAbsolutePath().toString()), "ffu", List.of(ffuPath.toAbsolutePath().toString()),
-                    "consent", List.of(consentOptions.describe())), out);
-            FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(),
-                    List.of(job, new ConsoleProgress(out, System.console() != null), GateLines.printer(out)));
+                    "consent", List.of(consentOptions.describe())), true, storeOptions, Optional.of(ffuPath), out));
+            listeners.add(new ConsoleProgress(out, System.console() != null));
+            listeners.add(GateLines.printer(out));
+            FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(), listeners);
             Outcome o = FlowRunner.run(new EmergencyFlow(phone.get(), programmer, ffu, ffuPath.getFileName().toString(),
                     consentOptions.consent(out, "erase and rewrite this phone"), EmergencyFlow.Bounds.standard()), ctx);
             return FlowExitCodes.of(o);
@@ -122,13 +127,15 @@ final class EmergencyCommand implements Callable<Integer> {
                 throw new PhoneSelection.NoSinglePhone(ExitCode.NO_PHONE, "No phone on port " + selection.port().orElseThrow() + ".",
                         "Plug the phone in; in 9008 it shows up as 05C6:9008 in `lumia-agent devices`.");
             }
-            JobRecorder job = jobs.start(bus, phone.get(), phone.get().port(), "emergency", Map.of(
+            List<FlowListener> listeners = new ArrayList<>(jobs.startRecorded(bus, phone.get(), phone.get().port(), "emergency", Map.of(
                     "programmer", List.of(programmer.toAbsolutePath().toString()),
                     "rawprogram", rawprogram.stream().map(f -> f.toAbsolutePath().toString()).toList(),
                     "patch", patch.stream().map(f -> f.toAbsolutePath().toString()).toList(),
-                    "images", List.of(dir.toAbsolutePath().toString()), "consent", List.of(consentOptions.describe())), out);
-            FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(),
-                    List.of(job, new ConsoleProgress(out, System.console() != null), GateLines.printer(out)));
+                    "images", List.of(dir.toAbsolutePath().toString()), "consent", List.of(consentOptions.describe())), true,
+                    storeOptions, Optional.of(programmer), out));
+            listeners.add(new ConsoleProgress(out, System.console() != null));
+            listeners.add(GateLines.printer(out));
+            FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(), listeners);
             return FlowExitCodes.of(FlowRunner.run(new EmergencyFlow(phone.get(), programmer, set, dir,
                     rawprogram.get(0).getFileName().toString(), consentOptions.consent(out, "erase and rewrite this phone"),
                     EmergencyFlow.Bounds.standard()), ctx));

@@ -57,6 +57,9 @@ final class HardResetCommand implements Callable<Integer> {
     @Mixin
     JobOptions jobs;
 
+    @Mixin
+    StoreOptions storeOptions;
+
     @Spec
     CommandSpec spec;
 
@@ -80,7 +83,8 @@ final class HardResetCommand implements Callable<Integer> {
             if (firmwareDir != null) {
                 params.put("firmwareDir", List.of(firmwareDir.toAbsolutePath().toString()));
             }
-            listeners.add(jobs.start(bus, phone.orElse(null), port, "hard-reset", params, out));
+            listeners.addAll(jobs.startRecorded(bus, phone.orElse(null), port, "hard-reset", params, true, storeOptions,
+                    Optional.ofNullable(ffuPath), out));
             listeners.add(new ConsoleProgress(out, System.console() != null));
             listeners.add(GateLines.printer(out));
             SimulatedTechnician technician = bus instanceof SimBus ? new SimulatedTechnician((SimBus) bus, out) : null;

@@ -1,6 +1,14 @@
 package dev.lumiaagent.cli;
 
+import dev.lumiaagent.bench.SingleJobRecord;
+import dev.lumiaagent.device.DeviceInfo;
+import dev.lumiaagent.device.InfoReader;
+import dev.lumiaagent.flow.FlowListener;
 import dev.lumiaagent.flow.job.JobIdentity;
+import dev.lumiaagent.record.RecordStore;
+import dev.lumiaagent.record.RecordStoreException;
+import java.util.ArrayList;
+import java.util.Optional;
 import dev.lumiaagent.flow.job.JobJournal;
 import dev.lumiaagent.flow.job.JobRecorder;
 import dev.lumiaagent.transport.Bus;
@@ -25,23 +33,50 @@ final class JobOptions {
     }
 
     /**
-     * Starts recording a job for the phone (its identity read first where its mode allows) and says
-     * so. A jobs directory that cannot be written stops the command before anything is done to the phone.
+     * The job's listeners, to be listed first and in this order: its checkpoint (the job file, for
+     * `resume`) and its record in the record store (with the audit log), so both are written before the
+     * console shows an outcome. What is read from the phone first (where its mode allows) goes into both.
+     * A store that cannot be opened is said, and the job runs with its job file only.
      */
-    JobRecorder start(Bus bus, UsbDevice phone, PortPath port, String command, Map<String, List<String>> params, PrintWriter out) {
-        return start(bus, phone, port, command, params, true, out);
+    List<FlowListener> startRecorded(Bus bus, UsbDevice phone, PortPath port, String command, Map<String, List<String>> params,
+                                     boolean readPhone, StoreOptions store, Optional<Path> firmware, PrintWriter out) {
+        DeviceInfo info = phone == null ? DeviceInfo.builder().build()
+                : readPhone && JobIdentity.readableIn(phone.personality().mode()) ? readQuietly(bus, phone) : InfoReader.fromBus(phone);
+        JobIdentity identity = phone == null ? new JobIdentity(null, null, null) : JobIdentity.of(info, phone);
+        JobRecorder recorder = start(port, command, params, identity, phone == null ? "absent" : phone.personality().mode().name(), out);
+        List<FlowListener> listeners = new ArrayList<>(List.of(recorder));
+        RecordStore records;
+        try {
+            records = store.open();
+        } catch (RecordStoreException e) {
+            out.println("warning: the job is not recorded in the record store (" + e.getMessage() + "); its job file has it.");
+            out.flush();
+            return listeners;
+        }
+        listeners.add(SingleJobRecord.start(records, BenchOptions.defaultStation(), BenchOptions.defaultOperator(), recorder.job().id,
+                command, port, info, phone == null ? "absent" : phone.personality().mode().name(), firmware, line -> {
+                    synchronized (out) {
+                        out.println("warning: " + line);
+                        out.flush();
+                    }
+                }));
+        return listeners;
     }
 
-    /** {@code readIdentity} false: only what the bus shows (a soft reset is for phones that may not answer at all). */
-    JobRecorder start(Bus bus, UsbDevice phone, PortPath port, String command, Map<String, List<String>> params,
-                      boolean readIdentity, PrintWriter out) {
-        JobIdentity identity = phone == null ? new JobIdentity(null, null, null)
-                : readIdentity ? JobIdentity.read(bus, phone)
-                : new JobIdentity(null, null, phone.serial().isEmpty() ? null : phone.serial());
+    private static DeviceInfo readQuietly(Bus bus, UsbDevice phone) {
+        try {
+            return InfoReader.read(bus, phone);
+        } catch (RuntimeException e) {
+            return InfoReader.fromBus(phone);
+        }
+    }
+
+    /** Writes the job file (a jobs directory that cannot be written stops the command before anything is done) and says so. */
+    private JobRecorder start(PortPath port, String command, Map<String, List<String>> params, JobIdentity identity, String startMode,
+                              PrintWriter out) {
         JobJournal journal = journal();
         try {
-            JobRecorder r = JobRecorder.start(journal, command, params, port, identity,
-                    phone == null ? "absent" : phone.personality().mode().name());
+            JobRecorder r = JobRecorder.start(journal, command, params, port, identity, startMode);
             out.println("job " + r.job().id + " (" + identity + ") recorded in " + journal.dir()
                     + "; if the agent is stopped, `lumia-agent resume` continues it.");
             out.flush();

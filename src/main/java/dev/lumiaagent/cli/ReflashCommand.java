@@ -1,10 +1,11 @@
 package dev.lumiaagent.cli;
 
+import dev.lumiaagent.flow.FlowListener;
+import java.util.ArrayList;
 import dev.lumiaagent.flow.FlowContext;
 import dev.lumiaagent.flow.FlowRunner;
 import dev.lumiaagent.flow.Outcome;
 import dev.lumiaagent.flow.ReflashFlow;
-import dev.lumiaagent.flow.job.JobRecorder;
 import dev.lumiaagent.image.ffu.FfuFile;
 import dev.lumiaagent.image.ffu.FfuFormatException;
 import dev.lumiaagent.transport.Bus;
@@ -41,6 +42,9 @@ final class ReflashCommand implements Callable<Integer> {
     @Mixin
     JobOptions jobs;
 
+    @Mixin
+    StoreOptions storeOptions;
+
     @Option(names = "--ffu", required = true, paramLabel = "FILE", description = "The stock FFU for this phone's product type.")
     Path ffuPath;
 
@@ -75,9 +79,12 @@ final class ReflashCommand implements Callable<Integer> {
                         "Plug the phone in (any mode but 9008) and run reflash again.");
             }
             ConsoleProgress progress = new ConsoleProgress(out, System.console() != null);
-            JobRecorder job = jobs.start(bus, phone.get(), phone.get().port(), "reflash", Map.of("ffu",
-                    List.of(ffuPath.toAbsolutePath().toString()), "consent", List.of(consentOptions.describe())), out);
-            FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(), List.of(job, progress, GateLines.printer(out)));
+            List<FlowListener> listeners = new ArrayList<>(jobs.startRecorded(bus, phone.get(), phone.get().port(), "reflash",
+                    Map.of("ffu", List.of(ffuPath.toAbsolutePath().toString()), "consent", List.of(consentOptions.describe())), true,
+                    storeOptions, Optional.of(ffuPath), out));
+            listeners.add(progress);
+            listeners.add(GateLines.printer(out));
+            FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(), listeners);
             Outcome outcome = FlowRunner.run(new ReflashFlow(phone.get(), ffu, ffuPath.getFileName().toString(), consentOptions.consent(out, "erase and reflash this phone"),
                     ReflashFlow.Bounds.standard()), ctx);
             return FlowExitCodes.of(outcome);

@@ -37,6 +37,9 @@ final class SoftResetCommand implements Callable<Integer> {
     @Mixin
     JobOptions jobs;
 
+    @Mixin
+    StoreOptions storeOptions;
+
     @Spec
     CommandSpec spec;
 
@@ -47,7 +50,8 @@ final class SoftResetCommand implements Callable<Integer> {
             Optional<UsbDevice> phone = selection.select(bus);
             PortPath port = phone.map(UsbDevice::port).orElseGet(() -> selection.port().orElseThrow());
             List<FlowListener> listeners = new ArrayList<>();
-            listeners.add(jobs.start(bus, phone.orElse(null), port, "soft-reset", Map.of(), false, out));
+            listeners.addAll(jobs.startRecorded(bus, phone.orElse(null), port, "soft-reset", Map.of(), false, storeOptions,
+                    Optional.empty(), out));
             listeners.add(new ConsoleProgress(out, System.console() != null));
             SimulatedTechnician technician = bus instanceof SimBus ? new SimulatedTechnician((SimBus) bus, out) : null;
             if (technician != null) {

@@ -120,4 +120,24 @@ class BenchCommandsTest {
         assertThat(none.exitCode()).isEqualTo(ExitCode.FAILED.code());
         assertThat(none.err()).contains("no job 20200101-000000-000-abcdef").contains("next step");
     }
+
+    @Test
+    void aSinglePhoneReflashIsRecordedAndAuditedToo() {
+        Path ffu = library.resolve("RM-914.ffu");
+        CliRunner.Result r = CliRunner.run("reflash", "--simulate", "1", "--sim-speed", "200", "--ffu", ffu.toString(), "--yes",
+                "--store", store(), "--jobs-dir", dir.resolve("jobs").toString());
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        try (RecordStore s = RecordStores.open(store())) {
+            List<JobRecord> jobs = s.jobs(null);
+            assertThat(jobs).hasSize(1);
+            JobRecord j = jobs.get(0);
+            assertThat(j.command).isEqualTo("reflash");
+            assertThat(j.outcome).isEqualTo("DONE");
+            assertThat(j.imei).isNotNull();
+            assertThat(j.firmwareSha256).hasSize(64);
+            assertThat(j.steps).extracting(JobRecord.StepRecord::name).contains("WriteChunks");
+            assertThat(s.audit().entries()).extracting(e -> e.event()).contains("started", "gate", "finished");
+            assertThat(s.audit().verify().ok()).isTrue();
+        }
+    }
 }

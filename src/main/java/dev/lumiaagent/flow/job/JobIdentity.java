@@ -54,6 +54,12 @@ public record JobIdentity(String imei, String publicId, String usbSerial) {
         return mode == Mode.NORMAL || mode == Mode.LABEL || mode == Mode.UEFI;
     }
 
+    /** The identity in what was read from the phone, with the USB serial the bus shows. */
+    public static JobIdentity of(DeviceInfo info, UsbDevice d) {
+        String serial = d.serial() == null || d.serial().isBlank() ? null : d.serial();
+        return new JobIdentity(info.text(InfoField.IMEI).orElse(null), info.text(InfoField.PUBLIC_ID).orElse(null), serial);
+    }
+
     /**
      * Reads the phone's identity where its mode allows ({@link InfoReader}); elsewhere, or when the read
      * fails, only what the bus shows. Never throws for a phone that does not answer.
