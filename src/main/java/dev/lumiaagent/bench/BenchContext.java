@@ -56,5 +56,8 @@ public record BenchContext(Bus bus, AgentClock clock, BenchJob job, BenchSetting
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(listener, "listener");
         perJob = perJob == null ? PerJob.NONE : perJob;
+        // Bench events (started, retrying, finished…) are called straight from the workers: a listener that
+        // throws must not end a phone's job, so every listener is reached through the safe fan-out.
+        listener = listener instanceof Listeners ? listener : new Listeners(java.util.List.of(listener));
     }
 }

@@ -77,6 +77,8 @@ public final class BenchJobs {
         params.put("consent", List.of(consentHow));
         if (ffus instanceof OneFfu) {
             params.put("ffu", List.of(((OneFfu) ffus).file().toAbsolutePath().toString()));
+        } else {
+            params.put("firmwareDir", List.of(((Library) ffus).library().root().toAbsolutePath().toString()));
         }
         return params;
     }
@@ -107,9 +109,6 @@ public final class BenchJobs {
     public static BenchJob hardReset(HardResetFlow.Method method, FfuChoice ffus, Consent consent, String consentHow) {
         Map<String, List<String>> params = erasing(consentHow, ffus);
         params.put("method", List.of(method.key()));
-        if (ffus instanceof Library) {
-            params.put("firmwareDir", List.of(((Library) ffus).library().root().toAbsolutePath().toString()));
-        }
         return new Named("hard-reset", params) {
             @Override
             public Optional<String> cannotStartOn(UsbDevice device) {
@@ -152,7 +151,7 @@ public final class BenchJobs {
                     checked = files.ffu(file);
                     ffu = FfuFile.open(file);
                 } catch (IOException e) {
-                    // An FFU that does not parse or cannot be read: the flow's own VerifyFfu step names it.
+                    // An FFU that does not parse or cannot be read: nothing to run on this phone.
                     throw new NothingToRun(file.getFileName() + " cannot be used: " + e.getMessage()
                             + " (check it with `lumia-agent ffu verify " + file + "`)");
                 }
@@ -206,9 +205,7 @@ public final class BenchJobs {
      * and its SHA-256 (checked once per run) in the step's progress line.
      */
     public static BenchJob emergencyFromLibrary(FirmwareLibrary lib, FirmwareFiles files, Consent consent, String consentHow) {
-        Map<String, List<String>> params = new LinkedHashMap<>();
-        params.put("consent", List.of(consentHow));
-        params.put("firmwareDir", List.of(lib.root().toAbsolutePath().toString()));
+        Map<String, List<String>> params = erasing(consentHow, new Library(lib));
         EmergencyFlow.FileSource library = new LibraryEmergencyFiles(lib);
         EmergencyFlow.FileSource checked = (rootKeyHash, hwId) -> {
             EmergencyFlow.Result r = library.choose(rootKeyHash, hwId);
@@ -260,7 +257,7 @@ public final class BenchJobs {
                     + "boot manager and mass storage do not), so no FFU can be chosen from the library; give --ffu, or restart the "
                     + "phone into normal mode (hold Volume-Down + Power until it vibrates)");
         }
-        return lib.ffuFor(type, code, platform).map(FirmwareLibrary.Entry::path)
+        return HardResetFlow.FfuSource.library(lib).ffuFor(info)
                 .orElseThrow(() -> new BenchJob.NothingToRun("no FFU for " + (type != null ? type : platform)
                         + (code != null ? " (product code " + code + ")" : "") + " in the firmware library " + lib.root()));
     }

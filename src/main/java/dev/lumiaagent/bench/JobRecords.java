@@ -75,10 +75,6 @@ final class JobRecords implements FlowListener {
         }
     }
 
-    JobRecord record() {
-        return record;
-    }
-
     void attempt(int n) {
         attempt = n;
         record.attempts = n;
@@ -110,10 +106,6 @@ final class JobRecords implements FlowListener {
             bench.note("could not record job " + record.jobId + " on " + record.port + " in " + store.describe() + ": "
                     + e.getMessage() + " — the job file in the jobs directory still holds it");
         }
-    }
-
-    boolean storeFailed() {
-        return storeFailed;
     }
 
     @Override

@@ -21,11 +21,6 @@ public final class Listeners implements BenchListener {
         all.addAll(listeners);
     }
 
-    public Listeners add(BenchListener l) {
-        all.add(l);
-        return this;
-    }
-
     private void each(Consumer<BenchListener> event) {
         for (BenchListener l : all) {
             try {

@@ -31,9 +31,6 @@ import org.slf4j.MDC;
  */
 final class PortJob {
     private static final Logger LOG = LoggerFactory.getLogger(PortJob.class);
-    /** Skipped jobs carry this outcome in their record (not a flow reason: no flow ran). */
-    static final String SKIPPED = "SKIPPED";
-
     private final BenchContext ctx;
     private final Clock wall = Clock.systemUTC();
 
@@ -42,8 +39,12 @@ final class PortJob {
     }
 
     JobRecord run(UsbDevice device) {
+        return run(device, readPhone(device));
+    }
+
+    /** As {@link #run(UsbDevice)}, with what was just read from the phone (by {@link #readPhone}). */
+    JobRecord run(UsbDevice device, DeviceInfo info) {
         PortPath port = device.port();
-        DeviceInfo info = readPhone(device);
         String mode = device.personality().mode().name();
         Optional<String> cannot = ctx.job().cannotStartOn(device);
         BenchJob.Prepared prepared = null;
@@ -63,7 +64,7 @@ final class PortJob {
         if (skip != null) {
             return skipped(port, info, mode, skip);
         }
-        JobIdentity identity = identityOf(info, device);
+        JobIdentity identity = JobIdentity.of(info, device);
         JobRecorder recorder;
         try {
             // The FFU chosen for this phone (from the library) goes into its job file, so `resume` can finish it.
@@ -147,7 +148,7 @@ final class PortJob {
             }
             device = back.get();
             DeviceInfo info = readPhone(device);
-            JobIdentity now = identityOf(info, device);
+            JobIdentity now = JobIdentity.of(info, device);
             if (identity.compare(now) == PhoneIdentity.Match.DIFFERENT) {
                 return new Outcome(Reason.DIFFERENT_PHONE, "Attempt " + attempt + " failed (" + outcome.reason() + ") and the phone now on "
                         + port + " is " + now + ", not the job's phone (" + identity + "); it was not touched.",
@@ -177,11 +178,11 @@ final class PortJob {
         }
         DeviceInfo info = readPhone(now.get());
         JobRecords.fillFrom(record, info);
-        recorder.learned(identityOf(info, now.get()));
+        recorder.learned(JobIdentity.of(info, now.get()));
     }
 
     private JobRecord skipped(PortPath port, DeviceInfo info, String mode, String why) {
-        return endedBeforeStart(port, info, mode, SKIPPED, "Skipped: " + why + ".", null);
+        return endedBeforeStart(port, info, mode, JobRecord.SKIPPED, "Skipped: " + why + ".", null);
     }
 
     /** A job that ended before any flow ran (skipped, or refused for the phone's own state): recorded and audited, no job file. */
@@ -195,20 +196,9 @@ final class PortJob {
         return record;
     }
 
-    /** What the phone is, where its mode tells without disturbing it; else what the bus shows. Never throws. */
-    private DeviceInfo readPhone(UsbDevice device) {
-        if (ctx.job().readsPhoneFirst() && JobIdentity.readableIn(device.personality().mode())) {
-            try {
-                return InfoReader.read(ctx.bus(), device);
-            } catch (RuntimeException e) {
-                LOG.debug("could not read the phone on {}", device.port(), e);
-            }
-        }
-        return InfoReader.fromBus(device);
-    }
-
-    private static JobIdentity identityOf(DeviceInfo info, UsbDevice device) {
-        return JobIdentity.of(info, device);
+    /** What the phone is, where its mode tells without disturbing it (unless the job is for phones that may not answer). */
+    DeviceInfo readPhone(UsbDevice device) {
+        return ctx.job().readsPhoneFirst() ? JobIdentity.readInfo(ctx.bus(), device) : InfoReader.fromBus(device);
     }
 
     private String consentNote() {

@@ -1,5 +1,6 @@
 package dev.lumiaagent.bench;
 
+import dev.lumiaagent.device.DeviceInfo;
 import dev.lumiaagent.device.PhoneIdentity;
 import dev.lumiaagent.flow.job.JobIdentity;
 import dev.lumiaagent.record.JobRecord;
@@ -101,11 +102,6 @@ public final class Station implements AutoCloseable {
         }
     }
 
-    /** True when no job runs now. */
-    public synchronized boolean idle() {
-        return busy.isEmpty();
-    }
-
     private void consider(UsbDevice d) {
         if (stopping) {
             return;
@@ -141,9 +137,10 @@ public final class Station implements AutoCloseable {
             synchronized (this) {
                 last = lastDone.get(port);
             }
+            PortJob job = new PortJob(ctx);
+            DeviceInfo info = job.readPhone(d); // read once: for the same-phone check and for the job
             if (last != null && !rerunOnReconnect) {
-                JobIdentity id = ctx.job().readsPhoneFirst() ? JobIdentity.read(ctx.bus(), d)
-                        : new JobIdentity(null, null, d.serial() == null || d.serial().isBlank() ? null : d.serial());
+                JobIdentity id = JobIdentity.of(info, d);
                 if (last.identity().compare(id) == PhoneIdentity.Match.SAME) {
                     ctx.listener().leftAlone(d, "the same phone (" + id + ") already had its " + ctx.job().command() + " at "
                             + HHMM.format(last.at()) + " UTC (" + last.outcome() + "); not run again — unplug it, or start the station "
@@ -151,9 +148,9 @@ public final class Station implements AutoCloseable {
                     return;
                 }
             }
-            record = new PortJob(ctx).run(d);
+            record = job.run(d, info);
             tally.add(record);
-            if (!Tally.isSkipped(record)) {
+            if (!record.skipped()) {
                 synchronized (this) {
                     lastDone.put(port, new Done(new JobIdentity(record.imei, record.publicId, record.usbSerial), record.outcome,
                             Instant.now()));

@@ -36,11 +36,11 @@ public final class Tally {
     }
 
     public synchronized int skipped() {
-        return (int) jobs.stream().filter(r -> PortJob.SKIPPED.equals(r.outcome)).count() + emptyPorts.size();
+        return (int) jobs.stream().filter(JobRecord::skipped).count() + emptyPorts.size();
     }
 
     public synchronized int failed() {
-        return (int) jobs.stream().filter(r -> r.finished() && !r.succeeded() && !PortJob.SKIPPED.equals(r.outcome)).count();
+        return (int) jobs.stream().filter(r -> r.finished() && !r.succeeded() && !r.skipped()).count();
     }
 
     public synchronized int total() {
@@ -50,10 +50,6 @@ public final class Tally {
     /** Everything asked for succeeded: no failure, nothing skipped, at least one job. */
     public synchronized boolean allSucceeded() {
         return failed() == 0 && skipped() == 0 && !jobs.isEmpty();
-    }
-
-    public static boolean isSkipped(JobRecord r) {
-        return PortJob.SKIPPED.equals(r.outcome);
     }
 
     /** "Succeeded 14 · Failed 2 · Skipped 1" */

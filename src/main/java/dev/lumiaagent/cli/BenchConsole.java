@@ -184,7 +184,7 @@ final class BenchConsole implements BenchListener, AutoCloseable {
             if (r.succeeded()) {
                 succeeded++;
                 end = "DONE";
-            } else if (Tally.isSkipped(r)) {
+            } else if (r.skipped()) {
                 skipped++;
                 end = "SKIPPED";
             } else {
@@ -294,7 +294,7 @@ final class BenchConsole implements BenchListener, AutoCloseable {
                 out.println("No phone was worked on. Next step: plug the phones in (any mode the job can start from) and check "
                         + "that `lumia-agent devices` lists them.");
             }
-            List<JobRecord> failures = tally.jobs().stream().filter(r -> !r.succeeded() && !Tally.isSkipped(r)).toList();
+            List<JobRecord> failures = tally.jobs().stream().filter(r -> !r.succeeded() && !r.skipped()).toList();
             if (!failures.isEmpty()) {
                 out.println("Failed:");
                 for (JobRecord r : failures) {
@@ -304,7 +304,7 @@ final class BenchConsole implements BenchListener, AutoCloseable {
                     }
                 }
             }
-            List<JobRecord> skips = tally.jobs().stream().filter(Tally::isSkipped).toList();
+            List<JobRecord> skips = tally.jobs().stream().filter(JobRecord::skipped).toList();
             if (!skips.isEmpty() || !tally.emptyPorts().isEmpty()) {
                 out.println("Skipped:");
                 for (JobRecord r : skips) {

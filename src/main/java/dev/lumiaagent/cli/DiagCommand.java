@@ -124,7 +124,7 @@ final class DiagCommand implements Callable<Integer> {
             return store.job(target).isPresent() || journal.load(target).isPresent() ? Optional.of(target) : Optional.empty();
         }
         String port = PortPath.parse(target).toString();
-        Optional<String> fromStore = store.lastOnPort(port).filter(r -> !"SKIPPED".equals(r.outcome)).map(r -> r.jobId);
+        Optional<String> fromStore = store.lastOnPort(port).filter(r -> !r.skipped()).map(r -> r.jobId);
         if (fromStore.isPresent()) {
             return fromStore;
         }

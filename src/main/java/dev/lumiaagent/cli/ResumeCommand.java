@@ -257,7 +257,7 @@ final class ResumeCommand implements Callable<Integer> {
             job.currentRun().ifPresent(run -> run.steps.forEach(st -> r.steps.add(
                     new dev.lumiaagent.record.JobRecord.StepRecord(r.attempts, st.name(), st.ok(), st.detail(), st.at()))));
             if (job.state != dev.lumiaagent.flow.job.JobState.RUNNING) {
-                r.outcome = job.state == dev.lumiaagent.flow.job.JobState.DONE ? "DONE" : job.reason;
+                r.outcome = job.state == dev.lumiaagent.flow.job.JobState.DONE ? dev.lumiaagent.record.JobRecord.DONE : job.reason;
                 r.summary = job.summary;
                 r.nextStep = job.nextStep;
                 r.ended = job.updated;

@@ -20,6 +20,11 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class JobRecord {
+    /** The outcome of a job that succeeded (the {@code flow.Reason} name). */
+    public static final String DONE = "DONE";
+    /** The outcome of a phone the job could not start on: not a flow reason, no flow ran. */
+    public static final String SKIPPED = "SKIPPED";
+
     /** The job id (the same id as the job file in the jobs directory). */
     public String jobId;
     /** The bench run this job belongs to (one {@code batch} invocation, or one {@code station} session). */
@@ -69,7 +74,11 @@ public final class JobRecord {
     }
 
     public boolean succeeded() {
-        return "DONE".equals(outcome);
+        return DONE.equals(outcome);
+    }
+
+    public boolean skipped() {
+        return SKIPPED.equals(outcome);
     }
 
     @Override

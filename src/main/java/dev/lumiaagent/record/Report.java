@@ -11,9 +11,9 @@ import java.util.TreeMap;
  */
 public record Report(Summary summary, List<Row> jobs) {
     /** The outcome of a job that succeeded ({@code flow.Reason.DONE}). */
-    public static final String DONE = "DONE";
+    public static final String DONE = JobRecord.DONE;
     /** The outcome of a phone the job could not start on. */
-    public static final String SKIPPED = "SKIPPED";
+    public static final String SKIPPED = JobRecord.SKIPPED;
     /** Shown as the outcome of a job that has none yet. */
     public static final String RUNNING = "RUNNING";
 

@@ -61,21 +61,23 @@ public record JobIdentity(String imei, String publicId, String usbSerial) {
     }
 
     /**
-     * Reads the phone's identity where its mode allows ({@link InfoReader}); elsewhere, or when the read
-     * fails, only what the bus shows. Never throws for a phone that does not answer.
+     * What the phone is, read where its mode allows without disturbing it ({@link InfoReader}); elsewhere,
+     * or when the read fails, what the bus shows. Never throws for a phone that does not answer.
      */
+    public static DeviceInfo readInfo(Bus bus, UsbDevice d) {
+        if (readableIn(d.personality().mode())) {
+            try {
+                return InfoReader.read(bus, d);
+            } catch (RuntimeException e) {
+                LOG.debug("could not read the phone on {}", d.port(), e);
+            }
+        }
+        return InfoReader.fromBus(d);
+    }
+
+    /** The phone's identity from {@link #readInfo}. */
     public static JobIdentity read(Bus bus, UsbDevice d) {
-        String serial = d.serial() == null || d.serial().isBlank() ? null : d.serial();
-        if (!readableIn(d.personality().mode())) {
-            return new JobIdentity(null, null, serial);
-        }
-        try {
-            DeviceInfo info = InfoReader.read(bus, d);
-            return new JobIdentity(info.text(InfoField.IMEI).orElse(null), info.text(InfoField.PUBLIC_ID).orElse(null), serial);
-        } catch (RuntimeException e) {
-            LOG.debug("could not read the identity of the phone on {}", d.port(), e);
-            return new JobIdentity(null, null, serial);
-        }
+        return of(readInfo(bus, d), d);
     }
 
     @Override
