@@ -19,7 +19,8 @@ import java.util.function.Consumer;
 
 /**
  * The firmware files of one bench run, each checked once however many phones use it: the file's SHA-256
- * (for the records) and, for an FFU, the verification of every chunk against its hash table. A file that
+ * (for the records) and, for an FFU, the verification of every chunk against its hash table (one read of
+ * the file gives both). A file that
  * changes on disk during the run (size or modification time) is checked again.
  */
 public final class FirmwareFiles {
@@ -62,13 +63,15 @@ public final class FirmwareFiles {
                 return c;
             }
             notes.accept("checking " + p.getFileName() + " (" + (key.size() >> 20) + " MiB) once for every phone of this run");
-            Optional<FfuVerification> v = Optional.empty();
             if (ffu) {
+                // One read of the file: the verification also takes the whole file's SHA-256.
                 try (FfuFile f = FfuFile.open(p)) {
-                    v = Optional.of(f.verify((done, total) -> { }));
+                    FfuVerification v = f.verify((done, total) -> { });
+                    c = new Checked(p, v.fileSha256(), Optional.of(v), Instant.now());
                 }
+            } else {
+                c = new Checked(p, sha256(p), Optional.empty(), Instant.now());
             }
-            c = new Checked(p, sha256(p), v, Instant.now());
             checked.put(key, c);
             return c;
         }

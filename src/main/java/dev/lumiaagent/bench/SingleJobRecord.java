@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The record of a single-phone command's job ({@code reflash}, {@code hard-reset}, {@code emergency},
@@ -23,30 +24,32 @@ import java.util.function.Consumer;
 public final class SingleJobRecord implements FlowListener {
     private final RecordStore store;
     private final JobRecords records;
+    private final JobRecord record;
+    private final Supplier<Optional<String>> firmwareSha;
+    private final Consumer<String> warn;
 
-    private SingleJobRecord(RecordStore store, JobRecords records) {
+    private SingleJobRecord(RecordStore store, JobRecords records, JobRecord record, Supplier<Optional<String>> firmwareSha,
+                            Consumer<String> warn) {
         this.store = store;
         this.records = records;
+        this.record = record;
+        this.firmwareSha = firmwareSha;
+        this.warn = warn;
     }
 
     /**
      * Starts the record of job {@code jobId} (the job file's id) and audits its start; the store is closed
-     * when the flow ends.
+     * when the flow ends. The firmware's SHA-256 comes from {@code firmwareSha} (the flow's own verification
+     * of the FFU, which reads the file anyway) when the flow ends; only when the flow did not check the file
+     * is it read for its SHA-256 then.
      */
     public static SingleJobRecord start(RecordStore store, String station, String operator, String jobId, String command,
                                         PortPath port, DeviceInfo info, String startMode, Optional<Path> firmware,
-                                        Consumer<String> warn) {
+                                        Supplier<Optional<String>> firmwareSha, Consumer<String> warn) {
         Clock wall = Clock.systemUTC();
         BenchSettings who = new BenchSettings(1, 0, Duration.ZERO, station, operator);
         JobRecord r = JobRecords.newRecord(jobId, "single-" + jobId, command, who, port, info, startMode, wall);
-        firmware.ifPresent(f -> {
-            r.firmwareFile = f.toAbsolutePath().toString();
-            try {
-                r.firmwareSha256 = FirmwareFiles.sha256(f);
-            } catch (IOException e) {
-                warn.accept("could not read " + f + " for its SHA-256: " + e.getMessage());
-            }
-        });
+        firmware.ifPresent(f -> r.firmwareFile = f.toAbsolutePath().toString());
         BenchListener notes = new BenchListener() {
             @Override
             public void note(String line) {
@@ -55,8 +58,17 @@ public final class SingleJobRecord implements FlowListener {
         };
         JobRecords records = new JobRecords(store, wall, who, r, notes);
         records.save();
-        records.audit("started", command + " on " + port + (r.firmwareFile != null ? " with " + r.firmwareFile + " sha256 " + r.firmwareSha256 : ""));
-        return new SingleJobRecord(store, records);
+        records.audit("started", command + " on " + port + (r.firmwareFile != null ? " with " + r.firmwareFile : ""));
+        return new SingleJobRecord(store, records, r, firmwareSha, warn);
+    }
+
+    private String readSha() {
+        try {
+            return FirmwareFiles.sha256(Path.of(record.firmwareFile));
+        } catch (IOException e) {
+            warn.accept("could not read " + record.firmwareFile + " for its SHA-256: " + e.getMessage());
+            return null;
+        }
     }
 
     @Override
@@ -72,6 +84,9 @@ public final class SingleJobRecord implements FlowListener {
     @Override
     public void finished(PortPath port, String flow, Outcome outcome) {
         try {
+            if (record.firmwareFile != null) {
+                record.firmwareSha256 = firmwareSha.get().orElseGet(this::readSha);
+            }
             records.finish(outcome);
         } finally {
             store.close();

@@ -8,6 +8,7 @@ import dev.lumiaagent.flow.FlowContext;
 import dev.lumiaagent.flow.FlowRunner;
 import dev.lumiaagent.flow.Outcome;
 import dev.lumiaagent.image.ffu.FfuFile;
+import dev.lumiaagent.image.ffu.FfuVerification;
 import dev.lumiaagent.image.ffu.FfuFormatException;
 import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.UsbDevice;
@@ -92,14 +93,16 @@ final class EmergencyCommand implements Callable<Integer> {
                 throw new PhoneSelection.NoSinglePhone(ExitCode.NO_PHONE, "No phone on port " + selection.port().orElseThrow() + ".",
                         "Plug the phone in; in 9008 it shows up as 05C6:9008 in `lumia-agent devices`.");
             }
+            EmergencyFlow flow = new EmergencyFlow(phone.get(), programmer, ffu, ffuPath.getFileName().toString(),
+                    consentOptions.consent(out, "erase and rewrite this phone"), EmergencyFlow.Bounds.standard());
             List<FlowListener> listeners = new ArrayList<>(jobs.startRecorded(bus, phone.get(), phone.get().port(), "emergency", Map.of(
                     "programmer", List.of(programmer.toAbsolutePath().toString()), "ffu", List.of(ffuPath.toAbsolutePath().toString()),
-                    "consent", List.of(consentOptions.describe())), true, storeOptions, Optional.of(ffuPath), out));
+                    "consent", List.of(consentOptions.describe())), true, storeOptions, Optional.of(ffuPath),
+                    () -> flow.verification().map(FfuVerification::fileSha256), out));
             listeners.add(new ConsoleProgress(out, System.console() != null));
             listeners.add(GateLines.printer(out));
             FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(), listeners);
-            Outcome o = FlowRunner.run(new EmergencyFlow(phone.get(), programmer, ffu, ffuPath.getFileName().toString(),
-                    consentOptions.consent(out, "erase and rewrite this phone"), EmergencyFlow.Bounds.standard()), ctx);
+            Outcome o = FlowRunner.run(flow, ctx);
             return FlowExitCodes.of(o);
         }
     }
@@ -132,7 +135,7 @@ final class EmergencyCommand implements Callable<Integer> {
                     "rawprogram", rawprogram.stream().map(f -> f.toAbsolutePath().toString()).toList(),
                     "patch", patch.stream().map(f -> f.toAbsolutePath().toString()).toList(),
                     "images", List.of(dir.toAbsolutePath().toString()), "consent", List.of(consentOptions.describe())), true,
-                    storeOptions, Optional.of(programmer), out));
+                    storeOptions, Optional.of(programmer), Optional::empty, out));
             listeners.add(new ConsoleProgress(out, System.console() != null));
             listeners.add(GateLines.printer(out));
             FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(), listeners);

@@ -183,6 +183,8 @@ public final class FfuCommand implements Runnable {
                 for (FfuVerification.Check c : v.checks()) {
                     out.println(c);
                 }
+                // The file's own digest, from the same pass: to compare with a published checksum.
+                out.println("sha256 " + v.fileSha256() + "  " + file.getFileName());
                 out.flush();
                 if (v.valid()) {
                     out.println(file + ": valid");

@@ -84,7 +84,7 @@ final class HardResetCommand implements Callable<Integer> {
                 params.put("firmwareDir", List.of(firmwareDir.toAbsolutePath().toString()));
             }
             listeners.addAll(jobs.startRecorded(bus, phone.orElse(null), port, "hard-reset", params, true, storeOptions,
-                    Optional.ofNullable(ffuPath), out));
+                    Optional.ofNullable(ffuPath), Optional::empty, out));
             listeners.add(new ConsoleProgress(out, System.console() != null));
             listeners.add(GateLines.printer(out));
             SimulatedTechnician technician = bus instanceof SimBus ? new SimulatedTechnician((SimBus) bus, out) : null;

@@ -9,6 +9,7 @@ import dev.lumiaagent.record.RecordStore;
 import dev.lumiaagent.record.RecordStoreException;
 import java.util.ArrayList;
 import java.util.Optional;
+import java.util.function.Supplier;
 import dev.lumiaagent.flow.job.JobJournal;
 import dev.lumiaagent.flow.job.JobRecorder;
 import dev.lumiaagent.transport.Bus;
@@ -39,9 +40,10 @@ final class JobOptions {
      * A store that cannot be opened is said, and the job runs with its job file only.
      */
     List<FlowListener> startRecorded(Bus bus, UsbDevice phone, PortPath port, String command, Map<String, List<String>> params,
-                                     boolean readPhone, StoreOptions store, Optional<Path> firmware, PrintWriter out) {
+                                     boolean readPhone, StoreOptions store, Optional<Path> firmware,
+                                     Supplier<Optional<String>> firmwareSha, PrintWriter out) {
         DeviceInfo info = phone == null ? DeviceInfo.builder().build()
-                : readPhone && JobIdentity.readableIn(phone.personality().mode()) ? readQuietly(bus, phone) : InfoReader.fromBus(phone);
+                : readPhone ? JobIdentity.readInfo(bus, phone) : InfoReader.fromBus(phone);
         JobIdentity identity = phone == null ? new JobIdentity(null, null, null) : JobIdentity.of(info, phone);
         JobRecorder recorder = start(port, command, params, identity, phone == null ? "absent" : phone.personality().mode().name(), out);
         List<FlowListener> listeners = new ArrayList<>(List.of(recorder));
@@ -54,21 +56,13 @@ final class JobOptions {
             return listeners;
         }
         listeners.add(SingleJobRecord.start(records, BenchOptions.defaultStation(), BenchOptions.defaultOperator(), recorder.job().id,
-                command, port, info, phone == null ? "absent" : phone.personality().mode().name(), firmware, line -> {
+                command, port, info, phone == null ? "absent" : phone.personality().mode().name(), firmware, firmwareSha, line -> {
                     synchronized (out) {
                         out.println("warning: " + line);
                         out.flush();
                     }
                 }));
         return listeners;
-    }
-
-    private static DeviceInfo readQuietly(Bus bus, UsbDevice phone) {
-        try {
-            return InfoReader.read(bus, phone);
-        } catch (RuntimeException e) {
-            return InfoReader.fromBus(phone);
-        }
     }
 
     /** Writes the job file (a jobs directory that cannot be written stops the command before anything is done) and says so. */

@@ -7,6 +7,7 @@ import dev.lumiaagent.flow.FlowRunner;
 import dev.lumiaagent.flow.Outcome;
 import dev.lumiaagent.flow.ReflashFlow;
 import dev.lumiaagent.image.ffu.FfuFile;
+import dev.lumiaagent.image.ffu.FfuVerification;
 import dev.lumiaagent.image.ffu.FfuFormatException;
 import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.PortPath;
@@ -78,15 +79,15 @@ final class ReflashCommand implements Callable<Integer> {
                 throw new PhoneSelection.NoSinglePhone(ExitCode.NO_PHONE, "No phone on port " + p + ".",
                         "Plug the phone in (any mode but 9008) and run reflash again.");
             }
-            ConsoleProgress progress = new ConsoleProgress(out, System.console() != null);
+            ReflashFlow flow = new ReflashFlow(phone.get(), ffu, ffuPath.getFileName().toString(),
+                    consentOptions.consent(out, "erase and reflash this phone"), ReflashFlow.Bounds.standard());
             List<FlowListener> listeners = new ArrayList<>(jobs.startRecorded(bus, phone.get(), phone.get().port(), "reflash",
                     Map.of("ffu", List.of(ffuPath.toAbsolutePath().toString()), "consent", List.of(consentOptions.describe())), true,
-                    storeOptions, Optional.of(ffuPath), out));
-            listeners.add(progress);
+                    storeOptions, Optional.of(ffuPath), () -> flow.verification().map(FfuVerification::fileSha256), out));
+            listeners.add(new ConsoleProgress(out, System.console() != null));
             listeners.add(GateLines.printer(out));
             FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(), listeners);
-            Outcome outcome = FlowRunner.run(new ReflashFlow(phone.get(), ffu, ffuPath.getFileName().toString(), consentOptions.consent(out, "erase and reflash this phone"),
-                    ReflashFlow.Bounds.standard()), ctx);
+            Outcome outcome = FlowRunner.run(flow, ctx);
             return FlowExitCodes.of(outcome);
         }
     }

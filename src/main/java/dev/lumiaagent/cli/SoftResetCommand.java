@@ -51,7 +51,7 @@ final class SoftResetCommand implements Callable<Integer> {
             PortPath port = phone.map(UsbDevice::port).orElseGet(() -> selection.port().orElseThrow());
             List<FlowListener> listeners = new ArrayList<>();
             listeners.addAll(jobs.startRecorded(bus, phone.orElse(null), port, "soft-reset", Map.of(), false, storeOptions,
-                    Optional.empty(), out));
+                    Optional.empty(), Optional::empty, out));
             listeners.add(new ConsoleProgress(out, System.console() != null));
             SimulatedTechnician technician = bus instanceof SimBus ? new SimulatedTechnician((SimBus) bus, out) : null;
             if (technician != null) {

@@ -101,6 +101,7 @@ public final class EmergencyFlow implements FlowRunner.Flow {
     private final Consent consent;
     private final Bounds bounds;
     private final List<GateResult> gates = new ArrayList<>();
+    private volatile FfuVerification verification;
 
     /** Writes the raw image an FFU describes. */
     public EmergencyFlow(UsbDevice start, Path programmer, FfuFile ffu, String ffuName, Consent consent, Bounds bounds) {
@@ -147,6 +148,11 @@ public final class EmergencyFlow implements FlowRunner.Flow {
                     AWAIT_RETURN);
         }
         return List.of(READ_PROGRAMMER, DETECT, READ_CHIP, CHECK_PROGRAMMER, PRE_FLIGHT, UPLOAD, CONFIGURE, WRITE_IMAGE, POWER_RESET, AWAIT_RETURN);
+    }
+
+    /** The FFU's verification (with the file's SHA-256), once the pre-flight has checked it. */
+    public Optional<FfuVerification> verification() {
+        return Optional.ofNullable(verification);
     }
 
     public List<GateResult> gates() {
@@ -354,7 +360,8 @@ public final class EmergencyFlow implements FlowRunner.Flow {
             } catch (IOException e) {
                 throw new FlowFailure(Reason.FFU_INVALID, "Could not read " + ffuName + ": " + e.getMessage(), "Check the file.");
             }
-            return v.valid() ? GateResult.passed(Gate.FFU_INTEGRITY, v.chunksChecked() + " chunks verified")
+            verification = v;
+            return v.valid() ? GateResult.passed(Gate.FFU_INTEGRITY, v.chunksChecked() + " chunks verified, file sha256 " + v.fileSha256())
                     : GateResult.failed(Gate.FFU_INTEGRITY, ffuName + " is damaged: " + v.failures().get(0), "Download the FFU again; nothing was written.");
     }
 

@@ -75,6 +75,7 @@ public final class ReflashFlow implements FlowRunner.Flow {
     private final List<String> plan;
     private FfuVerification verified;
     private String verifiedWhen;
+    private volatile FfuVerification verification;
 
     public ReflashFlow(UsbDevice start, FfuFile ffu, String ffuName, Consent consent, Bounds bounds) {
         this.start = start;
@@ -112,6 +113,11 @@ public final class ReflashFlow implements FlowRunner.Flow {
     @Override
     public List<String> plan() {
         return plan;
+    }
+
+    /** The FFU's verification (with the file's SHA-256), once the VerifyFfu step has run. */
+    public Optional<FfuVerification> verification() {
+        return Optional.ofNullable(verification);
     }
 
     /** Every gate's verdict so far, for the job record. */
@@ -171,6 +177,7 @@ public final class ReflashFlow implements FlowRunner.Flow {
                 throw new FlowFailure(Reason.FFU_INVALID, "Could not read " + ffuName + ": " + e.getMessage(),
                         "Check the file (lumia-agent ffu verify), or download the FFU again.");
             }
+            verification = v;
             if (!v.valid()) {
                 GateResult g = GateResult.failed(Gate.FFU_INTEGRITY, ffuName + " is damaged: " + v.failures().get(0)
                         + (v.badChunks() > 0 ? "; first bad chunk " + v.firstBadChunk() + " at offset " + v.firstBadChunkOffset() : ""),
@@ -178,7 +185,7 @@ public final class ReflashFlow implements FlowRunner.Flow {
                 record(ctx, g);
                 throw new FlowFailure(Reason.FFU_INVALID, g.detail() + ".", g.nextStep());
             }
-            record(ctx, GateResult.passed(Gate.FFU_INTEGRITY, v.chunksChecked() + " chunks verified"
+            record(ctx, GateResult.passed(Gate.FFU_INTEGRITY, v.chunksChecked() + " chunks verified, file sha256 " + v.fileSha256()
                     + (verified != null ? " (" + verifiedWhen + ")" : "")));
             return null;
         });

@@ -34,7 +34,9 @@ class FfuCommandTest {
 
         CliRunner.Result v = CliRunner.run("ffu", "verify", ffu.toString());
         assertThat(v.exitCode()).as(v.err()).isZero();
-        assertThat(v.out()).contains("ok   chunk hashes").contains("valid");
+        assertThat(v.out()).contains("ok   chunk hashes").contains("valid")
+                .contains("sha256 " + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(Files.readAllBytes(ffu))) + "  " + ffu.getFileName());
         // piped: plain progress lines, no carriage returns or escape codes
         assertThat(v.err()).contains("verify: 100%").doesNotContain("\r").doesNotContain("\033");
     }

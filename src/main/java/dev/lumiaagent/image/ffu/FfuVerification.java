@@ -8,8 +8,11 @@ import java.util.List;
  *
  * @param firstBadChunk       hash-table index of the first chunk whose SHA-256 differs (or is missing), -1 if none
  * @param firstBadChunkOffset its file offset, -1 if none
+ * @param fileSha256          SHA-256 of the whole file (lowercase hex), taken in the same pass — what records and
+ *                            audit entries name the firmware by
  */
-public record FfuVerification(List<Check> checks, long chunksChecked, long badChunks, long firstBadChunk, long firstBadChunkOffset) {
+public record FfuVerification(List<Check> checks, long chunksChecked, long badChunks, long firstBadChunk, long firstBadChunkOffset,
+                              String fileSha256) {
 
     /** One named check. */
     public record Check(String name, boolean passed, String detail) {

@@ -37,11 +37,14 @@ public final class FfuVerifier {
         // ---- chunk hashes: one sequential pass from imageOff to EOF
         int c = img.chunkSize();
         MessageDigest sha;
+        MessageDigest whole; // the file's own SHA-256, from the same reads: the file is read once
         try {
             sha = MessageDigest.getInstance("SHA-256");
+            whole = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+        hashRange(ch, 0, Math.min(size, img.imageOffset()), whole);
         int per = Math.max(1, READ_BYTES / c);
         byte[] buf = new byte[per * c];
         ByteBuffer bb = ByteBuffer.wrap(buf);
@@ -66,6 +69,7 @@ public final class FfuVerifier {
                 }
             }
             int got = bb.position();
+            whole.update(buf, 0, got);
             for (int k = 0; k < want / c; k++) {
                 long idx = i + k;
                 boolean ok;
@@ -90,10 +94,30 @@ public final class FfuVerifier {
             }
             progress.progress(Math.min(total, (i + want / c) * (long) c), total);
         }
+        if (!eofHit) {
+            hashRange(ch, ch.position(), size, whole); // bytes past the last chunk (a longer file than the EOF formula)
+        }
         String detail = bad == 0 ? chunks + " chunks of " + c / 1024 + " KiB match the hash table"
                 : bad + " of " + chunks + " chunks differ or are missing; first: chunk " + firstBad + " @" + Le.hex(img.chunkOffset(firstBad));
         checks.add(new FfuVerification.Check("chunk hashes", bad == 0, detail));
-        return new FfuVerification(checks, checked, bad, firstBad, firstBad < 0 ? -1 : img.chunkOffset(firstBad));
+        return new FfuVerification(checks, checked, bad, firstBad, firstBad < 0 ? -1 : img.chunkOffset(firstBad),
+                java.util.HexFormat.of().formatHex(whole.digest()));
+    }
+
+    /** Feeds bytes [from, to) of the channel to the digest. */
+    private static void hashRange(SeekableByteChannel ch, long from, long to, MessageDigest md) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate((int) Math.min(1 << 16, Math.max(1, to - from)));
+        ch.position(from);
+        long left = to - from;
+        while (left > 0) {
+            b.clear().limit((int) Math.min(b.capacity(), left));
+            int r = ch.read(b);
+            if (r < 0) {
+                return;
+            }
+            md.update(b.array(), 0, r);
+            left -= r;
+        }
     }
 
     private static FfuVerification.Check catalog(FfuImage img) {

@@ -76,6 +76,7 @@ class FfuPropertiesTest {
         assertThat(img.descriptors()).hasSize((int) nonZeroMiddle + 4); // zero wipe, data, flash-only GPT, final GPT ×2
         FfuVerification v = verify(f);
         assertThat(v.valid()).as(v.toString()).isTrue();
+        assertThat(v.fileSha256()).isEqualTo(java.util.HexFormat.of().formatHex(sha256(f))); // the whole file, same pass
         SparseDisk out = new SparseDisk(d.bytes().length, c);
         RawImage.reconstruct(new ByteArrayChannel(f), img, d.bytes().length / c, out, true, FfuProgress.NONE);
         assertThat(out.sha256()).isEqualTo(sha256(d.bytes()));
@@ -190,5 +191,15 @@ class FfuPropertiesTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    @Property(tries = 30)
+    void theFilesSha256IsOfEveryByteEvenWhenTheFileIsCutOrLonger(@ForAll("disks") Disk d,
+            @ForAll @IntRange(min = -4096, max = 4096) int change) throws Exception {
+        byte[] f = build(d);
+        int len = Math.max((int) parse(f).payloadOffset(), f.length + change); // the headers stay whole, so it parses
+        byte[] g = Arrays.copyOf(f, len); // cut, or padded with zeros
+        FfuVerification v = verify(g);
+        assertThat(v.fileSha256()).isEqualTo(java.util.HexFormat.of().formatHex(sha256(g)));
     }
 }
