@@ -267,4 +267,22 @@ class BenchTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void aListenerThatThrowsDoesNotEndAPhonesJob() throws Exception {
+        bus = SimBench.start(sixteen(), AgentClock.scaled(200));
+        BenchListener broken = new BenchListener() {
+            @Override
+            public void jobStarted(PortPath port, JobRecord record) {
+                throw new IllegalStateException("a broken view");
+            }
+
+            @Override
+            public void jobFinished(PortPath port, JobRecord record) {
+                throw new IllegalStateException("a broken view");
+            }
+        };
+        Tally tally = new Bench(context(reflashFromLibrary(), 2, 0, broken)).batch(Optional.of(Set.of(PortPath.of(1, 1, 1))));
+        assertThat(tally.jobs()).singleElement().satisfies(r -> assertThat(r.outcome).as(r.summary).isEqualTo("DONE"));
+    }
 }
