@@ -344,13 +344,14 @@ public final class ReflashFlow implements FlowRunner.Flow {
             long sent = 0;
             long bytes = 0;
             Instant began = ctx.clock().now();
+            WritePacer pacer = WritePacer.of(limit, useV2 ? pieceBytes : chunk, ctx.clock());
             while (reader.hasNext()) {
                 PayloadPiece p = next(reader);
                 sent += p.blocks();
                 int progress = (int) Math.min(100, sent * 100 / Math.max(1, totalBlocks));
+                pacer.beforeSending(p.data().remaining());
                 refusedIsFailure(session.flashPayload(p.data(), useV2, progress), "payload block " + p.payloadBlock());
                 bytes += (long) p.blocks() * chunk;
-                pace(ctx, limit, bytes, began);
                 Duration elapsed = Duration.between(began, ctx.clock().now());
                 double mbps = elapsed.isZero() ? 0 : bytes / 1e6 / (elapsed.toNanos() / 1e9);
                 ctx.progress(WRITE_CHUNKS, (double) sent / Math.max(1, totalBlocks),
@@ -367,18 +368,6 @@ public final class ReflashFlow implements FlowRunner.Flow {
             throw new FlowFailure(Reason.FFU_INVALID, "Could not read the FFU payload: " + e.getMessage()
                     + ". The phone keeps booting into its flash app until a flash completes.",
                     "Check the file with `lumia-agent ffu verify`, then run reflash again.");
-        }
-    }
-
-    /** Holds the average rate under the model's limit, on the flow's clock. */
-    private static void pace(FlowContext ctx, FlashLimits.Limit limit, long bytes, Instant began) throws InterruptedException {
-        if (limit.maxBytesPerSecond() <= 0) {
-            return;
-        }
-        Duration due = Duration.ofNanos((long) (bytes * 1e9 / limit.maxBytesPerSecond()));
-        Duration elapsed = Duration.between(began, ctx.clock().now());
-        if (due.compareTo(elapsed) > 0) {
-            ctx.clock().sleep(due.minus(elapsed));
         }
     }
 

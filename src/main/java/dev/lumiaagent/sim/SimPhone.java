@@ -255,6 +255,26 @@ public final class SimPhone {
         return writeRateKiBs;
     }
 
+    /**
+     * The flash app answers one payload message late: the first one after {@code afterBytes} of payload
+     * waits {@code delay} (bench clock) before its reply, as a phone busy with its eMMC, or a host
+     * delayed by its own machine, looks from the other side. Tests use it to check that a host does
+     * not catch up with a burst.
+     */
+    public void slowReplyOnce(long afterBytes, java.time.Duration delay) {
+        flashing.slowReplyOnce(afterBytes, delay);
+    }
+
+    /** From now on, keeps every FFU payload message this phone receives (for {@link #payloadArrivals()}). */
+    public void recordPayloadArrivals() {
+        flashing.recordArrivals(true);
+    }
+
+    /** The FFU payload messages received since {@link #recordPayloadArrivals()}: when (bench clock) and their size. */
+    public List<SimPayloadArrival> payloadArrivals() {
+        return flashing.arrivals();
+    }
+
     /** False skips the flash app's per-block SHA-256 check (benchmarks of the host side alone). */
     public void verifyBlocks(boolean verify) {
         this.verifyBlocks = verify;

@@ -142,7 +142,7 @@ public final class SimUefiFirmware implements SimFirmware {
      * thread sleeps on the bus clock, and the host waits (in its write, or for the reply), as with a real phone.
      */
     private void awaitEmmc(SimPhone phone) {
-        java.time.Duration busy = phone.flashing().emmcBusy(control.clock().now());
+        java.time.Duration busy = phone.flashing().emmcBusy(control.clock().now()).plus(phone.flashing().takeReplyDelay());
         if (!busy.isZero()) {
             try {
                 control.clock().sleep(busy);

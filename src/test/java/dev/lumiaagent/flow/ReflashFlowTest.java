@@ -169,6 +169,34 @@ class ReflashFlowTest {
     }
 
     @Test
+    void aLumia520WhoseReplyComesLateIsNotCaughtUpWithABurst() throws Exception {
+        // Issue #12: an average-since-start pacer sent back to back after any delay and the 520 failed
+        // 0x0004. Here the phone holds one reply back for 1.5 s (time is the subject: real time, 1x);
+        // every one-second window of what it received stays within its limit, and the flash completes.
+        bus.close();
+        bus = new SimBus(AgentClock.scaled(1));
+        Duration d = Duration.ofMillis(50);
+        bus.timings(new dev.lumiaagent.sim.SimTimings(d, d, d, d, Duration.ofSeconds(30), d, d));
+        SimPhone p = phone(L520, Mode.NORMAL, SimUefiApp.BOOT_MANAGER, 90, Set.of());
+        p.recordPayloadArrivals();
+        p.slowReplyOnce(4L << 20, Duration.ofMillis(1500));
+        reflashOk(p, ffu520);
+        List<dev.lumiaagent.sim.SimPayloadArrival> got = p.payloadArrivals();
+        assertThat(got).hasSizeGreaterThan(50);
+        long limit = dev.lumiaagent.device.FlashLimits.forPlatform(L520.platformId()).maxBytesPerSecond();
+        long busiest = 0;
+        for (int i = 0; i < got.size(); i++) {
+            java.time.Instant end = got.get(i).at().plusSeconds(1);
+            long sum = 0;
+            for (int j = i; j < got.size() && got.get(j).at().isBefore(end); j++) {
+                sum += got.get(j).bytes();
+            }
+            busiest = Math.max(busiest, sum);
+        }
+        assertThat(busiest).as("bytes the phone received in its busiest second").isLessThanOrEqualTo(limit);
+    }
+
+    @Test
     void aWrongPlatformIdIsRefusedBeforeAnythingIsWritten() throws Exception {
         SimPhone p = phone(L520, Mode.NORMAL, SimUefiApp.BOOT_MANAGER, 80, Set.of());
         Outcome o = reflash(p, ffu950, Consent.given("test"));

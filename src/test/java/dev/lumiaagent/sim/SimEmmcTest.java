@@ -8,6 +8,7 @@ import dev.lumiaagent.image.ffu.FfuFile;
 import dev.lumiaagent.image.ffu.PayloadReader;
 import dev.lumiaagent.protocol.flashapp.FlashOption;
 import dev.lumiaagent.protocol.flashapp.NokSession;
+import dev.lumiaagent.testing.SteppedClock;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.LinkOptions;
 import dev.lumiaagent.transport.PortPath;
@@ -19,7 +20,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,28 +52,6 @@ class SimEmmcTest {
      * A clock that moves only when someone sleeps on it: the phone's eMMC is then the only thing that
      * takes bus time, so the flash's duration on this clock is exactly what the write rate gives.
      */
-    static final class SteppedClock implements AgentClock {
-        private final Instant start = Instant.parse("2024-01-01T00:00:00Z");
-        private final AtomicLong nanos = new AtomicLong();
-
-        @Override
-        public Instant now() {
-            return start.plusNanos(nanos.get());
-        }
-
-        @Override
-        public void sleep(Duration d) {
-            if (!d.isNegative()) {
-                nanos.addAndGet(d.toNanos());
-            }
-        }
-
-        @Override
-        public double realPerVirtual() {
-            return 1.0;
-        }
-    }
-
     private SimPhone flashApp(int rateKiBs, SimStorage storage, PortPath port) {
         SimPhone p = new SimPhone(SimModels.standard().require("RM-1104"), BenchSpec.imeiFor(port), "U" + port, Mode.UEFI, 80,
                 LinkKind.PACKET, EnumSet.noneOf(SimFault.class));
