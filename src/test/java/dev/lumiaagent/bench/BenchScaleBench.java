@@ -55,7 +55,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Prints per-phone WriteChunks throughput, the tally, wall time, process CPU (and the part spent on
  * the simulator's own threads), peak heap, live heap after a GC while every phone writes, and threads.
  * Not a test: run it by hand, with the target's heap:
- * {@code java -Xmx256m -cp target/classes:target/test-classes:$(cat cp.txt) dev.lumiaagent.bench.BenchScaleBench 32 /tmp/lumia-scale-ffus [mib]}
+ * {@code mvn -B -P bench test-compile exec:exec -Dbench.main=dev.lumiaagent.bench.BenchScaleBench -Dbench.args="32 /tmp/lumia-scale-ffus [mib]"}
  */
 public final class BenchScaleBench {
     static final int RATE_KIBS = 8192;

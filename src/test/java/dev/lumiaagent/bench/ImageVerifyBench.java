@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Not a test: times {@code ffu verify} against {@code sha256sum} on the same 1 GiB FFU in one run.
- * Run after {@code mvn -o test-compile}:
- * {@code java -cp target/classes:target/test-classes dev.lumiaagent.bench.ImageVerifyBench [SIZE_MIB] [DIR]}.
+ * Run through the bench profile (docs/performance.md):
+ * {@code mvn -B -P bench test-compile exec:exec -Dbench.main=dev.lumiaagent.bench.ImageVerifyBench -Dbench.args="[SIZE_MIB] [DIR]"}.
  * Both read a file the build just wrote, so both see a warm page cache; each is run three times,
  * alternating, and the best time of each is reported.
  */

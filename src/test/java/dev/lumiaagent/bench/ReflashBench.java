@@ -37,7 +37,7 @@ import java.util.Locale;
  * messages) whose write limit is off and whose eMMC discards what it gets (it still checks every
  * block's SHA-256, as the phone does). Prints the WriteChunks throughput and the peak heap.
  * Not a test: run it by hand, with a small heap to prove the memory bound:
- * {@code java -Xmx64m -cp target/classes:target/test-classes:$(cat cp.txt) dev.lumiaagent.bench.ReflashBench 1024 /tmp [--phone-skips-hashes]}
+ * {@code mvn -B -P bench test-compile exec:exec -Dbench.heap=64m -Dbench.main=dev.lumiaagent.bench.ReflashBench -Dbench.args="1024 /tmp [--phone-skips-hashes]"}
  */
 public final class ReflashBench {
     public static void main(String[] args) throws Exception {

@@ -1,7 +1,6 @@
 package dev.lumiaagent.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lumiaagent.flow.gate.Consent;
 import dev.lumiaagent.image.ede.EdeBuilder;
@@ -14,6 +13,7 @@ import dev.lumiaagent.sim.SimModels;
 import dev.lumiaagent.sim.SimPhone;
 import dev.lumiaagent.sim.SimTtyBridge;
 import dev.lumiaagent.sim.SocatPtyPair;
+import dev.lumiaagent.testing.RequiredTool;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;
@@ -79,7 +79,7 @@ class EmergencyOverPtyTest {
     }
 
     private void serve() throws Exception {
-        assumeTrue(SocatPtyPair.available(), SocatPtyPair.unavailableReason());
+        RequiredTool.require("socat", SocatPtyPair.available(), SocatPtyPair.unavailableReason());
         pty = SocatPtyPair.start(Duration.ofSeconds(5));
         bridge = SimTtyBridge.start(pty.left().toString(), L640, Set.of(), AgentClock.scaled(200), Duration.ofSeconds(5));
         bus = new SerialPathBus(pty.right().toString());

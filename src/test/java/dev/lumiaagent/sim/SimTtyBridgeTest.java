@@ -1,12 +1,12 @@
 package dev.lumiaagent.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lumiaagent.protocol.sahara.SaharaCodec;
 import dev.lumiaagent.protocol.sahara.SaharaMode;
 import dev.lumiaagent.protocol.sahara.SaharaPacket;
 import dev.lumiaagent.sim.SocatPtyPair;
+import dev.lumiaagent.testing.RequiredTool;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.Link;
 import dev.lumiaagent.transport.TransferTimeout;
@@ -32,7 +32,7 @@ class SimTtyBridgeTest {
 
     @BeforeEach
     void start() throws Exception {
-        assumeTrue(SocatPtyPair.available(), SocatPtyPair.unavailableReason());
+        RequiredTool.require("socat", SocatPtyPair.available(), SocatPtyPair.unavailableReason());
         pty = SocatPtyPair.start(Duration.ofSeconds(5));
         // The host side is open first, as a driver bound at plug-in is, so the PBL's HELLO reaches it.
         host = SerialBus.openPath(pty.right().toString(), Duration.ofSeconds(5));

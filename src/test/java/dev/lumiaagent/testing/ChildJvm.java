@@ -38,6 +38,7 @@ public final class ChildJvm implements AutoCloseable {
     public static ChildJvm start(Class<?> mainClass, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        cmd.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")); // the run's own temporary directory (.ci/run)
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass.getName());

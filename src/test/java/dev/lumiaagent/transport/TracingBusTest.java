@@ -2,8 +2,8 @@ package dev.lumiaagent.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.lumiaagent.testing.RequiredTool;
 import dev.lumiaagent.testing.ScriptedLink;
 import dev.lumiaagent.transport.discovery.Personality;
 import java.io.IOException;
@@ -223,7 +223,7 @@ class TracingBusTest {
     @Test
     void aTraceFileThatFailsWhileWritingIsDisabledAndNeverThrowsIntoTheLink() {
         Path full = Path.of("/dev/full"); // every write fails with ENOSPC
-        assumeTrue(Files.isWritable(full), "needs /dev/full");
+        RequiredTool.require("/dev/full", Files.isWritable(full), "a Linux device node every write to fails with ENOSPC");
         ScriptedLink scripted = new ScriptedLink(true, 512);
         OneDeviceBus inner = new OneDeviceBus(PORT, scripted);
         try (TracingBus bus = new TracingBus(inner, CLOCK, 64)) {

@@ -1,7 +1,6 @@
 package dev.lumiaagent.flow.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lumiaagent.flow.FlowContext;
 import dev.lumiaagent.flow.FlowRunner;
@@ -14,6 +13,7 @@ import dev.lumiaagent.sim.LinkKind;
 import dev.lumiaagent.sim.SimBus;
 import dev.lumiaagent.sim.SimModels;
 import dev.lumiaagent.sim.SimPhone;
+import dev.lumiaagent.testing.RequiredTool;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.discovery.Mode;
@@ -149,7 +149,7 @@ class JobLogTest {
     @Test
     void aLogThatFailsWhileWritingGoesSilentAndNeverThrows() {
         Path full = Path.of("/dev/full"); // every write fails with ENOSPC
-        assumeTrue(Files.isWritable(full), "needs /dev/full");
+        RequiredTool.require("/dev/full", Files.isWritable(full), "a Linux device node every write to fails with ENOSPC");
         JobLog log = JobLog.open(full, Clock.systemUTC());
         assertThat(log.failed()).isFalse();
         log.planned(PORT, "info", List.of("ReadInfo"));

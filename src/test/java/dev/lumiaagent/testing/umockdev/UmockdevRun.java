@@ -82,6 +82,7 @@ public final class UmockdevRun {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xshare:auto");
         cmd.add("-XX:TieredStopAtLevel=1"); // short-lived child: start fast
+        cmd.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")); // the run's own temporary directory (.ci/run)
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass.getName());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.lumiaagent.sim.SocatPtyPair;
+import dev.lumiaagent.testing.RequiredTool;
 import dev.lumiaagent.transport.AccessDenied;
 import dev.lumiaagent.transport.DeviceGone;
 import dev.lumiaagent.transport.Link;
@@ -25,7 +26,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,7 +44,7 @@ class SerialLinkPtyTest {
 
     @BeforeEach
     void startSocat() throws Exception {
-        Assumptions.assumeTrue(SocatPtyPair.available(), SocatPtyPair.unavailableReason());
+        RequiredTool.require("socat", SocatPtyPair.available(), SocatPtyPair.unavailableReason());
         pty = SocatPtyPair.start(Duration.ofSeconds(5));
     }
 

@@ -3,6 +3,7 @@ package dev.lumiaagent.transport.usb;
 import static dev.lumiaagent.testing.umockdev.UsbDescriptors.unhex;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lumiaagent.testing.RequiredTool;
 import dev.lumiaagent.testing.umockdev.UmockdevRun;
 import dev.lumiaagent.testing.umockdev.UmockdevScript;
 import dev.lumiaagent.testing.umockdev.UsbDescriptors;
@@ -11,7 +12,6 @@ import dev.lumiaagent.testing.umockdev.UsbmonPcapWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +39,7 @@ class LibUsbUmockdevTest {
 
     @BeforeEach
     void needUmockdev() {
-        Assumptions.assumeTrue(UmockdevRun.installed(), "umockdev-run not installed: apt-get install umockdev");
+        RequiredTool.require("umockdev-run", UmockdevRun.installed(), "apt-get install umockdev");
     }
 
     private static byte[] edlDescriptors(int pid) {
