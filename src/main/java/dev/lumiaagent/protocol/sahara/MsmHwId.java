@@ -4,14 +4,18 @@ import dev.lumiaagent.protocol.wire.Bytes;
 import dev.lumiaagent.protocol.wire.ProtocolException;
 
 /**
- * The MSM HW ID of client command 0x02: a u64, split as qdl does (edl-protocol.md §2.5):
+ * The MSM HW ID of client command 0x02. Real PBLs answer with {@code data_length 0x18}: the 8-byte HWID
+ * three times (edl-protocol.md §2.5, corrected from captures: Nokia XL RM-1061 / MSM8926, bkerler/edl#635,
+ * traces/sahara/004; SDM845, bkerler/edl#398, traces/sahara/003). Any whole number of copies is taken, and
+ * the first is the HWID, as bkerler's client reads it. Each copy is a u64 LE, split as qdl does:
  * msm_id = bits 63..32, oem_id = bits 31..16, model_id = bits 15..0. Example from bkerler/edl#387:
  * {@code 0x009600e100420029} → MSM 0x009600E1, OEM 0x0042, model 0x0029.
  */
 public record MsmHwId(long raw) {
     public static MsmHwId parse(byte[] payload) {
-        if (payload.length != 8) {
-            throw new ProtocolException("MSM HW ID reply of " + payload.length + " bytes, expected 8 (u64)");
+        if (payload.length == 0 || payload.length % 8 != 0) {
+            throw new ProtocolException("MSM HW ID reply of " + payload.length
+                    + " bytes, expected copies of the 8-byte HWID (real PBLs send three: 24 bytes)");
         }
         return new MsmHwId(Bytes.le64(payload, 0));
     }

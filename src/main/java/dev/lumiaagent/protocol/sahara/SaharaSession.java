@@ -297,13 +297,20 @@ public final class SaharaSession {
         return readRaw((int) r.dataLength());
     }
 
-    /** Client command 0x01: the chip serial number, u32 LE. */
+    /**
+     * Client command 0x01: the chip serial number, u32 LE on Sahara v2 PBLs (bkerler/edl#229,
+     * traces/sahara/010); v3 PBLs announce 8 bytes (qualcomm/qdlrs#13, traces/sahara/017), read as u64 LE
+     * (an assumption: the capture's value was redacted; a u32 serial reads the same either way).
+     */
     public long serialNumber() {
         byte[] b = execute(SaharaClientCommand.SERIAL_NUM_READ);
-        if (b.length != 4) {
-            throw new ProtocolException("serial number reply of " + b.length + " bytes, expected 4");
+        if (b.length == 4) {
+            return Bytes.le32(b, 0);
         }
-        return Bytes.le32(b, 0);
+        if (b.length == 8) {
+            return Bytes.le64(b, 0);
+        }
+        throw new ProtocolException("serial number reply of " + b.length + " bytes, expected 4 (Sahara v2) or 8 (v3)");
     }
 
     /** Client command 0x02. */
