@@ -133,7 +133,7 @@ class EmergencyFlowTest {
         SimPhone p = phone(LinkKind.PACKET, Set.of(SimFault.WRONG_SECTOR_SIZE));
         Outcome o = run(programmer, Consent.given("test"));
         assertThat(o.reason()).as(o.toString()).isEqualTo(Reason.DEVICE_REJECTED);
-        assertThat(o.nextStep()).contains("sector-size");
+        assertThat(o.nextStep()).contains("4096-byte sectors"); // the size the programmer named
         assertThat(p.disk().storedBlocks()).isZero();
     }
 

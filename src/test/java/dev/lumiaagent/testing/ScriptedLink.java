@@ -36,11 +36,29 @@ public class ScriptedLink implements Link {
         return this;
     }
 
+    private final java.util.Map<Integer, List<byte[]>> afterWrites = new java.util.HashMap<>();
+
+    /**
+     * Device transfers that become readable only once the host has written {@code writes} transfers in
+     * all, as a device answers a command: a session that reads ahead cannot see the next command's reply.
+     */
+    public ScriptedLink afterWrite(int writes, byte[]... replies) {
+        if (written.size() >= writes) {
+            return device(replies);
+        }
+        afterWrites.computeIfAbsent(writes, k -> new ArrayList<>()).addAll(List.of(replies));
+        return this;
+    }
+
     @Override
     public void write(ByteBuffer src, Duration timeout) {
         byte[] b = new byte[src.remaining()];
         src.get(b);
         written.add(b);
+        List<byte[]> released = afterWrites.remove(written.size());
+        if (released != null) {
+            transfers.addAll(released);
+        }
     }
 
     @Override

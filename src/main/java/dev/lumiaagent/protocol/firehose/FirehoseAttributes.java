@@ -15,7 +15,7 @@ final class FirehoseAttributes {
     }
 
     String text(String name) {
-        String v = attributes.get(name);
+        String v = FirehoseXml.attribute(attributes, name);
         if (v == null) {
             throw new ProtocolException("<" + element + "> lacks attribute " + name);
         }
@@ -24,7 +24,7 @@ final class FirehoseAttributes {
 
     Optional<String> optional(String... names) {
         for (String n : names) {
-            String v = attributes.get(n);
+            String v = FirehoseXml.attribute(attributes, n);
             if (v != null) {
                 return Optional.of(v);
             }
@@ -45,7 +45,7 @@ final class FirehoseAttributes {
     }
 
     long numberOr(String name, long fallback) {
-        String v = attributes.get(name);
+        String v = FirehoseXml.attribute(attributes, name);
         return v == null ? fallback : parseNumber(name, v);
     }
 

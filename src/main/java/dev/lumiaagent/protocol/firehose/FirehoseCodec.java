@@ -128,7 +128,7 @@ public final class FirehoseCodec {
         }
         List<FirehoseDeviceMessage> out = new ArrayList<>(doc.children().size());
         for (FirehoseXml.Element e : doc.children()) {
-            String value = e.attributes().get("value");
+            String value = FirehoseXml.attribute(e.attributes(), "value");
             if (value == null) {
                 throw new ProtocolException("<" + e.name() + "> without a value attribute");
             }

@@ -24,11 +24,14 @@ public enum FirehoseNakReason {
             if (t.contains("payload to target size is too large")) {
                 return PAYLOAD_TOO_LARGE;
             }
-            if (t.contains("disk sector size") || (t.contains("sector_size_in_bytes") && t.contains("sector size"))) {
+            if (t.contains("disk sector size") || t.contains("device sector size")
+                    || (t.contains("sector_size_in_bytes") && t.contains("sector size"))) {
                 return SECTOR_SIZE_MISMATCH;
             }
-            if (t.contains("authenticate") || t.contains("digital signature") || t.contains("signature verification")
-                    || t.contains("vip")) {
+            // "ERROR: Verifying signature failed with 3" + "Authentication of signed hash failed 0" (a VIP
+            // programmer refusing configure, traces/firehose/008)
+            if (t.contains("authenticat") || t.contains("digital signature") || t.contains("signature verification")
+                    || t.contains("verifying signature") || t.contains("signature failed") || t.contains("vip")) {
                 return AUTHENTICATION_REFUSED;
             }
             if (t.contains("not support configure memoryname")) {

@@ -25,7 +25,12 @@ import java.util.stream.Collectors;
  */
 public record FirehoseResponse(boolean ack, Map<String, String> attributes, List<FirehoseLog> logsBefore,
                                List<FirehoseLog> logsAfter) implements FirehoseDeviceMessage {
-    private static final Pattern DISK_SECTOR_SIZE = Pattern.compile("(?i)disk sector size\\s*(?:is\\s*)?=?\\s*(\\d{3,6})");
+    /**
+     * The sector size a refusal names, in the forms real programmers log: "… must be equal to disk sector size
+     * 2048" (bkerler/edl#714, traces/firehose/013), "… does not match disk sector size 512" (firehose/009),
+     * "… different from device sector size (4096)" (firehose/001).
+     */
+    private static final Pattern DISK_SECTOR_SIZE = Pattern.compile("(?i)(?:disk|device) sector size\\s*(?:is\\s*)?[=(]?\\s*(\\d{3,6})");
 
     public FirehoseResponse {
         attributes = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(attributes, "attributes")));
@@ -50,15 +55,15 @@ public record FirehoseResponse(boolean ack, Map<String, String> attributes, List
 
     /** {@code rawmode="true"}: a raw-data phase follows. */
     public boolean rawMode() {
-        return "true".equalsIgnoreCase(attributes.getOrDefault("rawmode", "false").strip());
+        return "true".equalsIgnoreCase(java.util.Objects.requireNonNullElse(FirehoseXml.attribute(attributes, "rawmode"), "false").strip());
     }
 
     public Optional<String> attribute(String name) {
-        return Optional.ofNullable(attributes.get(name));
+        return Optional.ofNullable(FirehoseXml.attribute(attributes, name));
     }
 
     public OptionalLong numberAttribute(String name) {
-        String v = attributes.get(name);
+        String v = FirehoseXml.attribute(attributes, name);
         if (v == null) {
             return OptionalLong.empty();
         }

@@ -324,16 +324,20 @@ public final class FirehoseSession {
         requireConfigured();
         List<Integer> candidates = new ArrayList<>(List.of(512, 4096));
         FirehoseResult.Nak<Long> last = null;
+        List<Integer> tried = new ArrayList<>();
         while (!candidates.isEmpty()) {
             int size = candidates.remove(0);
+            tried.add(size);
             FirehoseResult<Long> r = read(FirehoseRead.of(size, 1, 1, partition), Channels.newChannel(OutputStream.nullOutputStream()));
             if (r.isOk()) {
                 sectorSize = size;
                 return new FirehoseResult.Ok<>("probe sector size of LUN " + partition, size, r.response());
             }
             last = (FirehoseResult.Nak<Long>) r;
+            // The NAK may name the disk's size, also one we would not try (NAND: 2048, bkerler/edl#714).
             int hint = r.response().sectorSizeHint().orElse(0);
-            if (candidates.remove(Integer.valueOf(hint))) {
+            if (hint > 0 && !tried.contains(hint)) {
+                candidates.remove(Integer.valueOf(hint));
                 candidates.add(0, hint);
             }
         }

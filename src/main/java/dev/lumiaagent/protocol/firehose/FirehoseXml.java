@@ -126,7 +126,7 @@ final class FirehoseXml {
         boolean first = prolog;
         while (true) {
             whitespace();
-            if (s.startsWith("<?xml", p) && first && p == 0) {
+            if (s.startsWith("<?xml", p) && first && s.substring(0, p).isBlank()) {
                 int end = s.indexOf("?>", p);
                 if (end < 0) {
                     throw error("unterminated XML declaration");
@@ -315,5 +315,22 @@ final class FirehoseXml {
             b.append(' ').append(e.getKey()).append("=\"").append(escape(e.getValue())).append('"');
         }
         b.append(" />");
+    }
+
+    /**
+     * An attribute by name, exact first, then ignoring case: real programmers write
+     * {@code MaxPayloadSizeFromTargetInbytes} (issue #13, traces/firehose) where the spec says "InBytes".
+     */
+    public static String attribute(java.util.Map<String, String> attributes, String name) {
+        String v = attributes.get(name);
+        if (v != null) {
+            return v;
+        }
+        for (java.util.Map.Entry<String, String> e : attributes.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 }

@@ -11,8 +11,11 @@ import java.util.Objects;
 
 /**
  * The program and patch lists of a QFIL-style flat build: {@code rawprogram*.xml} files of
- * {@code <program>} elements and {@code patch*.xml} files of {@code <patch>} elements, each under a
- * {@code <data>} root (edl-protocol.md §3.4). Parsed with the same strict reader as Firehose
+ * {@code <program>} elements under a {@code <data>} root, and {@code patch*.xml} files of {@code <patch>}
+ * elements under the {@code <patches>} root real builds use (a Nokia E2M dump's patch0.xml,
+ * traces/firehose/022; QFIL and qdl read it) or a {@code <data>} root (edl-protocol.md §3.4). Patches
+ * for host-side files (gpt_main0.bin …) are kept and skipped when sending: only {@code filename="DISK"}
+ * goes to the phone. Parsed with the same strict reader as Firehose
  * documents; every refusal is a {@link RawProgramException} with a named {@link RawProgramException.Kind}.
  * Files larger than {@link #MAX_FILE_BYTES} are refused: real ones are a few kilobytes.
  */
@@ -52,7 +55,7 @@ public record RawProgramSet(List<RawProgramEntry> programs, List<RawPatchEntry> 
     public static List<RawProgramEntry> parsePrograms(String name, byte[] xml) {
         List<RawProgramEntry> out = new ArrayList<>();
         int i = 0;
-        for (FirehoseXml.Element e : elements(name, xml, "program")) {
+        for (FirehoseXml.Element e : elements(name, xml, "program", "data")) {
             String where = name + " #" + (++i);
             Fields f = new Fields(where, e.attributes());
             out.add(new RawProgramEntry(where, f.text("label", ""), f.text("filename", ""), f.sectorSize(),
@@ -65,7 +68,7 @@ public record RawProgramSet(List<RawProgramEntry> programs, List<RawPatchEntry> 
     public static List<RawPatchEntry> parsePatches(String name, byte[] xml) {
         List<RawPatchEntry> out = new ArrayList<>();
         int i = 0;
-        for (FirehoseXml.Element e : elements(name, xml, "patch")) {
+        for (FirehoseXml.Element e : elements(name, xml, "patch", "patches", "data")) {
             String where = name + " #" + (++i);
             Fields f = new Fields(where, e.attributes());
             FirehosePatch patch;
@@ -81,7 +84,7 @@ public record RawProgramSet(List<RawProgramEntry> programs, List<RawPatchEntry> 
         return out;
     }
 
-    private static List<FirehoseXml.Element> elements(String name, byte[] xml, String element) {
+    private static List<FirehoseXml.Element> elements(String name, byte[] xml, String element, String... roots) {
         if (xml.length > MAX_FILE_BYTES) {
             throw new RawProgramException(RawProgramException.Kind.UNREADABLE, name, "larger than " + MAX_FILE_BYTES + " bytes");
         }
@@ -91,9 +94,10 @@ public record RawProgramSet(List<RawProgramEntry> programs, List<RawPatchEntry> 
         } catch (ProtocolException e) {
             throw new RawProgramException(RawProgramException.Kind.MALFORMED_XML, name, e.getMessage());
         }
-        if (!doc.root().equals("data")) {
+        if (!List.of(roots).contains(doc.root())) {
             throw new RawProgramException(RawProgramException.Kind.WRONG_ROOT, name, "root element is <" + doc.root()
-                    + ">, expected <data>");
+                    + ">, expected " + String.join(" or ", List.of(roots).stream().map(r -> "<" + r + ">").toArray(String[]::new))
+                    + " (is this a " + element + " file?)");
         }
         for (FirehoseXml.Element e : doc.children()) {
             if (!e.name().equals(element)) {
@@ -115,7 +119,7 @@ public record RawProgramSet(List<RawProgramEntry> programs, List<RawPatchEntry> 
         }
 
         String required(String key) {
-            String v = a.get(key);
+            String v = FirehoseXml.attribute(a, key);
             if (v == null) {
                 throw new RawProgramException(RawProgramException.Kind.MISSING_ATTRIBUTE, where, "no " + key);
             }
@@ -123,7 +127,7 @@ public record RawProgramSet(List<RawProgramEntry> programs, List<RawPatchEntry> 
         }
 
         String text(String key, String fallback) {
-            return Objects.requireNonNullElse(a.get(key), fallback);
+            return Objects.requireNonNullElse(FirehoseXml.attribute(a, key), fallback);
         }
 
         long number(String key) {
@@ -131,7 +135,7 @@ public record RawProgramSet(List<RawProgramEntry> programs, List<RawPatchEntry> 
         }
 
         long optionalNumber(String key) {
-            String v = a.get(key);
+            String v = FirehoseXml.attribute(a, key);
             return v == null ? 0 : parse(key, v);
         }
 
@@ -154,7 +158,7 @@ public record RawProgramSet(List<RawProgramEntry> programs, List<RawPatchEntry> 
         }
 
         boolean flag(String key) {
-            String v = a.get(key);
+            String v = FirehoseXml.attribute(a, key);
             if (v == null || v.equalsIgnoreCase("false") || v.equals("0")) {
                 return false;
             }
