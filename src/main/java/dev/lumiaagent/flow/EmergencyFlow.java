@@ -85,8 +85,18 @@ public final class EmergencyFlow implements FlowRunner.Flow {
         }
     }
 
-    /** The chip as read in Sahara command mode. */
+    /** The chip as read in Sahara command mode; a value the loader refused to tell is null (serial: -1). */
     private record Chip(long serial, MsmHwId hwId, byte[] rootKeyHash) {
+    }
+
+    /** One client command's value, or null (named in {@code refused}) when the loader refuses that command. */
+    private static <T> T chipValue(List<String> refused, String what, java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (SaharaRefused e) {
+            refused.add(what + " (" + e.status() + ")");
+            return null;
+        }
     }
 
     private final UsbDevice start;
@@ -207,20 +217,41 @@ public final class EmergencyFlow implements FlowRunner.Flow {
             }
             if (!programmerRunning) {
                 Chip chip = ctx.step(READ_CHIP, "read the chip: serial, HW ID, root-key hash (Sahara command mode)", Duration.ofSeconds(10), () -> {
-                    s.enterCommandMode();
-                    long serial = s.serialNumber();
-                    var hwid = s.msmHwId();
-                    byte[] hash = s.oemPkHash();
+                    try {
+                        s.enterCommandMode();
+                    } catch (SaharaRefused e) {
+                        throw new FlowFailure(Reason.DEVICE_REJECTED, "The phone's loader refused Sahara command mode (" + e.status()
+                                + "), so its chip cannot be read. Nothing was written.",
+                                "Hold Volume-Down + Power for 10 s so the phone restarts into 9008, then rerun the emergency flash.");
+                    }
+                    // Some PBLs refuse client commands one by one (END_OF_IMAGE_TRANSFER 0x01 to each, openpst/sahara#6,
+                    // traces/sahara/008): go on with what could be read, and say what could not.
+                    List<String> refused = new ArrayList<>();
+                    Long serial = chipValue(refused, "serial number", s::serialNumber);
+                    MsmHwId hwid = chipValue(refused, "MSM HW ID", s::msmHwId);
+                    byte[] hash = chipValue(refused, "root-key hash", s::oemPkHash);
                     s.leaveCommandMode();
-                    ctx.progress(READ_CHIP, -1, String.format("serial %08X, %s, root-key hash %s", serial, hwid, Bytes.hex(hash)));
-                    return new Chip(serial, hwid, hash);
+                    ctx.progress(READ_CHIP, -1, (serial == null ? "serial unknown" : String.format("serial %08X", serial)) + ", "
+                            + (hwid == null ? "HW ID unknown" : hwid) + ", root-key hash " + (hash == null ? "unknown" : Bytes.hex(hash))
+                            + (refused.isEmpty() ? "" : " (the loader refused to tell: " + String.join(", ", refused) + ")"));
+                    return new Chip(serial == null ? -1 : serial, hwid, hash);
                 });
                 byte[] rkh = chip.rootKeyHash();
+                if (rkh == null && source != null) {
+                    throw new FlowFailure(Reason.NOT_SUPPORTED_IN_MODE, "The phone's loader on " + ctx.port() + " refused to tell its "
+                            + "root-key hash, so no emergency files can be chosen for it. Nothing was written.",
+                            "Give the programmer and FFU for this phone: --programmer F.ede --ffu F.ffu (or --product-type RM-xxxx).");
+                }
                 if (source != null) {
                     ede = ctx.step(READ_PROGRAMMER, "choose the programmer and FFU for this root key, and read the programmer",
                             Duration.ofSeconds(30), () -> chooseFiles(ctx, chip));
                 }
                 ctx.step(CHECK_PROGRAMMER, "the programmer must be signed for this phone's root key", Duration.ofSeconds(1), () -> {
+                    if (rkh == null) {
+                        ctx.progress(CHECK_PROGRAMMER, -1, "not checked: the phone's loader would not tell its root-key hash; "
+                                + "the phone itself refuses a programmer signed for another key (Sahara status 0x21-0x26)");
+                        return null;
+                    }
                     if (!java.util.Arrays.equals(rkh, ede.rootKeyHash())) {
                         throw new FlowFailure(Reason.PROGRAMMER_MISMATCH, "The programmer " + programmer.getFileName()
                                 + " is signed for root key " + Bytes.hex(ede.rootKeyHash()) + ", but this phone's is " + Bytes.hex(rkh) + ".",

@@ -128,6 +128,21 @@ class EmergencyFlowTest {
         assertThat(o.summary()).contains("program");
     }
 
+    /**
+     * Issue #13 defect 2: a refusal in command mode (the simulator's nak-next answers it with
+     * END_OF_IMAGE_TRANSFER 0x01, as the MSM8909 PBL of openpst/sahara#6 does, traces/sahara/008) used to
+     * escape as INTERNAL_ERROR; it is a named outcome with a next step, and nothing is written.
+     */
+    @Test
+    void aLoaderThatRefusesCommandModeEndsNamedNotInternal() throws Exception {
+        SimPhone p = phone(LinkKind.PACKET, Set.of(SimFault.NAK_NEXT));
+        Outcome o = run(programmer, Consent.given("test"));
+        assertThat(o.reason()).as(o.toString()).isEqualTo(Reason.DEVICE_REJECTED);
+        assertThat(o.summary()).contains("refused Sahara command mode").contains("Nothing was written");
+        assertThat(o.nextStep()).contains("Volume-Down + Power");
+        assertThat(p.disk().storedBlocks()).isZero();
+    }
+
     @Test
     void storageWithAnotherSectorSizeIsNamed() throws Exception {
         SimPhone p = phone(LinkKind.PACKET, Set.of(SimFault.WRONG_SECTOR_SIZE));
