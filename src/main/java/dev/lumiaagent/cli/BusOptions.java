@@ -3,6 +3,10 @@ package dev.lumiaagent.cli;
 import dev.lumiaagent.sim.BenchSpec;
 import dev.lumiaagent.sim.RemoteSimBus;
 import dev.lumiaagent.sim.SimBench;
+import dev.lumiaagent.sim.SimBus;
+import dev.lumiaagent.transport.capture.CaptureBus;
+import dev.lumiaagent.transport.capture.UsbmonCapture;
+import dev.lumiaagent.transport.capture.UsbmonPcapWriter;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.serial.SerialPathBus;
@@ -21,6 +25,12 @@ public final class BusOptions {
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Source source = new Source();
+
+    @Option(names = "--capture", paramLabel = "FILE.pcap",
+            description = "Write every USB transfer of this run to FILE.pcap as a Linux usbmon capture (pcap link type 220) "
+                    + "that Wireshark and tshark open; `lumia-agent simulate replay FILE.pcap` plays it back as a phone. "
+                    + "Transfers longer than 256 KiB keep their first 256 KiB (their lengths stay true).")
+    Path capture;
 
     @Option(names = "--sim-speed", paramLabel = "X",
             description = "Simulated time runs X times faster than real time (default: the bench's own, 60).")
@@ -46,8 +56,31 @@ public final class BusOptions {
         String serial;
     }
 
-    /** Opens the chosen bus. Throws {@link IllegalArgumentException} for a bad spec (exit code USAGE). */
+    /**
+     * Opens the chosen bus, captured into {@code --capture FILE.pcap} when given (a capture that cannot be
+     * written says so once and the command runs uncaptured). Throws {@link IllegalArgumentException} for a
+     * bad spec (exit code USAGE).
+     */
     public Bus open() {
+        Bus bus = openSource();
+        if (capture == null) {
+            return bus;
+        }
+        return new CaptureBus(bus, UsbmonCapture.open(capture, java.time.Clock.systemUTC(), UsbmonPcapWriter.DEFAULT_SNAPLEN));
+    }
+
+    /** The capture file of this run, when {@code --capture} was given. */
+    public java.util.Optional<Path> captureFile() {
+        return java.util.Optional.ofNullable(capture);
+    }
+
+    /** The in-process simulated bench under {@code bus} (also under a capture), or null on real and remote buses. */
+    static SimBus simulated(Bus bus) {
+        Bus b = bus instanceof CaptureBus ? ((CaptureBus) bus).inner() : bus;
+        return b instanceof SimBus ? (SimBus) b : null;
+    }
+
+    private Bus openSource() {
         if (source.simulate != null) {
             return startBench(BenchSpec.mixed(source.simulate));
         }
