@@ -10,7 +10,12 @@ import dev.lumiaagent.transport.capture.UsbmonPcapWriter;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.serial.SerialPathBus;
+import dev.lumiaagent.sim.ReplayBus;
+import dev.lumiaagent.transport.PortPath;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -46,7 +51,8 @@ public final class BusOptions {
         Path bench;
 
         @Option(names = "--bus", paramLabel = "URI",
-                description = "usb (default), or sim://HOST:PORT for a bench served by `lumia-agent simulate serve`. "
+                description = "usb (default), sim://HOST:PORT for a bench served by `lumia-agent simulate serve`, or "
+                        + "replay:FILE.pcap[@PORT] for the phone of a --capture file, played back strictly. "
                         + "Default from $" + ENV_BUS + ".")
         String bus;
 
@@ -97,7 +103,10 @@ public final class BusOptions {
         if (uri.startsWith("sim://")) {
             return RemoteSimBus.connect(uri);
         }
-        throw new IllegalArgumentException("unknown bus '" + uri + "': use usb or sim://HOST:PORT");
+        if (uri.startsWith(REPLAY)) {
+            return openReplay(uri.substring(REPLAY.length()));
+        }
+        throw new IllegalArgumentException("unknown bus '" + uri + "': use usb, sim://HOST:PORT or replay:FILE.pcap[@PORT]");
     }
 
     /**
@@ -114,6 +123,72 @@ public final class BusOptions {
     public boolean inProcessSimulation() {
         return source.simulate != null || source.bench != null;
     }
+
+    /**
+     * {@code replay:FILE.pcap[@PORT]}: the phone of a capture, strict (sim.ReplayBus), on PORT (default 1-1).
+     * The last {@code @} starts the port only when what follows is a port path, so a path with an {@code @}
+     * still works. Each violation is printed on the command's stderr as it happens, and a last line says how
+     * much of the capture was played.
+     */
+    private Bus openReplay(String spec) {
+        String file = spec;
+        PortPath port = PortPath.parse("1-1");
+        int at = spec.lastIndexOf('@');
+        if (at > 0) {
+            try {
+                port = PortPath.parse(spec.substring(at + 1));
+                file = spec.substring(0, at);
+            } catch (RuntimeException notAPort) {
+                // part of the file name
+            }
+        }
+        if (file.isEmpty()) {
+            throw new IllegalArgumentException("replay: needs a capture file: --bus replay:FILE.pcap[@PORT]");
+        }
+        PrintWriter err = mixee != null ? mixee.commandLine().getErr() : new PrintWriter(System.err, true);
+        ReplayBus replay = ReplayBus.open(Path.of(file), port, v -> {
+            synchronized (err) {
+                err.println("replay: violation: " + v);
+                err.flush();
+            }
+        });
+        return new Bus() {
+            @Override
+            public java.util.List<dev.lumiaagent.transport.UsbDevice> devices() {
+                return replay.devices();
+            }
+
+            @Override
+            public Subscription watch(java.util.function.Consumer<dev.lumiaagent.transport.BusEvent> listener) {
+                return replay.watch(listener);
+            }
+
+            @Override
+            public dev.lumiaagent.transport.Link open(dev.lumiaagent.transport.UsbDevice device, dev.lumiaagent.transport.LinkOptions options) {
+                return replay.open(device, options);
+            }
+
+            @Override
+            public String describe() {
+                return replay.describe();
+            }
+
+            @Override
+            public void close() {
+                replay.close();
+                synchronized (err) {
+                    err.println("replay: " + (replay.violations().isEmpty() ? "no violation; " : "stopped at the violation; ")
+                            + replay.progress());
+                    err.flush();
+                }
+            }
+        };
+    }
+
+    static final String REPLAY = "replay:";
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
 
     private Bus startBench(BenchSpec spec) {
         double speed = simSpeed != null ? simSpeed : spec.clockSpeed();
