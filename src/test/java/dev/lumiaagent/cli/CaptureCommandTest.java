@@ -45,7 +45,7 @@ class CaptureCommandTest {
 
     /** The bulk completions of {@code pcap} as tshark decodes them (one line per 'C' of transfer type 3). */
     static List<Seen> tsharkBulkCompletions(Path pcap) throws Exception {
-        Process p = new ProcessBuilder("tshark", "-r", pcap.toString(), "-Y", "usb.transfer_type == 0x03 && usb.urb_type == 'C'",
+        Process p = new ProcessBuilder("tshark", "-r", pcap.toString(), "-Y", "usb.transfer_type == 0x03 && usb.urb_type == 'C' && usb.urb_status == 0",
                 "-T", "fields", "-e", "usb.endpoint_address", "-e", "usb.urb_len", "-e", "usb.data_len", "-e", "usb.capdata")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         byte[] out = p.getInputStream().readAllBytes();
@@ -107,5 +107,40 @@ class CaptureCommandTest {
         Seen first = agent.get(0);
         assertThat(first.in()).isFalse();
         assertThat(new String(HexFormat.of().parseHex(first.dataHex()), StandardCharsets.US_ASCII)).startsWith("{\"jsonrpc\"");
+    }
+
+    @Test
+    void reflashCapturedReadByTsharkAndReplayed(@TempDir Path dir) throws Exception {
+        requireTshark();
+        Path ffu = dir.resolve("demo.ffu");
+        assertThat(CliRunner.run("ffu", "build", "--demo", "16M", "--model", "RM-914", "-o", ffu.toString()).exitCode()).isZero();
+        Path pcap = dir.resolve("reflash.pcap");
+        String[] job = {"--ffu", ffu.toString(), "--yes", "--jobs-dir", dir.resolve("jobs").toString(),
+                "--store", "jdbc:sqlite:" + dir.resolve("records.db")};
+        CliRunner.Result r = CliRunner.run(concat(new String[] {"reflash", "--simulate", "1", "--sim-speed", "200", "--capture",
+                pcap.toString()}, job));
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        List<Seen> tshark = tsharkBulkCompletions(pcap);
+        List<Seen> agent = agentTransfers(pcap);
+        assertThat(tshark).hasSameSizeAs(agent);
+        for (int i = 0; i < agent.size(); i++) {
+            assertThat(tshark.get(i).in()).as("direction of transfer " + i).isEqualTo(agent.get(i).in());
+            assertThat(tshark.get(i).length()).as("length of transfer " + i).isEqualTo(agent.get(i).length());
+        }
+        // the flash messages: NOKXF… host writes of more than 128 KiB are there with their true length
+        assertThat(agent.stream().filter(s -> !s.in() && s.dataHex().startsWith(HexFormat.of().formatHex("NOKXF".getBytes(
+                StandardCharsets.US_ASCII)))).count()).isGreaterThan(10);
+
+        // the same command against the replayed capture: same outcome, no violation
+        CliRunner.Result replayed = CliRunner.run(concat(new String[] {"simulate", "replay", pcap.toString(), "--", "reflash"}, job));
+        assertThat(replayed.exitCode()).as(replayed.out() + replayed.err()).isZero();
+        assertThat(replayed.out()).contains("Done: The phone on 1-1");
+        assertThat(replayed.err()).contains("replay: no violation;").doesNotContain("violation:");
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }
