@@ -109,6 +109,7 @@ final class BenchRun {
         return (jobId, port) -> {
             JobLog log = JobLog.open(jobsDir.resolve(jobId + ".log"), Clock.systemUTC()).register(jobId);
             tracing.traceTo(port, jobsDir.resolve(jobId + ".trace"));
+            JobOptions.noteCapture(raw, jobsDir, jobId);
             return new BenchContext.Extras() {
                 @Override
                 public List<FlowListener> listeners() {

@@ -131,6 +131,19 @@ class CaptureCommandTest {
         assertThat(agent.stream().filter(s -> !s.in() && s.dataHex().startsWith(HexFormat.of().formatHex("NOKXF".getBytes(
                 StandardCharsets.US_ASCII)))).count()).isGreaterThan(10);
 
+        // the job's diagnostics bundle carries the pcap
+        Path zip = dir.resolve("diag.zip");
+        CliRunner.Result diag = CliRunner.run("diag", "1-1", "-o", zip.toString(), "--jobs-dir", dir.resolve("jobs").toString(),
+                "--store", "jdbc:sqlite:" + dir.resolve("records.db"));
+        assertThat(diag.exitCode()).as(diag.out() + diag.err()).isZero();
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+            java.util.zip.ZipEntry e = z.getEntry("capture.pcap");
+            assertThat(e).as("capture.pcap in the bundle").isNotNull();
+            try (java.io.InputStream in = z.getInputStream(e)) {
+                assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(pcap));
+            }
+        }
+
         // the same command against the replayed capture: same outcome, no violation
         CliRunner.Result replayed = CliRunner.run(concat(new String[] {"simulate", "replay", pcap.toString(), "--", "reflash"}, job));
         assertThat(replayed.exitCode()).as(replayed.out() + replayed.err()).isZero();
