@@ -156,4 +156,17 @@ class CaptureCommandTest {
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
+
+    @Test
+    void aCaptureThatCannotBeWrittenDoesNotBreakTheJob(@TempDir Path dir) throws Exception {
+        Path full = Path.of("/dev/full");
+        RequiredTool.require("/dev/full", Files.isWritable(full), "a Linux device node every write to fails with ENOSPC");
+        CliRunner.Result r = CliRunner.run("info", "--simulate", "1", "--sim-speed", "200", "--json", "--capture", full.toString());
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("\"imei\"");
+        Path notADir = dir.resolve("file");
+        Files.writeString(notADir, "x");
+        CliRunner.Result r2 = CliRunner.run("info", "--simulate", "1", "--sim-speed", "200", "--capture", notADir.resolve("x.pcap").toString());
+        assertThat(r2.exitCode()).as(r2.out() + r2.err()).isZero();
+    }
 }
