@@ -99,7 +99,8 @@ final class BenchRun {
      * technician who presses the keys a guided step asks for (nobody stands at simulated phones).
      */
     static BenchContext.PerJob perJob(Bus raw, TracingBus tracing, Path jobsDir, PrintWriter out, List<AutoCloseable> toClose) {
-        SimulatedTechnician technician = raw instanceof SimBus ? new SimulatedTechnician((SimBus) raw, out) : null;
+        SimBus sim = BusOptions.simulated(raw);
+        SimulatedTechnician technician = sim != null ? new SimulatedTechnician(sim, out) : null;
         if (technician != null) {
             toClose.add(technician);
         }
@@ -108,6 +109,7 @@ final class BenchRun {
         return (jobId, port) -> {
             JobLog log = JobLog.open(jobsDir.resolve(jobId + ".log"), Clock.systemUTC()).register(jobId);
             tracing.traceTo(port, jobsDir.resolve(jobId + ".trace"));
+            JobOptions.noteCapture(raw, jobsDir, jobId);
             return new BenchContext.Extras() {
                 @Override
                 public List<FlowListener> listeners() {

@@ -3,10 +3,19 @@ package dev.lumiaagent.cli;
 import dev.lumiaagent.sim.BenchSpec;
 import dev.lumiaagent.sim.RemoteSimBus;
 import dev.lumiaagent.sim.SimBench;
+import dev.lumiaagent.sim.SimBus;
+import dev.lumiaagent.transport.capture.CaptureBus;
+import dev.lumiaagent.transport.capture.UsbmonCapture;
+import dev.lumiaagent.transport.capture.UsbmonPcapWriter;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.serial.SerialPathBus;
+import dev.lumiaagent.sim.ReplayBus;
+import dev.lumiaagent.transport.PortPath;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -22,6 +31,12 @@ public final class BusOptions {
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Source source = new Source();
 
+    @Option(names = "--capture", paramLabel = "FILE.pcap",
+            description = "Write every USB transfer of this run to FILE.pcap as a Linux usbmon capture (pcap link type 220) "
+                    + "that Wireshark and tshark open; `lumia-agent simulate replay FILE.pcap` plays it back as a phone. "
+                    + "Transfers longer than 256 KiB keep their first 256 KiB (their lengths stay true).")
+    Path capture;
+
     @Option(names = "--sim-speed", paramLabel = "X",
             description = "Simulated time runs X times faster than real time (default: the bench's own, 60).")
     Double simSpeed;
@@ -36,7 +51,8 @@ public final class BusOptions {
         Path bench;
 
         @Option(names = "--bus", paramLabel = "URI",
-                description = "usb (default), or sim://HOST:PORT for a bench served by `lumia-agent simulate serve`. "
+                description = "usb (default), sim://HOST:PORT for a bench served by `lumia-agent simulate serve`, or "
+                        + "replay:FILE.pcap[@PORT] for the phone of a --capture file, played back strictly. "
                         + "Default from $" + ENV_BUS + ".")
         String bus;
 
@@ -46,8 +62,31 @@ public final class BusOptions {
         String serial;
     }
 
-    /** Opens the chosen bus. Throws {@link IllegalArgumentException} for a bad spec (exit code USAGE). */
+    /**
+     * Opens the chosen bus, captured into {@code --capture FILE.pcap} when given (a capture that cannot be
+     * written says so once and the command runs uncaptured). Throws {@link IllegalArgumentException} for a
+     * bad spec (exit code USAGE).
+     */
     public Bus open() {
+        Bus bus = openSource();
+        if (capture == null) {
+            return bus;
+        }
+        return new CaptureBus(bus, UsbmonCapture.open(capture, java.time.Clock.systemUTC(), UsbmonPcapWriter.DEFAULT_SNAPLEN));
+    }
+
+    /** The capture file of this run, when {@code --capture} was given. */
+    public java.util.Optional<Path> captureFile() {
+        return java.util.Optional.ofNullable(capture);
+    }
+
+    /** The in-process simulated bench under {@code bus} (also under a capture), or null on real and remote buses. */
+    static SimBus simulated(Bus bus) {
+        Bus b = bus instanceof CaptureBus ? ((CaptureBus) bus).inner() : bus;
+        return b instanceof SimBus ? (SimBus) b : null;
+    }
+
+    private Bus openSource() {
         if (source.simulate != null) {
             return startBench(BenchSpec.mixed(source.simulate));
         }
@@ -64,7 +103,10 @@ public final class BusOptions {
         if (uri.startsWith("sim://")) {
             return RemoteSimBus.connect(uri);
         }
-        throw new IllegalArgumentException("unknown bus '" + uri + "': use usb or sim://HOST:PORT");
+        if (uri.startsWith(REPLAY)) {
+            return openReplay(uri.substring(REPLAY.length()));
+        }
+        throw new IllegalArgumentException("unknown bus '" + uri + "': use usb, sim://HOST:PORT or replay:FILE.pcap[@PORT]");
     }
 
     /**
@@ -81,6 +123,72 @@ public final class BusOptions {
     public boolean inProcessSimulation() {
         return source.simulate != null || source.bench != null;
     }
+
+    /**
+     * {@code replay:FILE.pcap[@PORT]}: the phone of a capture, strict (sim.ReplayBus), on PORT (default 1-1).
+     * The last {@code @} starts the port only when what follows is a port path, so a path with an {@code @}
+     * still works. Each violation is printed on the command's stderr as it happens, and a last line says how
+     * much of the capture was played.
+     */
+    private Bus openReplay(String spec) {
+        String file = spec;
+        PortPath port = PortPath.parse("1-1");
+        int at = spec.lastIndexOf('@');
+        if (at > 0) {
+            try {
+                port = PortPath.parse(spec.substring(at + 1));
+                file = spec.substring(0, at);
+            } catch (RuntimeException notAPort) {
+                // part of the file name
+            }
+        }
+        if (file.isEmpty()) {
+            throw new IllegalArgumentException("replay: needs a capture file: --bus replay:FILE.pcap[@PORT]");
+        }
+        PrintWriter err = mixee != null ? mixee.commandLine().getErr() : new PrintWriter(System.err, true);
+        ReplayBus replay = ReplayBus.open(Path.of(file), port, v -> {
+            synchronized (err) {
+                err.println("replay: violation: " + v);
+                err.flush();
+            }
+        });
+        return new Bus() {
+            @Override
+            public java.util.List<dev.lumiaagent.transport.UsbDevice> devices() {
+                return replay.devices();
+            }
+
+            @Override
+            public Subscription watch(java.util.function.Consumer<dev.lumiaagent.transport.BusEvent> listener) {
+                return replay.watch(listener);
+            }
+
+            @Override
+            public dev.lumiaagent.transport.Link open(dev.lumiaagent.transport.UsbDevice device, dev.lumiaagent.transport.LinkOptions options) {
+                return replay.open(device, options);
+            }
+
+            @Override
+            public String describe() {
+                return replay.describe();
+            }
+
+            @Override
+            public void close() {
+                replay.close();
+                synchronized (err) {
+                    err.println("replay: " + (replay.violations().isEmpty() ? "no violation; " : "stopped at the violation; ")
+                            + replay.progress());
+                    err.flush();
+                }
+            }
+        };
+    }
+
+    static final String REPLAY = "replay:";
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
 
     private Bus startBench(BenchSpec spec) {
         double speed = simSpeed != null ? simSpeed : spec.clockSpeed();

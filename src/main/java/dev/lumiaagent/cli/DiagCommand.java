@@ -29,7 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "diag", mixinStandardHelpOptions = true,
         description = {"Writes a diagnostics bundle (zip) for one job — by job id, or the latest job on a port: the job file, "
                 + "its record from the record store, its log (steps, progress, gates, the agent's log lines for that job), the "
-                + "protocol trace of its phone, the device info read from it, its audit entries, and the environment (agent, "
+                + "protocol trace of its phone, the run's usbmon capture when it was made with --capture, the device info read from it, its audit entries, and the environment (agent, "
                 + "OS, Java; no environment variables, user or host names). MANIFEST.txt lists every entry with its SHA-256 "
                 + "and names what was missing."})
 final class DiagCommand implements Callable<Integer> {
@@ -78,6 +78,11 @@ final class DiagCommand implements Callable<Integer> {
                     .add("job.json", journal.file(jobId))
                     .add("job.log", journal.dir().resolve(jobId + ".log"))
                     .add("protocol.trace", journal.dir().resolve(jobId + ".trace"));
+            // the run's --capture pcap, when one was written (JobOptions.noteCapture names it next to the job file)
+            Path captureNote = journal.dir().resolve(jobId + JobOptions.CAPTURE_NOTE);
+            if (java.nio.file.Files.isRegularFile(captureNote)) {
+                b.add("capture.pcap", Path.of(java.nio.file.Files.readString(captureNote, StandardCharsets.UTF_8).trim()));
+            }
             if (record.isPresent()) {
                 b.add("record.json", JSON.writeValueAsBytes(record.get()));
                 b.add("device-info.json", JSON.writeValueAsBytes(record.get().deviceInfo));

@@ -87,7 +87,8 @@ final class HardResetCommand implements Callable<Integer> {
                     Optional.ofNullable(ffuPath), Optional::empty, out));
             listeners.add(new ConsoleProgress(out, System.console() != null));
             listeners.add(GateLines.printer(out));
-            SimulatedTechnician technician = bus instanceof SimBus ? new SimulatedTechnician((SimBus) bus, out) : null;
+            SimBus sim = BusOptions.simulated(bus);
+            SimulatedTechnician technician = sim != null ? new SimulatedTechnician(sim, out) : null;
             if (technician != null) {
                 listeners.add(technician);
             }

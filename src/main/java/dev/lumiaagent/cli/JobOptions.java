@@ -46,6 +46,7 @@ final class JobOptions {
                 : readPhone ? JobIdentity.readInfo(bus, phone) : InfoReader.fromBus(phone);
         JobIdentity identity = phone == null ? new JobIdentity(null, null, null) : JobIdentity.of(info, phone);
         JobRecorder recorder = start(port, command, params, identity, phone == null ? "absent" : phone.personality().mode().name(), out);
+        noteCapture(bus, journal().dir(), recorder.job().id);
         List<FlowListener> listeners = new ArrayList<>(List.of(recorder));
         RecordStore records;
         try {
@@ -64,6 +65,26 @@ final class JobOptions {
                 }));
         return listeners;
     }
+
+    /**
+     * When the run is captured ({@code --capture}), writes {@code ID.capture} next to the job file: the
+     * pcap's path, which {@code lumia-agent diag} bundles. The capture holds every phone of the run; a
+     * note that cannot be written only costs the bundle its pcap.
+     */
+    static void noteCapture(Bus bus, Path jobsDir, String jobId) {
+        if (!(bus instanceof dev.lumiaagent.transport.capture.CaptureBus)) {
+            return;
+        }
+        Path pcap = ((dev.lumiaagent.transport.capture.CaptureBus) bus).capture().file().toAbsolutePath();
+        try {
+            java.nio.file.Files.writeString(jobsDir.resolve(jobId + CAPTURE_NOTE), pcap + "\n", java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(JobOptions.class).warn("cannot note the capture {} of job {}: {}", pcap, jobId, e.toString());
+        }
+    }
+
+    /** The suffix of the note that names a job's capture file. */
+    static final String CAPTURE_NOTE = ".capture";
 
     /** Writes the job file (a jobs directory that cannot be written stops the command before anything is done) and says so. */
     private JobRecorder start(PortPath port, String command, Map<String, List<String>> params, JobIdentity identity, String startMode,

@@ -174,8 +174,8 @@ final class ResumeCommand implements Callable<Integer> {
                 GateLines.printer(out)));
         // On an in-process bench nobody stands at the phones: the simulated technician presses the keys
         // a resumed soft or hard reset may ask for, as in the original commands.
-        try (SimulatedTechnician technician = bus instanceof dev.lumiaagent.sim.SimBus
-                ? new SimulatedTechnician((dev.lumiaagent.sim.SimBus) bus, out) : null) {
+        try (SimulatedTechnician technician = BusOptions.simulated(bus) != null
+                ? new SimulatedTechnician(BusOptions.simulated(bus), out) : null) {
             if (technician != null) {
                 listeners.add(technician);
             }

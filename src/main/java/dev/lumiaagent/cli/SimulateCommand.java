@@ -30,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Runs simulated phones in their own process, so they outlive the agents that use them.",
         subcommands = {SimulateCommand.Serve.class, SimulateCommand.Attach.class, SimulateCommand.Detach.class,
                 SimulateCommand.PressKeys.class, SimulateCommand.Programmer.class, SimulateEdlTtyCommand.class,
-                SimulateFirmwareCommand.class})
+                SimulateFirmwareCommand.class, SimulateReplayCommand.class})
 final class SimulateCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -53,7 +53,8 @@ final class SoftResetCommand implements Callable<Integer> {
             listeners.addAll(jobs.startRecorded(bus, phone.orElse(null), port, "soft-reset", Map.of(), false, storeOptions,
                     Optional.empty(), Optional::empty, out));
             listeners.add(new ConsoleProgress(out, System.console() != null));
-            SimulatedTechnician technician = bus instanceof SimBus ? new SimulatedTechnician((SimBus) bus, out) : null;
+            SimBus sim = BusOptions.simulated(bus);
+            SimulatedTechnician technician = sim != null ? new SimulatedTechnician(sim, out) : null;
             if (technician != null) {
                 listeners.add(technician);
             }
