@@ -36,6 +36,8 @@ public final class SimNcsdFirmware implements SimFirmware {
 
     private final SimPhoneControl control;
     private final SimPhone phone;
+    /** The first reply of this connection comes late, as on real phones (ncsd/001: 144 ms after arrival). */
+    private boolean replied;
 
     public SimNcsdFirmware(SimPhoneControl control) {
         this.control = Objects.requireNonNull(control, "control");
@@ -57,6 +59,7 @@ public final class SimNcsdFirmware implements SimFirmware {
             return;
         }
         NcsdResponse response = answer(request);
+        firstReplyLatency();
         SimLog.LOG.debug("{}: {}", phone, response);
         out.send(NcsdCodec.encodeResponse(response, NcsdCodec.ResponseStyle.PHONE));
     }
@@ -73,6 +76,21 @@ public final class SimNcsdFirmware implements SimFirmware {
         }
         out.send(NcsdCodec.encodeResponse(NcsdResponse.ofError(request.id(),
                 new NcsdError(-32000, "Command refused", null)), NcsdCodec.ResponseStyle.PHONE));
+    }
+
+    private void firstReplyLatency() {
+        if (replied) {
+            return;
+        }
+        replied = true;
+        java.time.Duration delay = control.firstJsonReply();
+        if (!delay.isZero()) {
+            try {
+                control.clock().sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the channel is closing; answer at once
+            }
+        }
     }
 
     /** The request, or null after recording the host's mistake (a real NCSd would drop it silently). */
