@@ -44,9 +44,10 @@ import java.util.Set;
  *   <li>{@code NOKR}, {@code NOKS}, {@code NOKP}, {@code NOKA}, {@code NOKM}, {@code NOKZ} are not
  *       answered (write-only, and "no reply = success" for NOKM); {@code NOKXCB} answers status 0 and
  *       then acts.</li>
- *   <li>Values the model table does not hold are taken from the Lumia 520 traces (SD sectors
- *       0x3B5000, transfer sizes, security flags) or are documented simulator values (Spec B
- *       flash-app versions, the phone-info app's versions, the PID prefix).</li>
+ *   <li>Versions, transfer / write-buffer sizes, fuse flags and charge current come from the model
+ *       table (models.json, each value cited); values it does not hold are the Lumia 520 trace's (SD
+ *       sectors 0x3B5000, the 0x0F security subblock, nok/101) or simulator values (the phone-info
+ *       app's versions, the PID prefix), listed in docs/personalities.md.</li>
  * </ul>
  */
 public final class SimUefiFirmware implements SimFirmware {
