@@ -15,11 +15,14 @@ final class SimBoot implements SimPhoneControl {
     private final SimBus bus;
     private final PortPath port;
     private final SimTimings t;
+    /** Off the bus → the UEFI app of the restart under way (from the OS: per model, nok/107, 108, 110). */
+    private Duration uefiArrival;
 
     SimBoot(SimBus bus, PortPath port, SimTimings timings) {
         this.bus = bus;
         this.port = port;
         this.t = timings;
+        this.uefiArrival = timings.uefiArrival();
     }
 
     @Override
@@ -34,7 +37,11 @@ final class SimBoot implements SimPhoneControl {
 
     @Override
     public void reboot(BootTarget target) {
-        Duration drop = phone().mode() == Mode.UEFI ? t.dropFromUefi() : t.dropFromOs();
+        SimPhone phone = phone();
+        boolean fromOs = phone.mode() != Mode.UEFI;
+        // Real phones differ here: a 930 leaves 2.6 s after SetDeviceMode, a 640 LTE 15.5 s (nok/108, nok/110).
+        Duration drop = fromOs ? t.dropFromOs(phone.model()) : t.dropFromUefi();
+        uefiArrival = fromOs ? t.uefiArrivalFromOs(phone.model()) : t.uefiArrival();
         restart(target, drop);
     }
 
@@ -104,7 +111,7 @@ final class SimBoot implements SimPhoneControl {
     }
 
     private void arriveInUefi(SimUefiApp app, Duration drop) {
-        bus.reenumerate(port, Mode.UEFI, drop, t.uefiArrival(), p -> p.uefiApp(app))
+        bus.reenumerate(port, Mode.UEFI, drop, uefiArrival, p -> p.uefiApp(app))
                 .thenRun(() -> armWatchdog(app))
                 .exceptionally(e -> null); // unplugged meanwhile: nothing to arm
     }
@@ -120,9 +127,15 @@ final class SimBoot implements SimPhoneControl {
             if (app == SimUefiApp.BOOT_MANAGER) {
                 bus.reenumerate(port, Mode.NORMAL, Duration.ZERO, t.osBoot());
             } else {
+                uefiArrival = t.uefiArrival();
                 restart(BootTarget.OS, t.dropFromUefi());
             }
         });
+    }
+
+    @Override
+    public Duration firstJsonReply() {
+        return t.firstJsonReply(phone().model());
     }
 
     @Override

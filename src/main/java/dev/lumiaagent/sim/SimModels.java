@@ -40,13 +40,22 @@ public final class SimModels {
         for (JsonNode m : root.path("models")) {
             List<String> codes = new ArrayList<>();
             m.path("productCodes").forEach(c -> codes.add(c.asText()));
+            java.util.Map<String, String> sources = new java.util.LinkedHashMap<>();
+            m.path("sources").fields().forEachRemaining(e -> sources.put(e.getKey(), e.getValue().asText()));
             list.add(new SimModel(m.path("productType").asText(), m.path("name").asText(),
                     m.path("manufacturer").asText(), m.path("soc").asText(), m.path("platformId").asText(),
                     m.path("spec").asText(), SimModel.UsbId.parse(m.path("normal").asText()),
                     SimModel.UsbId.parse(m.path("uefi").asText()), SimModel.UsbId.parse(m.path("label").asText()),
                     codes, m.path("emmcSectors").asLong(), m.path("msmHwId").asText(),
                     m.path("writeLimitKiBs").asInt(0),
-                    m.path("firmwareVersion").asText(), m.path("osVersion").asText(), m.path("swVersion").asText()));
+                    m.path("firmwareVersion").asText(), m.path("osVersion").asText(), m.path("swVersion").asText(),
+                    m.path("manufacturerModelName").asText(), m.path("hwVersion").asText(),
+                    m.path("simlockActive").asBoolean(false),
+                    SimModel.AppVersion.parse(m.path("flashApp").asText()),
+                    SimModel.AppVersion.parse(m.path("bootManager").asText()),
+                    Long.decode(m.path("securityFlags").asText()), m.path("chargeCurrentMa").asInt(0),
+                    Long.decode(m.path("transferSize").asText()), Long.decode(m.path("writeBufferSize").asText()),
+                    sources));
         }
         return new SimModels(list);
     }

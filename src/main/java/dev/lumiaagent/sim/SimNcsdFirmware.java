@@ -22,9 +22,11 @@ import java.util.Optional;
  * <p>Assumptions, since no source shows them (§9): an unknown method gets the JSON-RPC 2.0 error
  * {@code -32601 "Method not found"}; bad params get {@code -32602 "Invalid params"}; boolean data are
  * JSON booleans, {@code BatteryLevel} a JSON number. Simulated phones are single-SIM retail phones:
- * {@code SubscriptionId} 1 is rejected, secure boot and secure FFU are on, certificates are
- * {@code SecureProduction}. Methods for which the model table holds no data (AK/HW version, PSN,
- * BT/WLAN ids, NV/EFS access, {@code TerminalChallenge}, …) get "Method not found" rather than made-up values.
+ * {@code SubscriptionId} 1 is rejected, secure boot and secure FFU are on, the boot policy is
+ * {@code Unsecure} and the certificates {@code SecureProduction} (ncsd/001, 002). {@code ReadHwVersion}, {@code ReadBtId}, {@code ReadWlanMacAddress} and
+ * {@code ReadSimlockActive} answer as the real logs show (ncsd/001-004, member names from ncsd/007).
+ * Methods for which the model table holds no data (AK version, PSN, NV/EFS access,
+ * {@code TerminalChallenge}, …) get "Method not found" rather than made-up values.
  */
 public final class SimNcsdFirmware implements SimFirmware {
     /** Region / variant suffix of the manufacturer model name; real ones look like {@code _eu_denmark_251}. */
@@ -34,6 +36,8 @@ public final class SimNcsdFirmware implements SimFirmware {
 
     private final SimPhoneControl control;
     private final SimPhone phone;
+    /** The first reply of this connection comes late, as on real phones (ncsd/001: 144 ms after arrival). */
+    private boolean replied;
 
     public SimNcsdFirmware(SimPhoneControl control) {
         this.control = Objects.requireNonNull(control, "control");
@@ -55,6 +59,7 @@ public final class SimNcsdFirmware implements SimFirmware {
             return;
         }
         NcsdResponse response = answer(request);
+        firstReplyLatency();
         SimLog.LOG.debug("{}: {}", phone, response);
         out.send(NcsdCodec.encodeResponse(response, NcsdCodec.ResponseStyle.PHONE));
     }
@@ -71,6 +76,21 @@ public final class SimNcsdFirmware implements SimFirmware {
         }
         out.send(NcsdCodec.encodeResponse(NcsdResponse.ofError(request.id(),
                 new NcsdError(-32000, "Command refused", null)), NcsdCodec.ResponseStyle.PHONE));
+    }
+
+    private void firstReplyLatency() {
+        if (replied) {
+            return;
+        }
+        replied = true;
+        java.time.Duration delay = control.firstJsonReply();
+        if (!delay.isZero()) {
+            try {
+                control.clock().sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the channel is closing; answer at once
+            }
+        }
     }
 
     /** The request, or null after recording the host's mistake (a real NCSd would drop it silently). */
@@ -91,7 +111,31 @@ public final class SimNcsdFirmware implements SimFirmware {
                 result.put("ProductCode", phone.productCode());
                 break;
             case "ReadManufacturerModelName":
-                result.put("ManufacturerModelName", model.productType() + VARIANT_SUFFIX);
+                // Per model, as real phones print it: "RM-1038_1012" (ncsd/001), "RM-914_apac_australia_new_zealand_295" (ncsd/006).
+                result.put("ManufacturerModelName", model.manufacturerModelName().isEmpty()
+                        ? model.productType() + VARIANT_SUFFIX : model.manufacturerModelName());
+                break;
+            case "ReadHwVersion":
+                // "HWID: 1000" (735, ncsd/001), "2003" (930, ncsd/002), "2140" (640 LTE, ncsd/004); member name
+                // HWVersion per WPinternals' annotations (ncsd/007). A string: the annotations quote it.
+                result.put("HWVersion", model.hwVersion());
+                break;
+            case "ReadBtId":
+                // Member BtId, 6 bytes as an int array (ncsd/007); printed "Bluetooth MAC" (ncsd/001-004).
+                result.set("BtId", NcsdCodec.byteArray(phone.btId()));
+                break;
+            case "ReadWlanMacAddress": {
+                // WlanMacAddress1..4, each 6 bytes (ncsd/007); four consecutive addresses on real phones (ncsd/001, 002, 004).
+                byte[][] macs = phone.wlanMacs();
+                for (int i = 0; i < macs.length; i++) {
+                    result.set("WlanMacAddress" + (i + 1), NcsdCodec.byteArray(macs[i]));
+                }
+                break;
+            }
+            case "ReadSimlockActive":
+                // Member SimLockActive, a boolean (ncsd/007); "Simlock: Active" on an AT&T 640 LTE (ncsd/004),
+                // "Unlocked" on the 735 and 930s (ncsd/001-003).
+                result.put("SimLockActive", model.simlockActive());
                 break;
             case "ReadSwVersion":
                 result.put("SwVersion", model.swVersion());
@@ -136,9 +180,14 @@ public final class SimNcsdFirmware implements SimFirmware {
                 result.put("ProductionDone", true);
                 break;
             case "GetUefiCertificateStatus":
-                for (String name : new String[] {"BootPolicy", "Db", "Dbx", "Kek", "Pk"}) {
-                    result.put(name, "SecureProduction");
-                }
+                // Every retail phone in the captures prints "Boot policy: Unsecure" with DB/DBX/KEK/PK
+                // SecureProduction (ncsd/001 735, ncsd/002 930); the AT&T 640 LTE printed "DBX: Unknown" (ncsd/004),
+                // which the simulator gives the carrier-locked model.
+                result.put("BootPolicy", "Unsecure");
+                result.put("Db", "SecureProduction");
+                result.put("Dbx", model.simlockActive() ? "Unknown" : "SecureProduction");
+                result.put("Kek", "SecureProduction");
+                result.put("Pk", "SecureProduction");
                 break;
             default:
                 return NcsdResponse.ofError(request.id(), new NcsdError(NcsdError.METHOD_NOT_FOUND, "Method not found"));

@@ -320,6 +320,29 @@ public final class SimPhone {
         return derive("public-id", 20);
     }
 
+    /**
+     * The Bluetooth address ({@code ReadBtId}, 6 bytes), derived from the IMEI so each phone has its own.
+     * Real phones' BT address is from another block than their WLAN addresses (ncsd/001, ncsd/002).
+     */
+    public byte[] btId() {
+        return derive("bt-id", 6);
+    }
+
+    /**
+     * The four WLAN addresses ({@code ReadWlanMacAddress} → {@code WlanMacAddress1..4}): consecutive, as on
+     * a real 735, 930 and 640 LTE (…CC9C..CC9F in ncsd/001; …F358..F35B in ncsd/002; …D464..D467 in ncsd/004).
+     */
+    public byte[][] wlanMacs() {
+        byte[] base = derive("wlan-mac", 6);
+        base[5] &= (byte) 0xFC; // room for +3 without a carry
+        byte[][] macs = new byte[4][];
+        for (int i = 0; i < 4; i++) {
+            macs[i] = base.clone();
+            macs[i][5] = (byte) (base[5] + i);
+        }
+        return macs;
+    }
+
     /** The eMMC CID (16 bytes); bytes 0..1 name the manufacturer (0x0090 Hynix here). */
     public byte[] emmcCid() {
         byte[] cid = derive("cid", 16);

@@ -24,4 +24,12 @@ public interface SimPhoneControl {
 
     /** {@code NOKXCB F/P/B}: a v2 context switch to another UEFI app, without re-enumeration. */
     void switchApp(SimUefiApp app);
+
+    /**
+     * How long the phone takes to give its first JSON-RPC reply after arriving in normal mode: 4-149 ms
+     * on real phones (traces/ncsd/001-005). Zero unless the bus's timings say otherwise.
+     */
+    default java.time.Duration firstJsonReply() {
+        return java.time.Duration.ZERO;
+    }
 }

@@ -44,26 +44,17 @@ import java.util.Set;
  *   <li>{@code NOKR}, {@code NOKS}, {@code NOKP}, {@code NOKA}, {@code NOKM}, {@code NOKZ} are not
  *       answered (write-only, and "no reply = success" for NOKM); {@code NOKXCB} answers status 0 and
  *       then acts.</li>
- *   <li>Values the model table does not hold are taken from the Lumia 520 traces (SD sectors
- *       0x3B5000, transfer sizes, security flags) or are documented simulator values (Spec B
- *       flash-app versions, the phone-info app's versions, the PID prefix).</li>
+ *   <li>Versions, transfer / write-buffer sizes, fuse flags and charge current come from the model
+ *       table (models.json, each value cited); values it does not hold are the Lumia 520 trace's (SD
+ *       sectors 0x3B5000, the 0x0F security subblock, nok/101) or simulator values (the phone-info
+ *       app's versions, the PID prefix), listed in docs/personalities.md.</li>
  * </ul>
  */
 public final class SimUefiFirmware implements SimFirmware {
-    /** Boot manager protocol 1.1, app 1.16 (Lumia 520 trace, §3.3). */
-    static final int[] BOOT_MANAGER_VERSION = {1, 1, 1, 16};
-    /** Spec A flash app: protocol 1.15, app 1.28 (Lumia 520 trace, §3.3). */
-    static final int[] SPEC_A_FLASH_VERSION = {1, 15, 1, 28};
-    /** Spec B flash app: protocol major 2 per §3.3; minor and app version are simulator values. */
-    static final int[] SPEC_B_FLASH_VERSION = {2, 0, 1, 40};
     /** Phone-info app v2 (answers NOKXPH, §3.7); no trace of its NOKV exists, these are simulator values. */
     static final int[] PHONE_INFO_VERSION = {1, 0, 2, 0};
-    static final long TRANSFER_SIZE = 0x241000;
-    static final long WRITE_BUFFER_SIZE = 0x240000;
-    /** The 520 trace's SD card; the model table has no SD data. */
+    /** The 520 trace's SD card (nok/101 subblock 0x04); the model table has no SD data. */
     static final long SD_SECTORS = 0x3B5000;
-    /** A retail fuse set seen in WPinternals logs (§3.4). */
-    static final long FUSES = 0x7BFF;
 
     private final SimPhoneControl control;
     /** {@code NOKXFW UBF}: where the next {@code NOKR} goes ('Y' label, 'M' mass storage, §3.4); per open channel. */
@@ -315,10 +306,11 @@ public final class SimUefiFirmware implements SimFirmware {
                 // Retail, locked: platform SB, secure-FFU eFuse, UEFI SB, crypto key on; no RDC, not authenticated.
                 return NokParamReply.of(NokParam.SS, new NokParamValue.SecurityStatus(0, 1, 1, 0, 0, 0, 1, 1));
             case FCS:
-                return NokParamReply.of(NokParam.FCS, new NokParamValue.FuseFlags(FUSES));
+                // 0x7BFF on a real 735 and 930 (nok/106, nok/108); per model in models.json.
+                return NokParamReply.of(NokParam.FCS, new NokParamValue.FuseFlags(model.securityFlags()));
             case CS:
-                // The simulated battery has no current model: 0 mA (neither charging nor draining).
-                return NokParamReply.of(NokParam.CS, NokParamValue.ChargeState.of(phone.batteryPercent(), 0));
+                // A phone on USB charges: a real 735 printed "29% - 39 mA (charging)" (nok/106).
+                return NokParamReply.of(NokParam.CS, NokParamValue.ChargeState.of(phone.batteryPercent(), model.chargeCurrentMa()));
             case FAI:
                 return NokParamReply.of(NokParam.FAI, new NokParamValue.FlashAppInfo(NokApp.FLASH_APP.type(), v[0], v[1], v[2], v[3]));
             case PID:
@@ -339,14 +331,22 @@ public final class SimUefiFirmware implements SimFirmware {
         }
     }
 
-    /** The {@code NOKV} reply of {@code app} on a phone of {@code model}, in the layout of the real traces. */
+    /**
+     * The {@code NOKV} reply of {@code app} on a phone of {@code model}, in the layout of the real traces
+     * (FlashApp nok/101, BootMgr nok/103), with the model's versions: real Spec B phones report FlashApp
+     * 2.37/2.60 (735, 640 LTE: nok/106, nok/110), 2.34/2.59 (930: nok/109), 2.41/2.75 and BootMgr
+     * 2.6/2.48 (950 XL: nok/112, nok/113).
+     */
     static NokvReply info(SimUefiApp app, SimModel model) {
-        int[] flash = flashAppVersion(model);
+        SimModel.AppVersion flash = model.flashApp();
         switch (app) {
-            case BOOT_MANAGER:
-                return new NokvReply(0, NokApp.BOOT_MANAGER, BOOT_MANAGER_VERSION[0], BOOT_MANAGER_VERSION[1],
-                        BOOT_MANAGER_VERSION[2], BOOT_MANAGER_VERSION[3], List.of(new NokvBlock.TransferSize(TRANSFER_SIZE),
-                                new NokvBlock.FlashAppVersion(flash[0], flash[1], flash[2], flash[3])));
+            case BOOT_MANAGER: {
+                SimModel.AppVersion boot = model.bootManager();
+                return new NokvReply(0, NokApp.BOOT_MANAGER, boot.protocolMajor(), boot.protocolMinor(),
+                        boot.appMajor(), boot.appMinor(), List.of(new NokvBlock.TransferSize(model.transferSize()),
+                                new NokvBlock.FlashAppVersion(flash.protocolMajor(), flash.protocolMinor(),
+                                        flash.appMajor(), flash.appMinor())));
+            }
             case FLASH_APP: {
                 Set<NokvBlock.FfuProtocol> protocols = EnumSet.of(NokvBlock.FfuProtocol.SYNC_V1, NokvBlock.FfuProtocol.ASYNC_V1,
                         NokvBlock.FfuProtocol.ASYNC_V3);
@@ -354,9 +354,10 @@ public final class SimUefiFirmware implements SimFirmware {
                     // Spec B flash apps take payload v2 (WriteBufferSize per message, §4.1): simulator choice.
                     protocols.add(NokvBlock.FfuProtocol.SYNC_V2);
                 }
-                return new NokvReply(0, NokApp.FLASH_APP, flash[0], flash[1], flash[2], flash[3], List.of(
-                        new NokvBlock.TransferSize(TRANSFER_SIZE),
-                        new NokvBlock.WriteBufferSize(WRITE_BUFFER_SIZE),
+                return new NokvReply(0, NokApp.FLASH_APP, flash.protocolMajor(), flash.protocolMinor(),
+                        flash.appMajor(), flash.appMinor(), List.of(
+                        new NokvBlock.TransferSize(model.transferSize()),
+                        new NokvBlock.WriteBufferSize(model.writeBufferSize()),
                         new NokvBlock.EmmcSectors(model.emmcSectors()),
                         new NokvBlock.SdCardSectors(SD_SECTORS),
                         NokvBlock.PlatformId.of(model.platformId()),
@@ -377,7 +378,8 @@ public final class SimUefiFirmware implements SimFirmware {
     }
 
     static int[] flashAppVersion(SimModel model) {
-        return (isSpecB(model) ? SPEC_B_FLASH_VERSION : SPEC_A_FLASH_VERSION).clone();
+        SimModel.AppVersion v = model.flashApp();
+        return new int[] {v.protocolMajor(), v.protocolMinor(), v.appMajor(), v.appMinor()};
     }
 
     private static void send(PhoneEndpoint out, NokReply reply) {

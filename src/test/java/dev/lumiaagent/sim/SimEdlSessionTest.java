@@ -149,8 +149,10 @@ class SimEdlSessionTest {
         s.enterCommandMode();
         assertThat(s.serialNumber()).isEqualTo(SimEdlFirmware.serialNumber(phone));
         MsmHwId hw = s.msmHwId();
-        assertThat(hw.raw()).isEqualTo(0x008b00e100000000L);
-        assertThat(hw.msmId()).isEqualTo(0x008b00e1L);
+        // MSM8926 = 0x8050E1: bkerler/edl edlclient/Config/qualcomm_config.py, and a real MSM8926 PBL's
+        // HWID 0x008050e10017bf01 (traces/sahara/004, https://github.com/bkerler/edl/issues/635)
+        assertThat(hw.raw()).isEqualTo(0x008050e100000000L);
+        assertThat(hw.msmId()).isEqualTo(0x008050e1L);
         assertThat(s.oemPkHash()).isEqualTo(phone.rootKeyHash())
                 .isEqualTo(EdeParser.parse(EdeBuilder.forPlatform(platform(RM1073)).build()).rootKeyHash());
         assertThatThrownBy(s::chipIdV3).isInstanceOfSatisfying(SaharaRefused.class,

@@ -44,7 +44,7 @@ class SimNcsdFirmwareTest {
         List<byte[]> replies = send("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"ReadProductCode\",\"params\":{\"MessageVersion\":0}}");
         assertThat(replies).hasSize(1);
         assertThat(new String(replies.get(0), StandardCharsets.UTF_8)).isEqualTo(
-                "{\n   \"id\" : 0,\n   \"jsonrpc\" : \"2.0\",\n   \"result\" : {\n      \"ProductCode\" : \"059S9H0\"\n   }\n}");
+                "{\n   \"id\" : 0,\n   \"jsonrpc\" : \"2.0\",\n   \"result\" : {\n      \"ProductCode\" : \"059S083\"\n   }\n}");
         assertThat(phone.violations()).isEmpty();
     }
 
@@ -61,11 +61,11 @@ class SimNcsdFirmwareTest {
         assertThat(only(String.format(template, "ReadManufacturerModelName")).result().orElseThrow()
                 .get("ManufacturerModelName").asText()).startsWith("RM-914_");
         assertThat(only(String.format(template, "ReadSwVersion")).result().orElseThrow().get("SwVersion").asText())
-                .isEqualTo("3051.50000.1524.0009");
+                .isEqualTo("3058.51000.1523.1010");
         assertThat(only(String.format(template, "ReadBspVersion")).result().orElseThrow().get("BspVersion").asText())
-                .isEqualTo("3051.50000");
+                .isEqualTo("3058.51000");
         assertThat(only(String.format(template, "ReadOsVersion")).result().orElseThrow().get("OsVersion").asText())
-                .isEqualTo("8.10.15148.160");
+                .isEqualTo("10.0.10586.1176");
         assertThat(NcsdCodec.bytesOf(only(String.format(template, "ReadPublicId")).result().orElseThrow().get("PublicId")))
                 .hasValueSatisfying(id -> assertThat(id).isEqualTo(phone.publicId()));
         ObjectNode certs = only(String.format(template, "GetUefiCertificateStatus")).result().orElseThrow();
@@ -133,6 +133,6 @@ class SimNcsdFirmwareTest {
                 "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"ReadProductCode\",\"params\":{\"MessageVersion\":0}}"
                         .getBytes(StandardCharsets.US_ASCII), out::add);
         assertThat(out).singleElement().satisfies(b -> assertThat(NcsdCodec.decodeResponse(b).result().orElseThrow()
-                .get("ProductCode").asText()).isEqualTo("059S9H0"));
+                .get("ProductCode").asText()).isEqualTo("059S083"));
     }
 }

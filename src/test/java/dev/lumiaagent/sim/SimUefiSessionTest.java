@@ -103,7 +103,7 @@ class SimUefiSessionTest {
         assertThat(info.emmcSectors()).hasValue(15269888);
         s.keepAlive();
 
-        assertThat(param(s, NokParam.FVER).firmwareVersion()).isEqualTo("02540.00019.15236.31003");
+        assertThat(param(s, NokParam.FVER).firmwareVersion()).isEqualTo("02177.00000.15184.36000"); // FVER of a real 735, traces/nok/106
         assertThat(param(s, NokParam.DPI).platformId()).isEqualTo("Nokia.MSM8926.P6164.1.1");
         assertThat(param(s, NokParam.RRKH).rootKeyHash()).isEqualTo(phone.rootKeyHash());
         assertThat(param(s, NokParam.SS).securityStatus().platformSecureBoot()).isEqualTo(1);

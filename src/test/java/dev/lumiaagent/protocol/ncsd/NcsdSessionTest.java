@@ -86,12 +86,13 @@ class NcsdSessionTest {
     @EnumSource(LinkKind.class)
     void readsIdentityVersionsBatteryAndSecurityFromTheSimulatedPhone(LinkKind kind) {
         NcsdSession session = open(kind, SimNcsdFirmware::new);
-        assertThat(session.productCode().orElseThrow()).isEqualTo("059S9H0");
-        assertThat(session.manufacturerModelName().orElseThrow()).startsWith("RM-914_");
+        // RM-914 values from real 520s: 059S083 (traces/nok/105), 3058.51000.1523.1010 and OS 10.0.10586.1176 (traces/ncsd/006)
+        assertThat(session.productCode().orElseThrow()).isEqualTo("059S083");
+        assertThat(session.manufacturerModelName().orElseThrow()).isEqualTo("RM-914_apac_australia_new_zealand_295");
         assertThat(session.productType().orElseThrow()).isEqualTo("RM-914");
-        assertThat(session.swVersion().orElseThrow()).isEqualTo("3051.50000.1524.0009");
-        assertThat(session.bspVersion().orElseThrow()).isEqualTo("3051.50000");
-        assertThat(session.osVersion().orElseThrow()).isEqualTo("8.10.15148.160");
+        assertThat(session.swVersion().orElseThrow()).isEqualTo("3058.51000.1523.1010");
+        assertThat(session.bspVersion().orElseThrow()).isEqualTo("3058.51000");
+        assertThat(session.osVersion().orElseThrow()).isEqualTo("10.0.10586.1176");
         assertThat(session.imei(0).orElseThrow()).isEqualTo(IMEI);
         assertThat(session.operatorName().isPresent()).isTrue();
         assertThat(session.publicId().orElseThrow()).isEqualTo(phone.publicId()).hasSize(20);
@@ -102,7 +103,8 @@ class NcsdSessionTest {
         assertThat(session.uefiSecureBootEnabled().orElseThrow()).isTrue();
         assertThat(session.productionDone().orElseThrow()).isTrue();
         assertThat(session.uefiCertificateStatus().orElseThrow())
-                .isEqualTo(new UefiCertificateStatus("SecureProduction", "SecureProduction", "SecureProduction",
+                // "Boot policy: Unsecure" on every retail phone captured (traces/ncsd/001, 002; WPinternals issues 49, 43)
+                .isEqualTo(new UefiCertificateStatus("Unsecure", "SecureProduction", "SecureProduction",
                         "SecureProduction", "SecureProduction"));
         assertThat(phone.violations()).isEmpty();
     }
@@ -115,12 +117,8 @@ class NcsdSessionTest {
         assertThat(sim2.value()).isEmpty();
         assertThat(sim2).isInstanceOfSatisfying(NcsdAnswer.Rejected.class,
                 r -> assertThat(r.error().code()).isEqualTo(NcsdError.INVALID_PARAMS));
-        NcsdAnswer<String> hw = session.hwVersion();
-        assertThat(hw).isInstanceOf(NcsdAnswer.Rejected.class);
-        assertThat(hw.toString()).isEqualTo("ReadHwVersion → rejected: error -32601 \"Method not found\"");
-        assertThat(session.btId().isPresent()).isFalse();
         // and the session is still in step afterwards
-        assertThat(session.productCode().orElseThrow()).isEqualTo("059S9H0");
+        assertThat(session.productCode().orElseThrow()).isEqualTo("059S083");
     }
 
     @ParameterizedTest
