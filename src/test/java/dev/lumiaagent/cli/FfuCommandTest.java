@@ -22,7 +22,7 @@ class FfuCommandTest {
 
         CliRunner.Result i = CliRunner.run("ffu", "inspect", ffu.toString());
         assertThat(i.exitCode()).isZero();
-        assertThat(i.out()).contains("platform IDs:    Nokia.MSM8227.P6036.1.2").contains("OS version:      8.10.15148.160")
+        assertThat(i.out()).contains("platform IDs:    Nokia.MSM8227.P6036.1.2").contains("OS version:      10.0.10586.1176") // the RM-914 of ncsd/006 (models.json cites it)
                 .contains("chunk / block:   128 KiB / 128 KiB").contains("MainOS").contains("EFIESP");
 
         CliRunner.Result j = CliRunner.run("ffu", "inspect", "--json", ffu.toString());
