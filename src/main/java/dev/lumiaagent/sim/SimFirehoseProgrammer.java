@@ -33,14 +33,26 @@ import java.util.zip.CRC32;
  * and answers each host document with logs and one ACK/NAK; unlike it, it keeps real storage
  * ({@link SimPhone#disk()}) and refuses what a real programmer refuses.
  *
- * <p>It starts in XML state and never speaks first: the Sahara stage hands it the channel after
- * DONE. Its start-up logs (§3.2) go out before the answer to the host's first document.
+ * <p>It starts in XML state on the connection the Sahara stage hands it after DONE and speaks first:
+ * its start-up logs go out unprompted, before the host's first command (traces/firehose/006, 012, 017,
+ * 018), each its own document in the real framing
+ * {@code <?xml version="1.0" encoding="UTF-8" ?>\n<data>\n<log value="…" /></data>} (firehose/006, 007).
+ *
+ * <p>As captured: the configure ACK carries MemoryName, MinVersionSupported, Version,
+ * MaxPayloadSizeToTargetInBytes, MaxPayloadSizeToTargetInBytesSupported, MaxXMLSizeInBytes and DateTime,
+ * and no MaxPayloadSizeFromTargetInBytes or TargetName (firehose/001, 006, 018: no capture shows a device
+ * sending either, so neither spelling is sent); a too-large MaxPayloadSizeToTargetInBytes gets the log
+ * "Host's payload to target size is too large" and a NAK naming the programmer's maximum (firehose/002,
+ * 003, 011; linux-msm/qdl#20); {@code power reset} is ACKed with rawmode="false" and followed by two more
+ * logs before the phone leaves (firehose/015).
  *
  * <p>Choices where the reference is silent, so tests can rely on them:
  * <ul>
- *   <li>configure: MemoryName must be eMMC; up to {@link #MAX_PAYLOAD_TO_TARGET} is ACKed, a larger
- *       request is NAKed with the log "Host's payload to target size is too large" and the size it takes
- *       (§3.3); program/read/erase/patch/digest before configure are NAKed.</li>
+ *   <li>configure: MemoryName must be eMMC; up to {@link #MAX_PAYLOAD_TO_TARGET} is ACKed; the NAK of a
+ *       larger request carries the ACK's attributes (which ones real NAKs carry is not captured);
+ *       program/read/erase/patch/digest before configure are NAKed.</li>
+ *   <li>Start-up logs use the one-log-per-function form of firehose/017, 018 with this programmer's
+ *       functions; the DateTime value's format is firehose/001's.</li>
  *   <li>Sector commands must use the storage's sector size (512; 4096 with {@link SimFault#WRONG_SECTOR_SIZE}),
  *       LUN 0 and a range inside the disk; otherwise NAK with a log naming the problem, in edl's words for the sector size.</li>
  *   <li>Read data goes out in transfers of {@link #MAX_PAYLOAD_FROM_TARGET}; on packet links a zero-length
@@ -112,6 +124,12 @@ public final class SimFirehoseProgrammer implements SimFirmware {
         nak(out);
     }
 
+    /** The PBL started this programmer on the host's connection: it speaks first (firehose/006, 012, 017, 018). */
+    @Override
+    public void opened(PhoneEndpoint out) {
+        greet(out);
+    }
+
     @Override
     public void onHostMessage(byte[] message, PhoneEndpoint out) {
         if (message.length == 0) {
@@ -153,7 +171,17 @@ public final class SimFirehoseProgrammer implements SimFirmware {
         handle(command, out);
     }
 
-    /** Start-up logs of a real programmer (§3.2), sent before the first answer. */
+    /** The functions this programmer announces (and handles). */
+    static final java.util.List<String> FUNCTIONS = java.util.List.of("program", "read", "nop", "patch", "configure",
+            "setbootablestoragedrive", "erase", "power", "getstorageinfo", "getsha256digest");
+    static final String BUILD_DATE = "Jan  1 2015 @ 00:00:00";
+
+    /**
+     * Start-up logs of a real programmer, once: unprompted after the PBL starts it ({@link #opened}), or
+     * before the first answer if it was started some other way. The build date twice, the second copy
+     * with a trailing space, the chip serial, then one log per supported function between "Supported
+     * Functions (N):" and "End of supported functions N" (traces/firehose/017, 018).
+     */
     private void greet(PhoneEndpoint out) {
         if (greeted) {
             return;
@@ -161,11 +189,14 @@ public final class SimFirehoseProgrammer implements SimFirmware {
         greeted = true;
         SimPhone phone = control.phone();
         long serial = java.nio.ByteBuffer.wrap(phone.publicId()).getInt() & 0xFFFFFFFFL;
-        log(out, "INFO: Binary build date: Jan  1 2015 @ 00:00:00");
+        log(out, "INFO: Binary build date: " + BUILD_DATE);
+        log(out, "INFO: Binary build date: " + BUILD_DATE + " ");
         log(out, "INFO: Chip serial num: " + serial + " (0x" + Long.toHexString(serial) + ")");
-        log(out, "INFO: Supported Functions: program read nop patch configure setbootablestoragedrive erase power "
-                + "getstorageinfo getsha256digest");
-        log(out, "INFO: End of supported functions 10");
+        log(out, "INFO: Supported Functions (" + FUNCTIONS.size() + "):");
+        for (String f : FUNCTIONS) {
+            log(out, "INFO: " + f);
+        }
+        log(out, "INFO: End of supported functions " + FUNCTIONS.size());
     }
 
     private void handle(FirehoseCommand c, PhoneEndpoint out) {
@@ -199,30 +230,37 @@ public final class SimFirehoseProgrammer implements SimFirmware {
         }
     }
 
+    /** The configure answer's DateTime, in firehose/001's format ("Jun 18 2025 - 11:14:59"). */
+    static final String DATE_TIME = "Jan 01 2015 - 00:00:00";
+    /** The log a real programmer sends before NAKing a too-large payload (firehose/002, 003, 011). */
+    static final String PAYLOAD_TOO_LARGE = "Host's payload to target size is too large";
+
     private void configure(FirehoseConfigure c, PhoneEndpoint out) {
         if (!c.memoryName().equalsIgnoreCase("emmc")) {
             log(out, "ERROR: Not support configure MemoryName " + c.memoryName());
             nak(out);
             return;
         }
+        boolean tooLarge = c.maxPayloadSizeToTargetInBytes() > MAX_PAYLOAD_TO_TARGET;
+        if (!tooLarge) {
+            agreedPayload = c.maxPayloadSizeToTargetInBytes();
+        }
+        // The attribute set and order of real ACKs (firehose/001, 006): no MaxPayloadSizeFromTargetInBytes,
+        // no TargetName.
         Map<String, String> a = new LinkedHashMap<>();
         a.put("MemoryName", "eMMC");
         a.put("MinVersionSupported", "1");
         a.put("Version", "1");
-        a.put("MaxPayloadSizeFromTargetInBytes", Long.toString(MAX_PAYLOAD_FROM_TARGET));
-        if (c.maxPayloadSizeToTargetInBytes() > MAX_PAYLOAD_TO_TARGET) {
-            log(out, "ERROR: Host's payload to target size is too large");
-            a.put("MaxPayloadSizeToTargetInBytes", Long.toString(MAX_PAYLOAD_TO_TARGET));
-            a.put("MaxPayloadSizeToTargetInBytesSupported", Long.toString(MAX_PAYLOAD_TO_TARGET));
-            a.put("MaxXMLSizeInBytes", Integer.toString(MAX_XML_SIZE));
+        a.put("MaxPayloadSizeToTargetInBytes", Long.toString(tooLarge ? MAX_PAYLOAD_TO_TARGET : agreedPayload));
+        a.put("MaxPayloadSizeToTargetInBytesSupported", Long.toString(MAX_PAYLOAD_TO_TARGET));
+        a.put("MaxXMLSizeInBytes", Integer.toString(MAX_XML_SIZE));
+        a.put("DateTime", DATE_TIME);
+        if (tooLarge) {
+            // No "ERROR:" prefix: the captured text is exactly this (firehose/002, linux-msm/qdl#20).
+            log(out, PAYLOAD_TOO_LARGE);
             out.send(FirehoseCodec.encodeDevice(FirehoseResponse.nak(a)));
             return;
         }
-        agreedPayload = c.maxPayloadSizeToTargetInBytes();
-        a.put("MaxPayloadSizeToTargetInBytes", Long.toString(agreedPayload));
-        a.put("MaxPayloadSizeToTargetInBytesSupported", Long.toString(MAX_PAYLOAD_TO_TARGET));
-        a.put("MaxXMLSizeInBytes", Integer.toString(MAX_XML_SIZE));
-        a.put("TargetName", control.phone().model().soc());
         ack(out, a);
     }
 
@@ -441,8 +479,10 @@ public final class SimFirehoseProgrammer implements SimFirmware {
                 nak(out);
                 return;
         }
-        ack(out, Map.of());
-        log(out, "INFO: Power " + c.value() + " requested");
+        // ACK rawmode="false", then two more logs before the phone leaves (firehose/015, fwupd/fwupd#9719).
+        ack(out, Map.of("rawmode", "false"));
+        log(out, "INFO: Will issue reset/power off 100 useconds, if this hangs check if watchdog is enabled");
+        log(out, "INFO: bsp_target_reset() 1");
         control.reboot(target);
     }
 

@@ -15,7 +15,9 @@ final class SimFirmwares {
                 return new SimUefiFirmware(bus.control(port));
             case EDL_PBL: {
                 SimPhoneControl control = bus.control(port);
-                return new SimEdlFirmware(control, () -> new SimFirehoseProgrammer(control));
+                // One PBL per power-on: reopening the port reaches the same one (it greets once).
+                return SimEdlFirmware.ofThisPowerOn(control,
+                        () -> new SimEdlFirmware(control, () -> new SimFirehoseProgrammer(control)));
             }
             default:
                 return StrictSilence.PROVIDER.firmwareFor(phone, bus, port);

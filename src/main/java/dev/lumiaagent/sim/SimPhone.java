@@ -41,6 +41,8 @@ public final class SimPhone {
     private final WriteDigest digest = new WriteDigest();
     private final SimFlashing flashing = new SimFlashing(this);
     private final List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The 9008 PBL of this power-on (see {@link #pblOfThisPowerOn}); guarded by this. */
+    private SimFirmware pbl;
 
     public SimPhone(SimModel model, String imei, String usbSerial, Mode mode, int batteryPercent,
                     LinkKind linkKind, Set<SimFault> faults) {
@@ -117,6 +119,22 @@ public final class SimPhone {
             throw new IllegalArgumentException("not a simulated mode: " + next);
         }
         this.mode = next;
+        synchronized (this) {
+            pbl = null; // every mode change is a restart: the next 9008 PBL is a new one
+        }
+    }
+
+    /**
+     * The PBL running in 9008 since this power-on, made by {@code make} the first time. A real PBL
+     * does not restart when the host closes and reopens its port: it keeps its state (waiting for
+     * HELLO_RESP, in command mode, mid-transfer) and does not greet again (qdl:src/qud.c "the device
+     * only sends HELLO once", edl-protocol.md §2.1). So a bus opens the same PBL until the phone restarts.
+     */
+    synchronized SimFirmware pblOfThisPowerOn(java.util.function.Supplier<SimFirmware> make) {
+        if (pbl == null) {
+            pbl = Objects.requireNonNull(make.get(), "pbl");
+        }
+        return pbl;
     }
 
     public int batteryPercent() {

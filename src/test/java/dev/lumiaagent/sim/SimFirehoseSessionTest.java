@@ -16,6 +16,7 @@ import dev.lumiaagent.protocol.firehose.FirehoseResult;
 import dev.lumiaagent.protocol.firehose.FirehoseSession;
 import dev.lumiaagent.protocol.firehose.FirehoseStorageInfo;
 import dev.lumiaagent.protocol.firehose.FirehoseTimeouts;
+import dev.lumiaagent.testing.Trace;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.DeviceGone;
 import dev.lumiaagent.transport.Link;
@@ -112,21 +113,72 @@ class SimFirehoseSessionTest {
         assertThat(r.isOk()).as("%s", r).isTrue();
         FirehoseConfiguration c = r.orElseThrow();
         assertThat(c.maxPayloadToTarget()).isEqualTo(SimFirehoseProgrammer.MAX_PAYLOAD_TO_TARGET);
-        assertThat(c.maxPayloadFromTarget()).isEqualTo(SimFirehoseProgrammer.MAX_PAYLOAD_FROM_TARGET);
+        // Real ACKs name neither MaxPayloadSizeFromTargetInBytes nor TargetName (traces/firehose/001
+        // https://github.com/qualcomm-linux/meta-qcom/issues/1073, 006 https://github.com/bkerler/edl/issues/269):
+        // the client falls back to its defaults
+        assertThat(c.maxPayloadFromTarget()).isEqualTo(8192);
         assertThat(c.attempts()).isEqualTo(2);
-        assertThat(c.targetName()).isEqualTo("MSM8227");
+        assertThat(c.targetName()).isEmpty();
         assertThat(s.configuration()).contains(c);
         assertThat(s.nop().ack()).isTrue();
     }
 
+    /**
+     * After loading, the programmer speaks first: start-up logs arrive unprompted, one document per
+     * transfer, in the real framing — a function's log is byte for byte the captured document
+     * (traces/firehose/018 https://github.com/bkerler/edl/issues/267; 006 https://github.com/bkerler/edl/issues/269;
+     * 017 https://github.com/commaai/qdl.js/issues/94; 012 https://github.com/96boards/documentation/issues/244).
+     */
     @Test
-    void theGreetingComesOnlyAfterTheFirstHostDocument() {
+    void theStartUpLogsComeUnpromptedInTheCapturedFraming() {
         FirehoseSession s = open(Wire.PACKET, FAST_DRAIN);
+        java.util.List<String> docs = new java.util.ArrayList<>();
         ByteBuffer b = ByteBuffer.allocate(4096);
-        assertThatThrownBy(() -> link.read(b, Duration.ofMillis(50))).isInstanceOf(TransferTimeout.class);
-        FirehoseResponse nop = s.nop();
-        assertThat(nop.logsBefore().get(1).text()).startsWith("INFO: Chip serial num: ");
-        assertThat(nop.logsBefore()).hasSize(6);
+        while (true) {
+            b.clear();
+            int n;
+            try {
+                n = link.read(b, Duration.ofMillis(200));
+            } catch (TransferTimeout e) {
+                break; // the greeting is over: nothing more comes unasked
+            }
+            docs.add(new String(b.array(), 0, n, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        Trace t = Trace.load("firehose/018");
+        String nop = t.transfers().stream().map(Trace.Entry::asText).filter(x -> x.contains("\"INFO: nop\"")).findFirst().orElseThrow();
+        assertThat(docs).contains(nop);
+        assertThat(docs).allSatisfy(d -> assertThat(d).startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<data>\n<log value=\"")
+                .endsWith("\" /></data>"));
+        assertThat(docs.get(0)).contains("INFO: Binary build date: ");
+        assertThat(docs.get(1)).endsWith(" \" /></data>"); // the second build date has a trailing space (018)
+        assertThat(docs.get(2)).contains("INFO: Chip serial num: ");
+        assertThat(docs.get(3)).contains("INFO: Supported Functions (10):");
+        assertThat(docs.get(docs.size() - 1)).contains("INFO: End of supported functions 10");
+        assertThat(s.nop().ack()).isTrue();
+    }
+
+    /**
+     * Too large a MaxPayloadSizeToTargetInBytes: the log "Host's payload to target size is too large"
+     * (no "ERROR:" prefix) and a NAK naming the programmer's maximum (traces/firehose/002
+     * https://github.com/linux-msm/qdl/issues/20, 003 https://github.com/strongtz/edl-ng/issues/5).
+     */
+    @Test
+    void aTooLargePayloadIsNakedWithTheCapturedLog() {
+        open(Wire.PACKET, FAST_DRAIN);
+        String expectedLog = Trace.load("firehose/002").transfers().stream().filter(Trace.Entry::fromDevice).findFirst()
+                .orElseThrow().asText().replaceAll(".*<log value=\"([^\"]*)\".*", "$1");
+        link.write(ByteBuffer.wrap(dev.lumiaagent.protocol.firehose.FirehoseCodec.encode(
+                dev.lumiaagent.protocol.firehose.FirehoseConfigure.of("emmc", 4L * 1024 * 1024))), Duration.ofSeconds(1));
+        java.util.List<String> docs = new java.util.ArrayList<>();
+        ByteBuffer b = ByteBuffer.allocate(4096);
+        while (docs.isEmpty() || !docs.get(docs.size() - 1).contains("<response")) {
+            b.clear();
+            int n = link.read(b, Duration.ofSeconds(5));
+            docs.add(new String(b.array(), 0, n, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThat(docs.get(docs.size() - 2)).contains("<log value=\"" + expectedLog + "\" />");
+        assertThat(docs.get(docs.size() - 1)).contains("value=\"NAK\"")
+                .contains("MaxPayloadSizeToTargetInBytes=\"" + SimFirehoseProgrammer.MAX_PAYLOAD_TO_TARGET + "\"");
     }
 
     @Test
@@ -281,7 +333,9 @@ class SimFirehoseSessionTest {
         FirehoseReset reset = r.orElseThrow();
         assertThat(reset.deviceLeft()).isTrue();
         if (reset.acknowledged()) {
-            assertThat(reset.logs()).extracting(l -> l.text()).contains("INFO: Power reset requested");
+            // the ACK is followed by two more logs before the phone leaves (traces/firehose/015,
+            // https://github.com/fwupd/fwupd/pull/9719)
+            assertThat(reset.logs()).extracting(l -> l.text()).contains("INFO: bsp_target_reset() 1");
         }
         assertThatThrownBy(() -> link.read(ByteBuffer.allocate(4096), Duration.ofMillis(50))).isInstanceOf(DeviceGone.class);
     }
