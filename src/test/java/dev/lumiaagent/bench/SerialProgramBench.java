@@ -114,7 +114,7 @@ public final class SerialProgramBench {
     /** MiB/s of one Firehose program of N MiB (its command, raw data and final ACK) over a pty. */
     static double firehoseProgram(int mib, Path programmer) throws Exception {
         try (SocatPtyPair pty = SocatPtyPair.start(Duration.ofSeconds(5));
-             SimTtyBridge bridge = SimTtyBridge.start(pty.left().toString(), L640, Set.of(), AgentClock.scaled(200),
+             SimTtyBridge bridge = SimTtyBridge.start(pty, L640, Set.of(), AgentClock.scaled(200),
                      Duration.ofSeconds(5));
              SerialPathBus bus = new SerialPathBus(pty.right().toString())) {
             bridge.phone().storage(SimStorage.DISCARD);
