@@ -80,13 +80,19 @@ final class SimulateEdlTtyCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         SimTtyBridge bridge = null;
         try {
-            bridge = SimTtyBridge.start(pair.left().toString(), m, f, AgentClock.system(), SOCAT_START);
+            bridge = SimTtyBridge.start(pair, m, f, AgentClock.system(), SOCAT_START);
             String agentSide = pair.right().toString();
             out.println("Simulated " + m.name() + " (" + m.productType() + ") in 9008 on " + agentSide
                     + " — connect with --serial " + agentSide);
             out.println("(Ctrl-C stops it; the phone leaves the tty when it reboots out of 9008, as a real one does)");
             out.flush();
             while (!stop.await(200, TimeUnit.MILLISECONDS)) {
+                if (bridge.phoneLeft()) {
+                    // As a real 9008 phone's ttyUSB does when it resets: the bridge removed the pty pair.
+                    out.println("The simulated phone left 9008 (it rebooted); its tty " + agentSide + " is gone.");
+                    out.flush();
+                    return ExitCode.OK.code();
+                }
                 if (!pair.isAlive()) {
                     err.println("error: socat ended; the pty pair is gone.");
                     err.flush();

@@ -318,7 +318,13 @@ public final class SimFirehoseProgrammer implements SimFirmware {
         if (take < message.length) {
             phone.recordViolation("Firehose: " + (message.length - take) + " raw bytes beyond what the program announced");
         }
-        phone.disk().write(rawOffset, ByteBuffer.wrap(message, 0, take));
+        // Through the phone's storage choice (SimStorage), as the flash app's writes go: a bench phone that
+        // discards or digests takes a 256 MiB program without holding it in the simulator's heap.
+        try {
+            phone.emmc().write(rawOffset, ByteBuffer.wrap(message, 0, take));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         rawOffset += take;
         rawRemaining -= take;
         if (rawRemaining == 0) {

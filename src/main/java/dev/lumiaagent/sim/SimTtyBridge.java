@@ -47,12 +47,22 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Replies are written to the tty as the firmware produces them, on a writer thread, in order.
  *
- * <p>When the phone leaves 9008 (Sahara RESET, Firehose {@code power}) it leaves the private bus: the
- * bridge then drops what it reads (a rebooting phone has no tty), and if the phone comes back in 9008
- * ({@code power value="edl"}) it is served again from a fresh PBL that greets first. A phone that
- * boots toward the OS never comes back on this tty, as on real hardware.
+ * <p>When the phone leaves 9008 (Sahara RESET, Firehose {@code power}) its tty goes away, as a real
+ * one does: a qcserial ttyUSB or a QDLoader COM port exists only while the 05C6:9008 USB device is on
+ * the bus, and a host that keeps reading gets EIO (edl-protocol.md §1.6). The bridge writes the
+ * replies already made (the reset ACK, its logs), then stops: served through
+ * {@link #start(SocatPtyPair, SimModel, Set, AgentClock, Duration)} it ends socat, so both ptys
+ * vanish and the host's next read or write fails with {@code DeviceGone}; {@link #phoneLeft()} says
+ * so. A phone that comes back in 9008 ({@code power value="edl"}) would be a new USB device with a
+ * new tty, which this bridge does not create.
  *
- * <p>Bounded: reads poll every {@value #POLL_MS} ms; unframed bytes are capped at
+ * <p>Firehose documents from libxml2-based hosts (linux-msm/qdl: {@code xmlDocDumpMemory} in
+ * {@code firehose_write}) end with a newline after {@code </data>}. Whitespace between documents is
+ * not part of either, so the bridge drops it instead of handing it to the programmer in front of the
+ * next document (where {@code <?xml} is no longer first; qdl failed right after {@code configure}).
+ *
+ * <p>Bounded and without sleeps: a read blocks on the tty for at most {@link #READ_WAIT} and returns
+ * with the first bytes; unframed bytes are capped at
  * {@link #MAX_PENDING}; the reply queue holds {@value #REPLY_QUEUE} messages and a reply that cannot be
  * queued or written within {@link #WRITE_TIMEOUT} stops the bridge with a {@link #failure()}.
  * {@link #close()} stops everything and waits a bounded time for the threads.
@@ -61,11 +71,14 @@ public final class SimTtyBridge implements AutoCloseable {
     /** The phone's port on the private bus (bus 0: not USB-addressed). */
     public static final PortPath PORT = PortPath.of(0, 1);
     public static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
-    static final int POLL_MS = 100;
     static final int READ_CHUNK = 64 * 1024;
     static final int MAX_PENDING = READ_CHUNK + FirehoseCodec.MAX_DOCUMENT;
     static final int REPLY_QUEUE = 256;
     private static final byte[] STOP = new byte[0];
+    /** Queued after the last reply when the phone left 9008: the writer unplugs once every reply is out. */
+    private static final byte[] UNPLUG = new byte[0];
+    /** How long one read blocks on the tty before the reader looks at {@link #closing} again. */
+    static final Duration READ_WAIT = Duration.ofSeconds(1);
 
     private final String path;
     private final Link tty;
@@ -79,6 +92,8 @@ public final class SimTtyBridge implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closing;
     private volatile String failure;
+    private volatile boolean phoneLeft;
+    private final Runnable unplug;
 
     // Touched only on the reader thread (it is the phone's thread).
     private SimFirmware firmware;
@@ -88,14 +103,18 @@ public final class SimTtyBridge implements AutoCloseable {
     private int pendingLength;
     private long droppedBytes;
 
-    private SimTtyBridge(String path, Link tty, SimBus bus, SimPhone phone) {
+    private SimTtyBridge(String path, Link tty, SimBus bus, SimPhone phone, Runnable unplug) {
         this.path = path;
+        this.unplug = unplug;
         this.tty = tty;
         this.bus = bus;
         this.phone = phone;
         this.subscription = bus.watch(e -> {
             if (e.device().port().equals(PORT)) {
                 busEvents.add(e);
+                if (e instanceof BusEvent.Detached) {
+                    onPhoneLeft(); // on the bus's thread: the reader may be blocked in a read
+                }
             }
         });
         this.reader = new Thread(this::readLoop, "sim-tty-phone " + path);
@@ -112,6 +131,23 @@ public final class SimTtyBridge implements AutoCloseable {
      */
     public static SimTtyBridge start(String ttyPath, SimModel model, Set<SimFault> faults, AgentClock clock,
                                      Duration openTimeout) {
+        return start(ttyPath, () -> { }, model, faults, clock, openTimeout);
+    }
+
+    /**
+     * Serves a fresh phone on {@code pair}'s {@link SocatPtyPair#left() left} end. When the phone
+     * leaves 9008 the bridge ends socat, so both ptys vanish and the host's next read or write on the
+     * {@link SocatPtyPair#right() right} end fails with EIO ({@code DeviceGone}), as a ttyUSB does when
+     * the phone resets and its USB device leaves (see the class comment).
+     */
+    public static SimTtyBridge start(SocatPtyPair pair, SimModel model, Set<SimFault> faults, AgentClock clock,
+                                     Duration openTimeout) {
+        Objects.requireNonNull(pair, "pair");
+        return start(pair.left().toString(), pair::kill, model, faults, clock, openTimeout);
+    }
+
+    private static SimTtyBridge start(String ttyPath, Runnable unplug, SimModel model, Set<SimFault> faults,
+                                      AgentClock clock, Duration openTimeout) {
         Objects.requireNonNull(ttyPath, "ttyPath");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(clock, "clock");
@@ -125,7 +161,7 @@ public final class SimTtyBridge implements AutoCloseable {
         SimBus bus = new SimBus(clock);
         SimTtyBridge bridge;
         try {
-            bridge = new SimTtyBridge(ttyPath, tty, bus, phone);
+            bridge = new SimTtyBridge(ttyPath, tty, bus, phone, unplug);
             bus.attach(PORT, phone); // its Attached event starts the PBL on the reader thread
         } catch (RuntimeException e) {
             tty.close();
@@ -176,7 +212,9 @@ public final class SimTtyBridge implements AutoCloseable {
                 applyBusEvents();
                 int n;
                 try {
-                    n = tty.read(ByteBuffer.wrap(buf), Duration.ofMillis(POLL_MS));
+                    // Blocks on the port (termios VTIME, see SerialLink#read) and returns with the first bytes;
+                    // close() closes the tty, which ends this read at once. No sleeps, no polling of the queue.
+                    n = tty.read(ByteBuffer.wrap(buf), READ_WAIT);
                 } catch (TransferTimeout idle) {
                     continue;
                 }
@@ -184,6 +222,10 @@ public final class SimTtyBridge implements AutoCloseable {
                     continue;
                 }
                 applyBusEvents(); // a reboot that happened meanwhile decides who gets these bytes
+                if (phoneLeft) {
+                    droppedBytes += n;
+                    break;
+                }
                 if (firmware == null) {
                     droppedBytes += n;
                     SimLog.LOG.debug("sim tty {}: {} bytes while no phone is in 9008, dropped", path, n);
@@ -207,12 +249,11 @@ public final class SimTtyBridge implements AutoCloseable {
         BusEvent e;
         while ((e = busEvents.poll()) != null) {
             if (e instanceof BusEvent.Detached) {
-                SimLog.LOG.debug("sim tty {}: the phone left 9008", path);
                 firmware = null;
                 programmer = null;
                 imageBytesAwaited = 0;
                 pendingLength = 0;
-            } else if (e instanceof BusEvent.Attached && phone.mode() == Mode.EDL_PBL) {
+            } else if (e instanceof BusEvent.Attached && phone.mode() == Mode.EDL_PBL && !phoneLeft) {
                 SimLog.LOG.debug("sim tty {}: the phone is in 9008; its PBL greets", path);
                 SimPhoneControl control = bus.control(PORT);
                 programmer = null;
@@ -248,6 +289,13 @@ public final class SimTtyBridge implements AutoCloseable {
     /** Hands every whole message in {@link #pending} to the firmware, in order. */
     private void dispatch() {
         while (pendingLength > 0 && firmware != null) {
+            boolean document = programmer != null && programmer.rawBytesExpected() == 0;
+            if (document) {
+                dropWhitespace(); // between documents: see the class comment (qdl ends each with a newline)
+                if (pendingLength == 0) {
+                    return;
+                }
+            }
             int take = frame();
             if (take <= 0) {
                 return; // need more bytes
@@ -256,7 +304,26 @@ public final class SimTtyBridge implements AutoCloseable {
             System.arraycopy(pending, take, pending, 0, pendingLength - take);
             pendingLength -= take;
             deliver(message);
+            if (document && programmer != null) {
+                // Whitespace already here came in with the document, before the host could have seen its answer, so
+                // it is the document's tail even when the answer opened a raw phase ({@code program}): raw data is
+                // sent only after the host reads the ACK (edl-protocol.md §3.5). Not a first raw byte.
+                dropWhitespace();
+            }
             applyBusEvents();
+        }
+    }
+
+    /** Drops XML whitespace (space, tab, CR, LF: XML 1.0 production S) at the head of {@link #pending}. */
+    private void dropWhitespace() {
+        int ws = 0;
+        while (ws < pendingLength && (pending[ws] == ' ' || pending[ws] == '\t' || pending[ws] == '\r' || pending[ws] == '\n')) {
+            ws++;
+        }
+        if (ws > 0) {
+            System.arraycopy(pending, ws, pending, 0, pendingLength - ws);
+            pendingLength -= ws;
+            SimLog.LOG.debug("sim tty {}: {} bytes of whitespace between Firehose documents dropped", path, ws);
         }
     }
 
@@ -343,8 +410,12 @@ public final class SimTtyBridge implements AutoCloseable {
     private void writeLoop() {
         try {
             while (true) {
-                byte[] m = replies.poll(POLL_MS, TimeUnit.MILLISECONDS);
+                byte[] m = replies.poll(READ_WAIT.toMillis(), TimeUnit.MILLISECONDS);
                 if (m == STOP) {
+                    return;
+                }
+                if (m == UNPLUG) {
+                    unplugNow();
                     return;
                 }
                 if (m == null) {
@@ -367,6 +438,46 @@ public final class SimTtyBridge implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ life cycle
+
+    /**
+     * The phone left 9008. A real qcserial / QDLoader tty exists only while the 9008 USB device is
+     * there: after Firehose power reset (or Sahara RESET) the device leaves, the kernel hangs the tty
+     * up and removes /dev/ttyUSBn, and the host's next read or write fails (EIO; edl-protocol.md §1.6,
+     * §3.4). So the bridge stops serving: the writer first sends every reply already made (the reset
+     * ACK and its logs: they were queued before the phone left), then unplugs (ends socat, so both
+     * ptys vanish) and closes its own end.
+     */
+    private void onPhoneLeft() {
+        if (phoneLeft) {
+            return;
+        }
+        SimLog.LOG.debug("sim tty {}: the phone left 9008; its tty goes away", path);
+        phoneLeft = true;
+        closing = true;
+        try {
+            if (!replies.offer(UNPLUG, WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                fail("the host did not read the phone's replies for " + WRITE_TIMEOUT.toSeconds() + " s");
+                unplugNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            unplugNow();
+        }
+    }
+
+    private void unplugNow() {
+        try {
+            unplug.run();
+        } catch (RuntimeException e) {
+            SimLog.LOG.warn("sim tty {}: removing the tty failed: {}", path, e.toString());
+        }
+        tty.close();
+    }
+
+    /** True once the phone left 9008 and the bridge removed its tty (a reset, as on real hardware). */
+    public boolean phoneLeft() {
+        return phoneLeft;
+    }
 
     private void fail(String why) {
         if (failure == null) {

@@ -11,7 +11,24 @@ import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.Link;
 import dev.lumiaagent.transport.TransferTimeout;
 import dev.lumiaagent.transport.serial.SerialBus;
+import dev.lumiaagent.image.ede.EdeBuilder;
+import dev.lumiaagent.protocol.firehose.FirehoseConfiguration;
+import dev.lumiaagent.protocol.firehose.FirehoseProgram;
+import dev.lumiaagent.protocol.firehose.FirehoseReset;
+import dev.lumiaagent.protocol.firehose.FirehoseResult;
+import dev.lumiaagent.protocol.firehose.FirehoseSession;
+import dev.lumiaagent.protocol.sahara.SaharaDetect;
+import dev.lumiaagent.protocol.sahara.SaharaSession;
+import dev.lumiaagent.transport.DeviceGone;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.Channels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.io.ByteArrayInputStream;
+import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -36,7 +53,7 @@ class SimTtyBridgeTest {
         pty = SocatPtyPair.start(Duration.ofSeconds(5));
         // The host side is open first, as a driver bound at plug-in is, so the PBL's HELLO reaches it.
         host = SerialBus.openPath(pty.right().toString(), Duration.ofSeconds(5));
-        bridge = SimTtyBridge.start(pty.left().toString(), L640, Set.of(), AgentClock.scaled(200), Duration.ofSeconds(5));
+        bridge = SimTtyBridge.start(pty, L640, Set.of(), AgentClock.scaled(200), Duration.ofSeconds(5));
     }
 
     @AfterEach
@@ -116,5 +133,113 @@ class SimTtyBridgeTest {
         bridge.close();
         bridge.close(); // idempotent
         assertThat(bridge.isRunning()).isFalse();
+    }
+
+    @TempDir
+    Path dir;
+
+    /**
+     * The host as linux-msm/qdl writes Firehose: each document is libxml2's {@code xmlDocDumpMemory}
+     * output, which ends with a newline after {@code </data>}, sent in one {@code qdl_write}
+     * (qdl firehose.c, {@code firehose_write}). Raw data goes as it is.
+     */
+    private static final class LibXml2Host implements Link {
+        private final Link link;
+
+        LibXml2Host(Link link) {
+            this.link = link;
+        }
+
+        @Override
+        public void write(ByteBuffer src, Duration timeout) {
+            byte[] b = new byte[src.remaining()];
+            src.duplicate().get(b);
+            String text = new String(b, StandardCharsets.ISO_8859_1);
+            if (text.startsWith("<?xml") && text.endsWith("</data>")) {
+                ByteBuffer withNewline = ByteBuffer.allocate(b.length + 1).put(b).put((byte) '\n').flip();
+                link.write(withNewline, timeout);
+                src.position(src.limit());
+            } else {
+                link.write(src, timeout);
+            }
+        }
+
+        @Override
+        public int read(ByteBuffer dst, Duration timeout) {
+            return link.read(dst, timeout);
+        }
+
+        @Override
+        public int maxPacketSize() {
+            return link.maxPacketSize();
+        }
+
+        @Override
+        public boolean keepsBoundaries() {
+            return link.keepsBoundaries();
+        }
+
+        @Override
+        public String describe() {
+            return "libxml2-style host over " + link.describe();
+        }
+
+        @Override
+        public void close() {
+            link.close();
+        }
+    }
+
+    /** Sahara: the simulated programmer goes up; the phone then runs Firehose on the same tty. */
+    private void uploadProgrammer() throws Exception {
+        SaharaDetect.Detection seen = SaharaDetect.detect(host, Duration.ofSeconds(5));
+        assertThat(seen).isInstanceOf(SaharaDetect.SaharaHelloSeen.class);
+        Path ede = dir.resolve("RM-1073.ede");
+        Files.write(ede, EdeBuilder.forPlatform(L640.platformId()).build());
+        try (FileChannel ch = FileChannel.open(ede, StandardOpenOption.READ)) {
+            new SaharaSession(host, Duration.ofSeconds(5), ((SaharaDetect.SaharaHelloSeen) seen).hello()).uploadImage(ch);
+        }
+    }
+
+    @Test
+    void whitespaceAfterEachDocumentAsLibxml2HostsSendIsNotCarriedIntoTheNextOne() throws Exception {
+        uploadProgrammer();
+        FirehoseSession firehose = new FirehoseSession(new LibXml2Host(host));
+        FirehoseResult<FirehoseConfiguration> conf = firehose.configure("emmc", 1 << 20);
+        assertThat(conf).as("configure").isInstanceOf(FirehoseResult.Ok.class);
+        // qdl failed right here: the newline after configure's </data> went in front of the next document.
+        assertThat(firehose.getStorageInfo(0)).as("the command after configure").isInstanceOf(FirehoseResult.Ok.class);
+        byte[] data = new byte[8 * 512];
+        Arrays.fill(data, (byte) 0x5A);
+        // After program's document (and its newline) comes raw data: the newline must not be its first byte.
+        FirehoseResult<Long> written = firehose.program(FirehoseProgram.of(512, 34, 8, 0),
+                Channels.newChannel(new ByteArrayInputStream(data)));
+        assertThat(written).as("program").isInstanceOf(FirehoseResult.Ok.class);
+        assertThat(bridge.phone().disk().read(34 * 512L, data.length)).isEqualTo(data);
+        assertThat(bridge.phone().violations()).as("protocol violations seen by the phone").isEmpty();
+        assertThat(bridge.failure()).isEmpty();
+    }
+
+    @Test
+    void afterPowerResetTheTtyGoesAwayAndTheHostSeesDeviceGone() throws Exception {
+        uploadProgrammer();
+        FirehoseSession firehose = new FirehoseSession(host);
+        assertThat(firehose.configure("emmc", 1 << 20)).isInstanceOf(FirehoseResult.Ok.class);
+        FirehoseResult<FirehoseReset> reset = firehose.powerReset(Duration.ofSeconds(5));
+        assertThat(reset).as("power reset").isInstanceOf(FirehoseResult.Ok.class);
+
+        // A real qcserial tty disappears with the 9008 USB device: the bridge ends the pty pair.
+        assertThat(bridge.awaitStop(Duration.ofSeconds(10))).as("the bridge stops when the phone leaves 9008").isTrue();
+        assertThat(bridge.phoneLeft()).isTrue();
+        assertThat(bridge.failure()).as("leaving is not a failure").isEmpty();
+        DeviceGone gone = assertThrows(DeviceGone.class, () -> {
+            // Bounded: each read waits at most 2 s; the tty is hung up, so the first one ends with EIO.
+            for (int i = 0; i < 5; i++) {
+                host.read(ByteBuffer.allocate(64), Duration.ofSeconds(2));
+            }
+        });
+        assertThat(gone.getMessage()).contains(pty.right().toString());
+        assertThat(Files.exists(pty.right())).as("the tty node is gone").isFalse();
+        assertThat(bridge.phone().mode()).isNotEqualTo(dev.lumiaagent.transport.discovery.Mode.EDL_PBL);
     }
 }

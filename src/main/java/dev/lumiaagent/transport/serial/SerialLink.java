@@ -53,8 +53,10 @@ import org.slf4j.LoggerFactory;
 public final class SerialLink implements Link {
     private static final Logger log = LoggerFactory.getLogger(SerialLink.class);
 
-    /** Chunk size for writes and the size reported as {@link #maxPacketSize()}: usb_wwan's OUT URB size. */
+    /** The size reported as {@link #maxPacketSize()}: usb_wwan's OUT URB size (raw pieces are whole multiples). */
     public static final int CHUNK_SIZE = 4096;
+    /** Bytes per {@code write(2)} within one transfer (see {@link #writeAll}). */
+    static final int WRITE_SLICE = CHUNK_SIZE;
     /** The semi-blocking read quantum programmed into the port. */
     static final int POLL_MS = 100;
     private static final int BAUD = 115200;
@@ -69,6 +71,8 @@ public final class SerialLink implements Link {
     private final Object readLock = new Object();
     private final Object writeLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The transfer buffer of the last write, reused by the next one (touched under {@link #writeLock}). */
+    private byte[][] spare;
     /** The last write that timed out while its chunk was still inside the driver, or null. */
     private volatile Future<?> stuckWrite;
 
@@ -168,21 +172,30 @@ public final class SerialLink implements Link {
             if (total == 0) {
                 return;
             }
-            byte[] bytes = new byte[total];
             int start = src.position();
-            src.get(bytes);
+            // One copy of the whole transfer into slices the writer thread owns: the caller's buffer may be
+            // reused as soon as this returns, even after a timeout, while the writer may still be inside the driver.
+            // The slices are reused for the next transfer unless a write timed out (a stuck writer may hold them).
+            byte[][] slices = transferSlices(total);
+            for (int i = 0, left = total; left > 0; i++) {
+                int n = Math.min(WRITE_SLICE, left);
+                src.get(slices[i], 0, n);
+                left -= n;
+            }
             src.position(start);
             if (log.isDebugEnabled()) {
-                log.debug("serial {} OUT {} bytes: {}", path, total, hex(bytes, 0, total));
+                log.debug("serial {} OUT {} bytes: {}", path, total, hex(slices[0], 0, Math.min(total, WRITE_SLICE)));
             }
             AtomicInteger moved = new AtomicInteger();
             AtomicBoolean abandon = new AtomicBoolean();
-            Future<?> task = writer.submit(() -> writeAll(bytes, moved, abandon));
+            // One handoff per transfer (a Firehose raw piece is MaxPayloadSizeToTargetInBytes, 1 MiB), not per slice.
+            Future<?> task = writer.submit(() -> writeAll(slices, total, moved, abandon));
             try {
                 task.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 abandon.set(true);
                 stuckWrite = task;
+                spare = null;
                 src.position(start + moved.get());
                 throw new TransferTimeout(TransferTimeout.Direction.OUT, timeout, moved.get());
             } catch (ExecutionException e) {
@@ -195,6 +208,7 @@ public final class SerialLink implements Link {
             } catch (InterruptedException e) {
                 abandon.set(true);
                 stuckWrite = task;
+                spare = null;
                 Thread.currentThread().interrupt();
                 src.position(start + moved.get());
                 throw new TransferTimeout(TransferTimeout.Direction.OUT, timeout, moved.get());
@@ -204,22 +218,52 @@ public final class SerialLink implements Link {
     }
 
     /**
-     * Runs on the writer thread. A tty may take fewer bytes than offered (usb_wwan returns a short
-     * count when its URBs are busy, edl-protocol.md §1.4), so this loops until every byte is in.
-     * After the caller gave up it stops at the next chunk boundary, so at most one chunk goes out
-     * after the timeout was reported.
+     * The writer's slices for a transfer of {@code size} bytes; called under the write lock. Slices, not
+     * one array: jSerialComm's native {@code writeBytes} takes the array with {@code GetByteArrayElements}
+     * (seen in libjSerialComm.so 2.11.0, Linux x86_64), which on HotSpot copies the WHOLE array on every
+     * call whatever the offset and length; writing 4 KiB at a time out of a 1 MiB array used to copy
+     * 256 MiB per MiB sent. A slice-sized array makes that copy the slice.
      */
-    private Void writeAll(byte[] bytes, AtomicInteger moved, AtomicBoolean abandon) {
+    private byte[][] transferSlices(int size) {
+        int count = (size + WRITE_SLICE - 1) / WRITE_SLICE;
+        byte[][] s = spare;
+        if (s == null || s.length < count) {
+            byte[][] grown = new byte[count][];
+            for (int i = 0; i < count; i++) {
+                grown[i] = s != null && i < s.length ? s[i] : new byte[WRITE_SLICE];
+            }
+            s = grown;
+            spare = s;
+        }
+        return s;
+    }
+
+    /**
+     * Runs on the writer thread. The transfer goes to the driver in {@value #WRITE_SLICE}-byte
+     * {@code write(2)}s, one per slice. A tty may take fewer bytes than offered
+     * (usb_wwan returns a short count when its URBs are busy, edl-protocol.md §1.4); jSerialComm's
+     * {@code writeBytes} loops until the slice is in. Why slices and not one {@code write(2)} of the
+     * whole transfer: a blocking tty write reports nothing until it returns, and the caller's timeout
+     * must say how many bytes moved ({@link TransferTimeout#bytesMoved()}) and stop the transfer soon
+     * after; after the caller gave up at most one slice goes out. A slice is usb_wwan's OUT URB size
+     * (4 KiB), the most qcserial moves per URB anyway: a pty pair with nobody reading holds less than
+     * 64 KiB (SerialLinkPtyTest, a far end that never reads), so larger slices reported no progress at
+     * all. What made the old 4 KiB writes slow was not the slice but the whole-array copy per call
+     * (see {@link #transferSlices}) and the reads' sleeps; a syscall per 4 KiB costs little next to the
+     * tty's own work per byte (docs/performance.md, "Emergency over a serial port").
+     */
+    private Void writeAll(byte[][] slices, int length, AtomicInteger moved, AtomicBoolean abandon) {
         int off = 0;
-        while (off < bytes.length) {
+        while (off < length) {
             if (abandon.get()) {
                 return null;
             }
             if (closed.get()) {
                 throw closedDuring("write");
             }
-            int len = Math.min(CHUNK_SIZE, bytes.length - off);
-            int n = port.writeBytes(bytes, len, off);
+            int inSlice = off % WRITE_SLICE;
+            int len = Math.min(WRITE_SLICE - inSlice, length - off);
+            int n = port.writeBytes(slices[off / WRITE_SLICE], len, inSlice);
             if (n <= 0) {
                 // jSerialComm returns 0 (not -1) when the native write failed before moving a byte.
                 if (closed.get()) {
@@ -233,6 +277,14 @@ public final class SerialLink implements Link {
         return null;
     }
 
+    /**
+     * Blocks on the port until bytes arrive or the timeout ends; never sleeps. The port is in
+     * jSerialComm's semi-blocking mode with a {@value #POLL_MS} ms quantum (termios VMIN=0, VTIME=1
+     * on POSIX; COMMTIMEOUTS on Windows): each {@code read(2)} returns as soon as the first byte is
+     * there, with everything that is there, or after one quantum of silence. VTIME counts in tenths
+     * of a second, so a read that finds nothing times out up to one quantum after its deadline,
+     * never before it; a zero timeout takes what is queued and does not wait.
+     */
     @Override
     public int read(ByteBuffer dst, Duration timeout) {
         Objects.requireNonNull(dst, "dst");
@@ -254,26 +306,21 @@ public final class SerialLink implements Link {
                 want = buf.length;
             }
             long deadline = System.nanoTime() + timeout.toNanos();
+            boolean last = false;
             while (true) {
-                int available = port.bytesAvailable();
-                if (available < 0) {
-                    throw readFailure();
+                if (deadline - System.nanoTime() <= 0) {
+                    // The deadline passed: take only what is already queued, then give up.
+                    int available = port.bytesAvailable();
+                    if (available < 0) {
+                        throw readFailure();
+                    }
+                    if (available == 0 || last) {
+                        throw new TransferTimeout(TransferTimeout.Direction.IN, timeout, 0);
+                    }
+                    want = Math.min(want, available);
+                    last = true;
                 }
-                long left = deadline - System.nanoTime();
-                int n;
-                if (available > 0) {
-                    // Data is queued: the semi-blocking read returns at once.
-                    n = port.readBytes(buf, Math.min(available, want), off);
-                } else if (left >= TimeUnit.MILLISECONDS.toNanos(POLL_MS)) {
-                    // Wait up to one quantum; returns as soon as the first byte arrives.
-                    n = port.readBytes(buf, want, off);
-                } else if (left > 0) {
-                    // Less than one quantum left: poll the queue instead of overshooting the caller's timeout.
-                    sleepMillis(Math.min(5, TimeUnit.NANOSECONDS.toMillis(left) + 1));
-                    continue;
-                } else {
-                    throw new TransferTimeout(TransferTimeout.Direction.IN, timeout, 0);
-                }
+                int n = port.readBytes(buf, want, off);
                 if (n < 0) {
                     throw readFailure();
                 }
@@ -288,9 +335,6 @@ public final class SerialLink implements Link {
                     }
                     return n;
                 }
-                if (System.nanoTime() - deadline >= 0) {
-                    throw new TransferTimeout(TransferTimeout.Direction.IN, timeout, 0);
-                }
             }
         }
     }
@@ -300,15 +344,6 @@ public final class SerialLink implements Link {
             return closedDuring("read");
         }
         return SerialErrors.onIo(path, "read", port.getLastErrorCode(), platform);
-    }
-
-    private static void sleepMillis(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransportFailure("INTERRUPTED", "Serial read interrupted");
-        }
     }
 
     private void ensureOpen(String operation) {
