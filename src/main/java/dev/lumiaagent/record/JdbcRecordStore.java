@@ -72,9 +72,36 @@ public final class JdbcRecordStore implements RecordStore {
                         "update lumia-agent on this station to the version the other stations use, or point --store at "
                                 + "another store", null);
             }
-            flyway.migrate();
+            if (db.kind == Database.Kind.POSTGRESQL) {
+                migrateAlone(db, flyway);
+            } else {
+                flyway.migrate(); // SQLite: the file's own write lock serialises two agents
+            }
         } catch (FlywayException e) {
             throw db.failure("open and migrate the schema", e);
+        }
+    }
+
+    /** Key of the PostgreSQL advisory lock that lets one station at a time create or migrate the schema. */
+    static final long SCHEMA_LOCK = 0x4C756D6961416745L; // "LumiaAgE"
+
+    /**
+     * Two stations opening one new database at once raced in Flyway's baseline: the second found the history
+     * table created but still empty ("Unable to baseline schema history table … already exists, and is
+     * empty"). PostgreSQL's own advisory lock, held on its own connection around the migration, makes the
+     * second wait for the first (bounded by lock_timeout), then find the schema current.
+     */
+    private static void migrateAlone(Database db, Flyway flyway) {
+        try (java.sql.Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute("SET lock_timeout = '60s'");
+            st.execute("SELECT pg_advisory_lock(" + SCHEMA_LOCK + ")");
+            try {
+                flyway.migrate();
+            } finally {
+                st.execute("SELECT pg_advisory_unlock(" + SCHEMA_LOCK + ")");
+            }
+        } catch (java.sql.SQLException e) {
+            throw db.failure("take the schema lock to migrate the schema", e);
         }
     }
 

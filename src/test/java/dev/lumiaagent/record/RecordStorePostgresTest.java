@@ -59,6 +59,41 @@ class RecordStorePostgresTest extends RecordStoreContract {
         return RecordStores.open(url(database));
     }
 
+    /**
+     * Stations that start together on a new database each migrate it: Flyway's baseline raced ("Unable to
+     * baseline schema history table … already exists, and is empty", seen once in BenchOnPostgresTest with two
+     * station processes on a busy machine); the schema lock makes them take turns. Eight stores open on each
+     * of five fresh databases at once. In one JVM the race has not reproduced without the lock, so this
+     * guards the locked path (every opener succeeds, none waits out the lock) rather than proving the race.
+     */
+    @Test
+    void storesOpeningOneNewDatabaseAtOnceAllSucceed() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 5; round++) {
+                String fresh = "records_race_" + DATABASES.incrementAndGet();
+                try (Connection c = DriverManager.getConnection(url("postgres")); Statement s = c.createStatement()) {
+                    s.execute("CREATE DATABASE " + fresh);
+                }
+                java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(8);
+                List<Future<?>> opened = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    opened.add(pool.submit(() -> {
+                        go.await(30, TimeUnit.SECONDS);
+                        RecordStores.open(url(fresh)).close();
+                        return null;
+                    }));
+                }
+                for (Future<?> f : opened) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+    }
+
     @Override
     Connection raw() throws SQLException {
         return DriverManager.getConnection(url(database));

@@ -63,6 +63,27 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until a line containing each of {@code texts} has been seen, in any order (including lines
+     * already seen by an earlier wait); fails with everything seen so far.
+     */
+    public void awaitAll(Duration timeout, String... texts) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        java.util.Set<String> missing = new java.util.LinkedHashSet<>(List.of(texts));
+        for (String l : seen) {
+            missing.removeIf(l::contains);
+        }
+        while (!missing.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            String line = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (line == null) {
+                throw new AssertionError("no lines containing " + missing + " within " + timeout + "; saw: " + seen);
+            }
+            seen.add(line);
+            missing.removeIf(line::contains);
+        }
+    }
+
     public Process process() {
         return process;
     }
