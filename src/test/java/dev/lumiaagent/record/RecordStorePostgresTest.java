@@ -92,7 +92,6 @@ class RecordStorePostgresTest extends RecordStoreContract {
             pool.shutdownNow();
         }
     }
-    }
 
     @Override
     Connection raw() throws SQLException {
