@@ -56,7 +56,7 @@ public final class SerialLink implements Link {
     /** The size reported as {@link #maxPacketSize()}: usb_wwan's OUT URB size (raw pieces are whole multiples). */
     public static final int CHUNK_SIZE = 4096;
     /** Bytes per {@code write(2)} within one transfer (see {@link #writeAll}). */
-    static final int WRITE_SLICE = CHUNK_SIZE;
+    static final int WRITE_SLICE = 16384;
     /** The semi-blocking read quantum programmed into the port. */
     static final int POLL_MS = 100;
     private static final int BAUD = 115200;
@@ -245,12 +245,11 @@ public final class SerialLink implements Link {
      * {@code writeBytes} loops until the slice is in. Why slices and not one {@code write(2)} of the
      * whole transfer: a blocking tty write reports nothing until it returns, and the caller's timeout
      * must say how many bytes moved ({@link TransferTimeout#bytesMoved()}) and stop the transfer soon
-     * after; after the caller gave up at most one slice goes out. A slice is usb_wwan's OUT URB size
-     * (4 KiB), the most qcserial moves per URB anyway: a pty pair with nobody reading holds less than
-     * 64 KiB (SerialLinkPtyTest, a far end that never reads), so larger slices reported no progress at
-     * all. What made the old 4 KiB writes slow was not the slice but the whole-array copy per call
-     * (see {@link #transferSlices}) and the reads' sleeps; a syscall per 4 KiB costs little next to the
-     * tty's own work per byte (docs/performance.md, "Emergency over a serial port").
+     * after; after the caller gave up at most one slice goes out. 16 KiB: a pty pair with nobody reading holds
+     * less than 32 KiB (SerialLinkPtyTest, a far end that never reads), so 32 KiB slices reported no
+     * progress at all; 4 KiB slices (usb_wwan's OUT URB size) cost a syscall per 4 KiB, the largest cost
+     * left once the whole-array copy per call (see {@link #transferSlices}) and the reads' sleeps were
+     * gone (docs/performance.md, "Emergency over a serial port").
      */
     private Void writeAll(byte[][] slices, int length, AtomicInteger moved, AtomicBoolean abandon) {
         int off = 0;
