@@ -8,6 +8,7 @@ import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.BusEvent;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;
+import dev.lumiaagent.transport.discovery.Mode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -36,7 +37,8 @@ public final class Station implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Station.class);
     private static final DateTimeFormatter HHMM = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
-    private record Done(JobIdentity identity, String outcome, Instant at) {
+    /** @param deadBattery the phone was in 05C6:F006 (dead-battery emergency charging) when its job ran */
+    private record Done(JobIdentity identity, String outcome, Instant at, boolean deadBattery) {
     }
 
     private final BenchContext ctx;
@@ -111,6 +113,13 @@ public final class Station implements AutoCloseable {
             if (busy.contains(port)) {
                 return; // the phone's own re-enumeration during its job
             }
+            Done last = lastDone.get(port);
+            if (last != null && last.deadBattery() && d.personality().mode() == Mode.EMERGENCY_CHARGING) {
+                // A phone with a dead battery re-enumerates as 05C6:F006 every ~8.3 s while it charges
+                // (traces/nok/116, WPinternals#42): the same phone, already told "charge it"; taken again
+                // when it comes up in another mode.
+                return;
+            }
             Optional<String> cannot = ctx.job().cannotStartOn(d);
             if (cannot.isPresent()) {
                 ctx.listener().leftAlone(d, cannot.get());
@@ -150,10 +159,11 @@ public final class Station implements AutoCloseable {
             }
             record = job.run(d, info);
             tally.add(record);
-            if (!record.skipped()) {
+            boolean deadBattery = d.personality().mode() == Mode.EMERGENCY_CHARGING;
+            if (!record.skipped() || deadBattery) {
                 synchronized (this) {
                     lastDone.put(port, new Done(new JobIdentity(record.imei, record.publicId, record.usbSerial), record.outcome,
-                            Instant.now()));
+                            Instant.now(), deadBattery));
                 }
             }
         } catch (RuntimeException e) {

@@ -347,7 +347,40 @@ public final class SimBus implements Bus {
         UsbDevice device = slot.phone.usbDeviceAt(port);
         slot.enumerated = device;
         publish(new BusEvent.Attached(device));
+        if (slot.phone.mode() == Mode.EMERGENCY_CHARGING && slot.phone.has(SimFault.DEAD_BATTERY)) {
+            chargingCycle(port, slot);
+        }
         return device;
+    }
+
+    /**
+     * A phone with a dead battery re-enumerates as 05C6:F006 every 8.285 s while it charges (arrivals
+     * 8.285 / 8.289 / 8.276 / 8.286 s apart in WPinternals' log of a Lumia 640 DS, traces/nok/116,
+     * https://github.com/ReneLergner/WPinternals/issues/42). How long it is off the bus in between is not
+     * logged: 50 ms is assumed.
+     */
+    static final Duration CHARGING_PERIOD = Duration.ofMillis(8285);
+    static final Duration CHARGING_GAP = Duration.ofMillis(50);
+
+    private void chargingCycle(PortPath port, Slot slot) {
+        long generation = slot.generation;
+        timers.schedule(() -> {
+            synchronized (SimBus.this) {
+                if (slots.get(port) != slot || slot.generation != generation || slot.enumerated == null
+                        || slot.phone.mode() != Mode.EMERGENCY_CHARGING) {
+                    return;
+                }
+                long next = ++slot.generation;
+                drop(port, slot, "the phone on " + port + " re-enumerated while charging its dead battery");
+                timers.schedule(() -> {
+                    synchronized (SimBus.this) {
+                        if (slots.get(port) == slot && slot.generation == next && !closed) {
+                            enumerate(port, slot);
+                        }
+                    }
+                }, clock.toReal(CHARGING_GAP).toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }, clock.toReal(CHARGING_PERIOD.minus(CHARGING_GAP)).toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void drop(PortPath port, Slot slot, String reason) {

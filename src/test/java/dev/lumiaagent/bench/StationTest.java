@@ -98,6 +98,32 @@ class StationTest {
         assertThat(store.audit().verify().ok()).isTrue();
     }
 
+    /**
+     * A phone with a dead battery re-enumerates as 05C6:F006 every ~8.3 s while it charges (traces/nok/116):
+     * the station tells its person once ("charge it") and does not start a new job at every arrival.
+     */
+    @Test
+    void aDeadBatteryPhoneReEnumeratingWhileItChargesHasOneJob() throws Exception {
+        PortPath p1 = PortPath.of(1, 1);
+        java.util.concurrent.atomic.AtomicInteger arrivals = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch fourMore = new java.util.concurrent.CountDownLatch(5);
+        bus.watch(e -> {
+            if (e instanceof dev.lumiaagent.transport.BusEvent.Attached && e.device().port().equals(p1)) {
+                arrivals.incrementAndGet();
+                fourMore.countDown();
+            }
+        });
+        bus.attach(p1, new SimPhone(SimModels.standard().require("RM-914"), "356938035640009", "SN40009", Mode.NORMAL, 0,
+                LinkKind.PACKET, EnumSet.of(SimFault.DEAD_BATTERY)));
+        start(BenchJobs.info(), false);
+        assertThat(station.awaitFinished(1, WAIT)).isTrue();
+        assertThat(fourMore.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).as("it re-enumerated").isTrue();
+        station.stop(WAIT);
+        assertThat(arrivals.get()).isGreaterThanOrEqualTo(5);
+        assertThat(station.finishedJobs()).isEqualTo(1);
+        assertThat(store.jobs(null)).hasSize(1);
+    }
+
     @Test
     void withRerunOnReconnectTheSamePhoneRunsAgain() throws Exception {
         PortPath p1 = PortPath.of(1, 1);

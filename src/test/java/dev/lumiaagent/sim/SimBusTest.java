@@ -71,6 +71,40 @@ class SimBusTest {
         assertThat(bus.detach(PortPath.parse("1-4"))).isEmpty();
     }
 
+    /**
+     * A dead battery: the phone shows up as 05C6:F006 and re-enumerates every ~8.3 s while it charges
+     * (traces/nok/116: arrivals 8.285 / 8.289 / 8.276 / 8.286 s apart, WPinternals#42). Time is the subject:
+     * the intervals are measured on the bench clock (50x), within a tolerance for the real-time jitter.
+     */
+    @Test
+    void aDeadBatteryPhoneReEnumeratesAsF006EveryEightSeconds() throws Exception {
+        bus = new SimBus(AgentClock.scaled(50));
+        BlockingQueue<java.time.Instant> arrivals = new LinkedBlockingQueue<>();
+        bus.watch(e -> {
+            if (e instanceof BusEvent.Attached) {
+                arrivals.add(bus.clock().now());
+            }
+            events.add(e);
+        });
+        SimPhone dead = new SimPhone(lumia520, "356938035643809", "ABC123", Mode.NORMAL, 0, LinkKind.PACKET,
+                EnumSet.of(SimFault.DEAD_BATTERY));
+        UsbDevice d = bus.attach(PortPath.parse("1-4"), dead);
+        assertThat(d.vidPid()).isEqualTo("05C6:F006");
+        List<java.time.Instant> at = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            java.time.Instant t = arrivals.poll(5, TimeUnit.SECONDS);
+            assertThat(t).as("arrival %d within 5 s", i + 1).isNotNull();
+            at.add(t);
+        }
+        for (int i = 1; i < at.size(); i++) {
+            assertThat(Duration.between(at.get(i - 1), at.get(i)).toMillis()).as("interval %d", i).isBetween(7000L, 9800L);
+        }
+        // each arrival is the same F006 phone on the same port, after a Detached
+        assertThat(events).filteredOn(e -> e instanceof BusEvent.Detached).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(events).filteredOn(e -> e instanceof BusEvent.Attached).extracting(e -> e.device().vidPid())
+                .containsOnly("05C6:F006");
+    }
+
     @Test
     void twoPhonesCannotShareAPort() {
         bus = new SimBus(AgentClock.scaled(1000));
