@@ -17,7 +17,7 @@ final class SimFirmwares {
                 SimPhoneControl control = bus.control(port);
                 // One PBL per power-on: reopening the port reaches the same one (it greets once).
                 return SimEdlFirmware.ofThisPowerOn(control,
-                        () -> new SimEdlFirmware(control, () -> new SimFirehoseProgrammer(control)));
+                        () -> new SimEdlFirmware(control, () -> new SimFirehoseProgrammer(control), phone.saharaVersion()));
             }
             default:
                 return StrictSilence.PROVIDER.firmwareFor(phone, bus, port);

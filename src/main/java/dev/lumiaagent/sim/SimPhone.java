@@ -31,6 +31,7 @@ public final class SimPhone {
     private volatile boolean writeLimitEnforced = true;
     private volatile SimStorage storage = SimStorage.CONTENT;
     private volatile int writeRateKiBs;
+    private volatile int saharaVersion = 2;
     private volatile boolean verifyBlocks = true;
     private volatile int flashesCompleted;
     private volatile boolean userDataErased;
@@ -291,6 +292,21 @@ public final class SimPhone {
     /** The FFU payload messages received since {@link #recordPayloadArrivals()}: when (bench clock) and their size. */
     public List<SimPayloadArrival> payloadArrivals() {
         return flashing.arrivals();
+    }
+
+    /**
+     * The Sahara version its PBL speaks in 9008: 2 (every Lumia generation captured so far) or 3 (newer
+     * PBLs: an 8-byte serial, MSM HW ID refused, traces/sahara/017; see SimEdlFirmware).
+     */
+    public void saharaVersion(int version) {
+        if (version != 2 && version != 3) {
+            throw new IllegalArgumentException("simulated Sahara versions are 2 and 3, not " + version);
+        }
+        this.saharaVersion = version;
+    }
+
+    public int saharaVersion() {
+        return saharaVersion;
     }
 
     /** False skips the flash app's per-block SHA-256 check (benchmarks of the host side alone). */

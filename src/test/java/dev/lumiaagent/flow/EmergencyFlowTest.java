@@ -74,9 +74,13 @@ class EmergencyFlowTest {
     }
 
     private Outcome run(Path prog, Consent consent) throws Exception {
+        return run(prog, consent, new FlowListener() { });
+    }
+
+    private Outcome run(Path prog, Consent consent, FlowListener listener) throws Exception {
         UsbDevice d = bus.devices().get(0);
         try (FfuFile f = FfuFile.open(ffu)) {
-            FlowContext ctx = new FlowContext(bus, bus.clock(), PORT, List.of());
+            FlowContext ctx = new FlowContext(bus, bus.clock(), PORT, List.of(listener));
             return FlowRunner.run(new EmergencyFlow(d, prog, f, "rm1073.ffu", consent, EmergencyFlow.Bounds.standard()), ctx);
         }
     }
@@ -141,6 +145,28 @@ class EmergencyFlowTest {
         assertThat(o.summary()).contains("refused Sahara command mode").contains("Nothing was written");
         assertThat(o.nextStep()).contains("Volume-Down + Power");
         assertThat(p.disk().storedBlocks()).isZero();
+    }
+
+    /**
+     * Issue #13 defect 2, the other half: a loader that refuses one client command (a v3 PBL refuses MSM
+     * HW ID with END_OF_IMAGE_TRANSFER 0x01, the answer of openpst/sahara#6, traces/sahara/008) leaves that
+     * value unknown and the flow goes on: the root-key hash still checks the programmer, the phone is written.
+     */
+    @Test
+    void aLoaderThatRefusesOneClientCommandIsFlashedWithWhatItTold() throws Exception {
+        SimPhone p = phone(LinkKind.PACKET, Set.of());
+        p.saharaVersion(3);
+        List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Outcome o = run(programmer, Consent.given("test"), new FlowListener() {
+            @Override
+            public void progress(PortPath port, String step, double fraction, String status) {
+                said.add(step + ": " + status);
+            }
+        });
+        assertThat(o.reason()).as(o.toString()).isEqualTo(Reason.DONE);
+        assertThat(said).anySatisfy(s -> assertThat(s).startsWith(EmergencyFlow.READ_CHIP).contains("HW ID unknown")
+                .contains("the loader refused to tell: MSM HW ID (0x01"));
+        assertThat(p.disk().sameContentAs(expected(p))).isTrue();
     }
 
     @Test
