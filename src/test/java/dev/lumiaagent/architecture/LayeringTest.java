@@ -1,6 +1,7 @@
 package dev.lumiaagent.architecture;
 
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -66,4 +67,35 @@ class LayeringTest {
     @ArchTest
     static final ArchRule noSystemExitOutsideMain = noClasses().that().doNotHaveFullyQualifiedName("dev.lumiaagent.cli.Main")
             .should().callMethod(System.class, "exit", int.class);
+
+    /** No package cycles anywhere (a cycle is two layers that must change together). */
+    @ArchTest
+    static final ArchRule noPackageCycles = slices().matching("dev.lumiaagent.(**)").should().beFreeOfCycles();
+
+    /** Each wire protocol is self-contained (DESIGN §1): protocol.* packages share only protocol.wire. */
+    @ArchTest
+    static final ArchRule protocolsAreIndependentOfEachOther = slices().matching("dev.lumiaagent.protocol.(*)..")
+            .should().notDependOnEachOther().ignoreDependency(
+                    com.tngtech.archunit.base.DescribedPredicate.alwaysTrue(),
+                    com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage("dev.lumiaagent.protocol.wire.."));
+
+    /** The transport core does not know its adapters (usb, serial, capture): they plug into it. */
+    @ArchTest
+    static final ArchRule transportCoreDoesNotImportItsAdapters = noClasses().that().resideInAPackage("dev.lumiaagent.transport")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.lumiaagent.transport.usb..", "dev.lumiaagent.transport.serial..",
+                    "dev.lumiaagent.transport.capture..");
+
+    /** The record store depends on nothing above it: flows and benches hand it plain records. */
+    @ArchTest
+    static final ArchRule recordDependsOnNothingAbove = noClasses().that().resideInAPackage("dev.lumiaagent.record..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.lumiaagent.cli..", "dev.lumiaagent.bench..",
+                    "dev.lumiaagent.flow..", "dev.lumiaagent.device..", "dev.lumiaagent.protocol..", "dev.lumiaagent.transport..",
+                    "dev.lumiaagent.sim..");
+
+    /** The firmware library reads files and FFU headers; it knows no phone, protocol or flow. */
+    @ArchTest
+    static final ArchRule firmwareDependsOnlyOnImages = noClasses().that().resideInAPackage("dev.lumiaagent.firmware..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.lumiaagent.cli..", "dev.lumiaagent.bench..",
+                    "dev.lumiaagent.flow..", "dev.lumiaagent.device..", "dev.lumiaagent.protocol..", "dev.lumiaagent.transport..",
+                    "dev.lumiaagent.sim..", "dev.lumiaagent.record..");
 }
