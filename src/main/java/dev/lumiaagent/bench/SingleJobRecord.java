@@ -84,8 +84,13 @@ public final class SingleJobRecord implements FlowListener {
     @Override
     public void finished(PortPath port, String flow, Outcome outcome) {
         try {
-            if (record.firmwareFile != null) {
-                record.firmwareSha256 = firmwareSha.get().orElseGet(this::readSha);
+            // The flow's own verification gives the SHA-256, also of an FFU it chose itself (emergency from the
+            // library by root-key hash, where no file was known up front); else the given file is read.
+            Optional<String> verified = firmwareSha.get();
+            if (verified.isPresent()) {
+                record.firmwareSha256 = verified.get();
+            } else if (record.firmwareFile != null) {
+                record.firmwareSha256 = readSha();
             }
             records.finish(outcome);
         } finally {

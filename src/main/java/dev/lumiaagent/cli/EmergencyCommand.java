@@ -31,7 +31,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Reflashes a bricked phone that shows up only as Qualcomm emergency download (05C6:9008): reads the "
                 + "chip over Sahara, refuses a programmer signed for another root key, loads the programmer, then writes the "
                 + "FFU's raw image with Firehose and restarts the phone.",
-                "Without --programmer / --ffu, the files are looked up in the firmware library by --product-type."})
+                "Without --programmer / --ffu, the files come from the firmware library: by --product-type when given, "
+                        + "else by the root-key hash the phone's loader tells (a phone in 9008 cannot tell its product type)."})
 final class EmergencyCommand implements Callable<Integer> {
     @Mixin
     BusOptions busOptions;
@@ -78,6 +79,9 @@ final class EmergencyCommand implements Callable<Integer> {
         if (!rawprogram.isEmpty()) {
             return rawProgram(out);
         }
+        if (programmer == null && ffuPath == null && productType == null) {
+            return fromLibrary(out);
+        }
         resolveFiles(out);
         FfuFile ffu;
         try {
@@ -104,6 +108,32 @@ final class EmergencyCommand implements Callable<Integer> {
             FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(), listeners);
             Outcome o = FlowRunner.run(flow, ctx);
             return FlowExitCodes.of(o);
+        }
+    }
+
+    /**
+     * A phone in 9008 cannot tell its product type: without --programmer/--ffu/--product-type its files are
+     * chosen from the firmware library by the root-key hash its loader tells (as `batch emergency` does),
+     * once the chip is read; the job file records the library, and resume chooses again.
+     */
+    private int fromLibrary(PrintWriter out) throws IOException {
+        FirmwareLibrary lib = FirmwareLibrary.scan(firmwareDir != null ? firmwareDir : FirmwareLibrary.defaultRoot());
+        out.println("programmer and FFU: chosen from the firmware library " + lib.root() + " by the phone's root-key hash");
+        try (Bus bus = busOptions.open()) {
+            Optional<UsbDevice> phone = selection.select(bus);
+            if (phone.isEmpty()) {
+                throw new PhoneSelection.NoSinglePhone(ExitCode.NO_PHONE, "No phone on port " + selection.port().orElseThrow() + ".",
+                        "Plug the phone in; in 9008 it shows up as 05C6:9008 in `lumia-agent devices`.");
+            }
+            EmergencyFlow flow = new EmergencyFlow(phone.get(), new dev.lumiaagent.flow.LibraryEmergencyFiles(lib),
+                    consentOptions.consent(out, "erase and rewrite this phone"), EmergencyFlow.Bounds.standard());
+            List<FlowListener> listeners = new ArrayList<>(jobs.startRecorded(bus, phone.get(), phone.get().port(), "emergency", Map.of(
+                    "firmwareDir", List.of(lib.root().toAbsolutePath().toString()), "consent", List.of(consentOptions.describe())),
+                    true, storeOptions, Optional.empty(), () -> flow.verification().map(FfuVerification::fileSha256), out));
+            listeners.add(new ConsoleProgress(out, System.console() != null));
+            listeners.add(GateLines.printer(out));
+            FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(), listeners);
+            return FlowExitCodes.of(FlowRunner.run(flow, ctx));
         }
     }
 
@@ -152,7 +182,7 @@ final class EmergencyCommand implements Callable<Integer> {
             return;
         }
         if (productType == null) {
-            throw new IllegalArgumentException("give --programmer and --ffu, or --product-type to look them up in the firmware library");
+            throw new IllegalArgumentException("give both --programmer and --ffu, or --product-type, or neither (the library is searched by the phone's root-key hash)");
         }
         FirmwareLibrary lib = FirmwareLibrary.scan(firmwareDir != null ? firmwareDir : FirmwareLibrary.defaultRoot());
         if (programmer == null) {

@@ -44,6 +44,34 @@ class BatchEmergencyFromLibraryTest {
         }
     }
 
+    /**
+     * Issue #14: `emergency` on one phone needed --product-type, which a phone in 9008 cannot tell, while
+     * `batch emergency` chose by root-key hash. Now both choose the same way; the record names the chosen
+     * FFU and carries its SHA-256.
+     */
+    @Test
+    void oneSingle9008PhoneIsFlashedFromTheLibraryByItsRootKeyHash() throws Exception {
+        Path library = dir.resolve("firmware");
+        CliRunner.Result lib = CliRunner.run("simulate", "firmware", "--dir", library.toString(), "--size-mib", "4");
+        assertThat(lib.exitCode()).as(lib.err()).isZero();
+        Path bench = dir.resolve("one.json");
+        Files.writeString(bench, "{\"phones\": [{\"port\": \"1-1\", \"model\": \"RM-1104\", \"mode\": \"edl\"}]}");
+        String store = "jdbc:sqlite:" + dir.resolve("records.db");
+
+        CliRunner.Result r = CliRunner.run("emergency", "--bench", bench.toString(), "--sim-speed", "200", "--firmware-dir",
+                library.toString(), "--yes", "--store", store, "--jobs-dir", dir.resolve("jobs").toString());
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("by the phone's root-key hash").contains("RM-1104_demo.ffu");
+        try (RecordStore s = RecordStores.open(store)) {
+            assertThat(s.jobs(null)).singleElement().satisfies(j -> {
+                assertThat(j.outcome).isEqualTo("DONE");
+                assertThat(j.summary).contains("RM-1104_demo.ffu");
+                assertThat(j.firmwareSha256).as("the chosen FFU's SHA-256").isNotBlank();
+            });
+        }
+    }
+
     @Test
     void aProgrammerWithoutAnFfuIsAUsageErrorThatNamesTheThreeForms() throws Exception {
         Path ede = dir.resolve("RM-1073.ede");
