@@ -73,6 +73,29 @@ public final class JobRecorder implements FlowListener {
         return r;
     }
 
+    /**
+     * Closes an unfinished job that a newer job for the same phone replaces: its running run becomes
+     * INTERRUPTED and the job SUPERSEDED, naming the newer one. Written at once; nothing runs.
+     */
+    public static void supersede(JobJournal journal, Job job, String newerJobId) {
+        String now = Clock.systemUTC().instant().toString();
+        for (JobRun run : job.runs) {
+            if (run.state == RunState.RUNNING) {
+                run.state = RunState.INTERRUPTED;
+                run.reason = "INTERRUPTED";
+                run.summary = "the agent stopped during " + (run.currentStep != null ? run.currentStep : "the run");
+                run.currentStep = null;
+                run.ended = run.ended != null ? run.ended : job.updated;
+            }
+        }
+        job.state = JobState.SUPERSEDED;
+        job.reason = JobState.SUPERSEDED.name();
+        job.summary = "superseded by the newer job " + newerJobId + " for the same phone; not run again";
+        job.nextStep = null;
+        job.updated = now;
+        journal.save(job);
+    }
+
     public Job job() {
         return job;
     }
