@@ -36,8 +36,19 @@ public final class JobRecorder implements FlowListener {
 
     static JobRecorder start(JobJournal journal, Clock clock, String command, Map<String, List<String>> params, PortPath port,
                              JobIdentity identity, String startMode) {
+        return start(journal, clock, JobJournal.newId(clock.instant()), command, params, port, identity, startMode);
+    }
+
+    /** As {@link #start}, with the id chosen beforehand (the phone's lease is taken in its name before the job file exists). */
+    public static JobRecorder start(JobJournal journal, String id, String command, Map<String, List<String>> params, PortPath port,
+                                    JobIdentity identity, String startMode) {
+        return start(journal, Clock.systemUTC(), id, command, params, port, identity, startMode);
+    }
+
+    private static JobRecorder start(JobJournal journal, Clock clock, String id, String command, Map<String, List<String>> params,
+                                     PortPath port, JobIdentity identity, String startMode) {
         Job job = new Job();
-        job.id = JobJournal.newId(clock.instant());
+        job.id = id;
         job.command = command;
         job.params.putAll(params);
         job.port = port.toString();
