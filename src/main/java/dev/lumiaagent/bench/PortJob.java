@@ -12,6 +12,7 @@ import dev.lumiaagent.flow.Reason;
 import dev.lumiaagent.flow.job.JobIdentity;
 import dev.lumiaagent.flow.job.JobJournal;
 import dev.lumiaagent.flow.job.JobRecorder;
+import dev.lumiaagent.flow.job.PhoneLease;
 import dev.lumiaagent.record.JobRecord;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;
@@ -65,12 +66,43 @@ final class PortJob {
             return skipped(port, info, mode, skip);
         }
         JobIdentity identity = JobIdentity.of(info, device);
+        // One job per phone: the lease is taken in the new job's name before its file exists, so a refused job
+        // leaves no RUNNING file behind for `resume`; it is held until the job's last attempt ends.
+        String newId = JobJournal.newId(wall.instant());
+        PhoneLease lease;
+        try {
+            lease = PhoneLease.acquire(ctx.journal().dir(), port, identity, newId, ctx.job().command(), ctx.settings().station(),
+                    StoreLeases.of(ctx.store()), wall, line -> auditTakeover(newId, port, line));
+        } catch (PhoneLease.Busy e) {
+            close(prepared);
+            return endedBeforeStart(port, info, mode, Reason.PHONE_BUSY.name(), e.getMessage() + ".", e.nextStep());
+        } catch (RuntimeException e) {
+            close(prepared);
+            return skipped(port, info, mode, "the phone's lock could not be taken: " + e.getMessage() + " — nothing was done to the phone");
+        }
+        try {
+            return leased(device, info, prepared, identity, newId, mode);
+        } finally {
+            lease.close();
+        }
+    }
+
+    private void auditTakeover(String jobId, PortPath port, String line) {
+        try {
+            ctx.store().audit().append(ctx.settings().station(), ctx.settings().operator(), jobId, port.toString(), "LEASE_TAKEN_OVER", line);
+        } catch (RuntimeException e) {
+            LOG.warn("could not audit the lease takeover on {}: {}", port, e.getMessage());
+        }
+    }
+
+    private JobRecord leased(UsbDevice device, DeviceInfo info, BenchJob.Prepared prepared, JobIdentity identity, String newId, String mode) {
+        PortPath port = device.port();
         JobRecorder recorder;
         try {
             // The FFU chosen for this phone (from the library) goes into its job file, so `resume` can finish it.
             java.util.Map<String, List<String>> params = new java.util.LinkedHashMap<>(ctx.job().params());
             prepared.firmware().ifPresent(f -> params.putIfAbsent("ffu", List.of(f.path().toString())));
-            recorder = JobRecorder.start(ctx.journal(), ctx.job().command(), params, port, identity, mode);
+            recorder = JobRecorder.start(ctx.journal(), newId, ctx.job().command(), params, port, identity, mode);
         } catch (RuntimeException e) {
             close(prepared);
             return skipped(port, info, mode, "the job could not be checkpointed in " + ctx.journal().dir() + ": " + e.getMessage()

@@ -15,6 +15,9 @@ final class FlowExitCodes {
                 return ExitCode.NO_PHONE.code();
             case ACCESS_DENIED:
                 return ExitCode.ACCESS_DENIED.code();
+            case PHONE_BUSY:
+                // Said by name in the message; for scripts it is a failure of this run like any other (exit 1).
+                return ExitCode.FAILED.code();
             case INTERRUPTED:
                 return ExitCode.INTERRUPTED.code();
             default:

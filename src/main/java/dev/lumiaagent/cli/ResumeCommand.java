@@ -14,6 +14,7 @@ import dev.lumiaagent.flow.job.Job;
 import dev.lumiaagent.flow.job.JobIdentity;
 import dev.lumiaagent.flow.job.JobJournal;
 import dev.lumiaagent.flow.job.JobRecorder;
+import dev.lumiaagent.flow.job.PhoneLease;
 import dev.lumiaagent.image.ffu.FfuFile;
 import dev.lumiaagent.protocol.firehose.RawProgramException;
 import dev.lumiaagent.protocol.firehose.RawProgramSet;
@@ -86,10 +87,30 @@ final class ResumeCommand implements Callable<Integer> {
         }
         int worst = ExitCode.OK.code();
         int resumed = 0;
+        interrupted = supersedeOlder(journal, interrupted, out);
         try (Bus bus = busOptions.open()) {
             Map<PortPath, JobIdentity> identities = new LinkedHashMap<>();
-            List<UsbDevice> devices = bus.devices().stream().filter(d -> only.isEmpty() || d.port().equals(only.get())).toList();
+            // A phone another job holds right now (another agent on this machine) is not read at all: even a
+            // read disturbs a phone mid-flash. Its port is remembered, to refuse its job by name below.
+            Map<PortPath, PhoneLease.Holder> busy = new LinkedHashMap<>();
+            List<UsbDevice> devices = new ArrayList<>();
+            for (UsbDevice d : bus.devices()) {
+                if (only.isPresent() && !d.port().equals(only.get())) {
+                    continue;
+                }
+                Optional<PhoneLease.Holder> holder = PhoneLease.heldBy(journal.dir(), d.port());
+                if (holder.isPresent()) {
+                    busy.put(d.port(), holder.get());
+                } else {
+                    devices.add(d);
+                }
+            }
             for (Job job : interrupted) {
+                PhoneLease.Holder holder = busy.get(PortPath.parse(job.port));
+                if (holder != null) {
+                    worst = Math.max(worst, refuse(err, job, new PhoneLease.Busy(job.port, holder)));
+                    continue;
+                }
                 Found found;
                 try {
                     found = find(bus, job, devices, identities);
@@ -109,13 +130,25 @@ final class ResumeCommand implements Callable<Integer> {
                     }
                     continue;
                 }
-                out.println("Resuming job " + job.id + ": " + job.command + ", last at " + job.lastStep().orElse("(no step)")
-                        + ", on " + found.device().port() + " " + found.how() + "; the phone is in "
-                        + found.device().personality().mode().label() + " now.");
-                out.flush();
-                resumed++;
-                worst = Math.max(worst, rerun(bus, journal, job, found, out));
-                journal.load(job.id).ifPresent(after -> recordResumed(after, err));
+                try (Leased leased = lease(journal, job, found, err)) {
+                    // Read again under the lease: another agent may have finished (or superseded) the job meanwhile.
+                    Optional<Job> current = journal.load(job.id);
+                    if (current.isEmpty() || current.get().state != dev.lumiaagent.flow.job.JobState.RUNNING) {
+                        out.println("job " + job.id + " was " + current.map(j -> "ended (" + j.state + ")").orElse("removed")
+                                + " by another agent meanwhile; left as it is.");
+                        continue;
+                    }
+                    job = current.get();
+                    out.println("Resuming job " + job.id + ": " + job.command + ", last at " + job.lastStep().orElse("(no step)")
+                            + ", on " + found.device().port() + " " + found.how() + "; the phone is in "
+                            + found.device().personality().mode().label() + " now.");
+                    out.flush();
+                    resumed++;
+                    worst = Math.max(worst, rerun(bus, journal, job, found, out));
+                    journal.load(job.id).ifPresent(after -> recordResumed(after, err));
+                } catch (PhoneLease.Busy e) {
+                    worst = Math.max(worst, refuse(err, job, e));
+                }
             }
         }
         if (resumed == 0 && worst == ExitCode.OK.code()) {
@@ -123,6 +156,111 @@ final class ResumeCommand implements Callable<Integer> {
         }
         return worst;
     }
+
+    /** The lease of a resumed job's phone and the store that shares it with other stations (null when it cannot be opened). */
+    private record Leased(PhoneLease lease, dev.lumiaagent.record.RecordStore store) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                lease.close();
+            } finally {
+                if (store != null) {
+                    store.close();
+                }
+            }
+        }
+    }
+
+    private Leased lease(JobJournal journal, Job job, Found found, PrintWriter err) throws PhoneLease.Busy {
+        dev.lumiaagent.record.RecordStore store;
+        try {
+            store = storeOptions.open();
+        } catch (dev.lumiaagent.record.RecordStoreException e) {
+            err.println("warning: the record store cannot be opened (" + e.getMessage() + "); only this machine's lock keeps "
+                    + "other agents off the phone.");
+            store = null;
+        }
+        String station = BenchOptions.defaultStation();
+        dev.lumiaagent.record.RecordStore s = store;
+        try {
+            PhoneLease lease = PhoneLease.acquire(journal.dir(), found.device().port(), job.identity.fillFrom(found.identity()), job.id,
+                    job.command, station, store == null ? null : dev.lumiaagent.bench.StoreLeases.of(store), java.time.Clock.systemUTC(),
+                    line -> {
+                        err.println("note: " + line);
+                        if (s != null) {
+                            try {
+                                s.audit().append(station, BenchOptions.defaultOperator(), job.id, found.device().port().toString(),
+                                        LEASE_TAKEN_OVER, line);
+                            } catch (dev.lumiaagent.record.RecordStoreException e) {
+                                err.println("warning: the takeover could not be audited: " + e.getMessage());
+                            }
+                        }
+                    });
+            return new Leased(lease, store);
+        } catch (PhoneLease.Busy | RuntimeException e) {
+            if (store != null) {
+                store.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The audit event of a lease taken over from a holder that died. */
+    static final String LEASE_TAKEN_OVER = "LEASE_TAKEN_OVER";
+
+    private static int refuse(PrintWriter err, Job job, PhoneLease.Busy busy) {
+        err.println("error: job " + job.id + ": " + dev.lumiaagent.flow.Reason.PHONE_BUSY + ": " + busy.getMessage());
+        err.println("next step: " + busy.nextStep());
+        err.flush();
+        return FlowExitCodes.of(new Outcome(dev.lumiaagent.flow.Reason.PHONE_BUSY, busy.getMessage(), busy.nextStep()));
+    }
+
+    /**
+     * One job per phone: of the unfinished jobs of one phone (the same identity, or the same port where the
+     * identities cannot tell) only the newest runs; the older ones are closed as SUPERSEDED in their job file
+     * and the store, so the phone is not flashed once per job. A job another agent is running now is left alone.
+     */
+    private List<Job> supersedeOlder(JobJournal journal, List<Job> running, PrintWriter out) {
+        List<Job> newestFirst = new ArrayList<>(running);
+        newestFirst.sort(java.util.Comparator.comparing((Job j) -> j.id).reversed());
+        List<Job> kept = new ArrayList<>();
+        for (Job job : newestFirst) {
+            Optional<Job> newer = kept.stream().filter(k -> samePhone(k, job)).findFirst();
+            boolean live = PhoneLease.heldBy(journal.dir(), PortPath.parse(job.port)).map(h -> h.jobId().equals(job.id)).orElse(false);
+            if (newer.isEmpty() || live) {
+                kept.add(job);
+                continue;
+            }
+            JobRecorder.supersede(journal, job, newer.get().id);
+            out.println("job " + job.id + " (" + job.command + " on " + job.port + "): superseded by the newer job " + newer.get().id
+                    + " for the same phone; it is closed, not run.");
+            recordSuperseded(job, newer.get().id);
+        }
+        java.util.Collections.reverse(kept);
+        return kept;
+    }
+
+    private static boolean samePhone(Job a, Job b) {
+        PhoneIdentity.Match m = a.identity.compare(b.identity);
+        return m == PhoneIdentity.Match.SAME || (m == PhoneIdentity.Match.UNKNOWN && a.port.equals(b.port));
+    }
+
+    private void recordSuperseded(Job job, String newer) {
+        try (dev.lumiaagent.record.RecordStore store = storeOptions.open()) {
+            store.job(job.id).ifPresent(r -> {
+                r.outcome = dev.lumiaagent.flow.job.JobState.SUPERSEDED.name();
+                r.summary = job.summary;
+                r.ended = job.updated;
+                store.save(r);
+            });
+            store.audit().append(BenchOptions.defaultStation(), BenchOptions.defaultOperator(), job.id, job.port, "superseded",
+                    job.summary);
+        } catch (dev.lumiaagent.record.RecordStoreException e) {
+            LOG.warn("job {} superseded in its file but not in the record store: {}", job.id, e.getMessage());
+        }
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResumeCommand.class);
 
     /** The job's phone: by identity first, else the same port when the identity cannot decide; null when absent. */
     private Found find(Bus bus, Job job, List<UsbDevice> devices, Map<PortPath, JobIdentity> cache) {

@@ -26,5 +26,7 @@ public enum Reason {
     INTERRUPTED,
     INTERNAL_ERROR,
     /** A factory reset did not bring the phone back in normal mode within its bound (the Lumia reset-loop bug). */
-    RESET_NEVER_FINISHED
+    RESET_NEVER_FINISHED,
+    /** Another job holds the phone's lease (another agent on this machine, or another station on the store): nothing was done. */
+    PHONE_BUSY
 }

@@ -37,6 +37,7 @@ public final class JdbcRecordStore implements RecordStore {
 
     private final Database db;
     private final JdbcAuditLog audit;
+    private final JdbcPhoneLeases leases;
 
     JdbcRecordStore(Database db, Clock clock) {
         this.db = db;
@@ -47,6 +48,7 @@ public final class JdbcRecordStore implements RecordStore {
             throw e;
         }
         this.audit = new JdbcAuditLog(db, clock);
+        this.leases = new JdbcPhoneLeases(db);
     }
 
     private static void migrate(Database db) {
@@ -338,6 +340,11 @@ public final class JdbcRecordStore implements RecordStore {
         } catch (DateTimeParseException e) {
             return null;
         }
+    }
+
+    @Override
+    public PhoneLeases leases() {
+        return leases;
     }
 
     @Override

@@ -24,6 +24,9 @@ public interface RecordStore extends AutoCloseable {
 
     AuditLog audit();
 
+    /** Which job drives which phone, shared by every station on this store. */
+    PhoneLeases leases();
+
     /** For people: "SQLite /home/tech/.local/share/lumia-agent/records.db", "PostgreSQL db.example:5432/lumia". */
     String describe();
 

@@ -181,7 +181,7 @@ abstract class RecordStoreContract {
                 + "FROM flyway_schema_history WHERE version = '1'");
 
         assertThatThrownBy(this::open).isInstanceOf(RecordStoreException.class)
-                .hasMessageContaining("has schema version 99, newer than this agent knows (1)")
+                .hasMessageContaining("has schema version 99, newer than this agent knows (2)")
                 .satisfies(e -> assertThat(((RecordStoreException) e).nextStep()).contains("update lumia-agent"));
         assertThatThrownBy(this::open).isInstanceOf(RecordStoreException.class); // and again: nothing was changed
     }
@@ -261,5 +261,74 @@ abstract class RecordStoreContract {
         AuditLog.AuditVerification v = store.audit().verify();
         assertThat(v.ok()).isFalse();
         assertThat(v.firstBrokenSeq()).isEqualTo(5);
+    }
+
+    static PhoneLeases.Lease lease(String jobId, String station, java.time.Instant at) {
+        return new PhoneLeases.Lease("imei:356000000000001", "1-5", "IMEI 356000000000001", jobId, station, 4242, "host-" + station,
+                at, at.plusSeconds(120));
+    }
+
+    /**
+     * Stations sharing one store, each claiming the lease of one phone at the same instant from its own store
+     * (its own connection): exactly one holds it, and every other claim names that holder. Repeated, each
+     * round on a released lease, so an interleaving that lets two win has many chances to show.
+     */
+    @Test
+    void stationsClaimingOnePhoneAtOnceNeverBothHoldIt() throws Exception {
+        int stations = 4;
+        List<RecordStore> stores = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(stations);
+        try {
+            for (int i = 0; i < stations; i++) {
+                stores.add(open());
+            }
+            java.time.Instant t0 = java.time.Instant.parse("2025-01-01T10:00:00Z");
+            for (int round = 0; round < 10; round++) {
+                java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(stations);
+                List<Future<PhoneLeases.Claim>> claims = new ArrayList<>();
+                for (int i = 0; i < stations; i++) {
+                    RecordStore st = stores.get(i);
+                    String job = "job-" + round + "-" + i;
+                    java.time.Instant at = t0.plusSeconds(round);
+                    claims.add(pool.submit(() -> {
+                        go.await(30, TimeUnit.SECONDS);
+                        return st.leases().claim(lease(job, "station-" + job, at));
+                    }));
+                }
+                List<PhoneLeases.Claim> got = new ArrayList<>();
+                for (Future<PhoneLeases.Claim> f : claims) {
+                    got.add(f.get(60, TimeUnit.SECONDS));
+                }
+                assertThat(got.stream().filter(PhoneLeases.Claim::acquired)).as("round %d", round).hasSize(1);
+                String holder = store.leases().holder("imei:356000000000001").orElseThrow().jobId();
+                assertThat(got.stream().filter(c -> !c.acquired()).map(c -> c.other().orElseThrow().jobId()))
+                        .as("the refused claims name the holder").containsOnly(holder);
+                store.leases().release("imei:356000000000001", holder);
+            }
+        } finally {
+            pool.shutdownNow();
+            stores.forEach(RecordStore::close);
+        }
+    }
+
+    @Test
+    void anExpiredLeaseIsTakenOverAndItsHolderCannotRenewIt() {
+        java.time.Instant t0 = java.time.Instant.parse("2025-01-01T10:00:00Z");
+        assertThat(store.leases().claim(lease("job-a", "a", t0)).acquired()).isTrue();
+        // Within the bound the holder is alive: refused, naming it.
+        PhoneLeases.Claim early = store.leases().claim(lease("job-b", "b", t0.plusSeconds(119)));
+        assertThat(early.acquired()).isFalse();
+        assertThat(early.other().orElseThrow().jobId()).isEqualTo("job-a");
+        assertThat(early.other().orElseThrow().station()).isEqualTo("a");
+        // Past it (the holder stopped renewing: it died), the lease is taken over and the claim says from whom.
+        PhoneLeases.Claim late = store.leases().claim(lease("job-b", "b", t0.plusSeconds(121)));
+        assertThat(late.tookOver()).isTrue();
+        assertThat(late.other().orElseThrow().jobId()).isEqualTo("job-a");
+        assertThat(store.leases().renew("imei:356000000000001", "job-a", t0.plusSeconds(300))).isFalse();
+        assertThat(store.leases().renew("imei:356000000000001", "job-b", t0.plusSeconds(300))).isTrue();
+        store.leases().release("imei:356000000000001", "job-a"); // not the holder: nothing happens
+        assertThat(store.leases().holder("imei:356000000000001").orElseThrow().jobId()).isEqualTo("job-b");
+        store.leases().release("imei:356000000000001", "job-b");
+        assertThat(store.leases().holder("imei:356000000000001")).isEmpty();
     }
 }

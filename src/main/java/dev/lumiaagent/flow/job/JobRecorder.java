@@ -36,8 +36,19 @@ public final class JobRecorder implements FlowListener {
 
     static JobRecorder start(JobJournal journal, Clock clock, String command, Map<String, List<String>> params, PortPath port,
                              JobIdentity identity, String startMode) {
+        return start(journal, clock, JobJournal.newId(clock.instant()), command, params, port, identity, startMode);
+    }
+
+    /** As {@link #start}, with the id chosen beforehand (the phone's lease is taken in its name before the job file exists). */
+    public static JobRecorder start(JobJournal journal, String id, String command, Map<String, List<String>> params, PortPath port,
+                                    JobIdentity identity, String startMode) {
+        return start(journal, Clock.systemUTC(), id, command, params, port, identity, startMode);
+    }
+
+    private static JobRecorder start(JobJournal journal, Clock clock, String id, String command, Map<String, List<String>> params,
+                                     PortPath port, JobIdentity identity, String startMode) {
         Job job = new Job();
-        job.id = JobJournal.newId(clock.instant());
+        job.id = id;
         job.command = command;
         job.params.putAll(params);
         job.port = port.toString();
@@ -71,6 +82,29 @@ public final class JobRecorder implements FlowListener {
         job.nextStep = null;
         r.newRun(startMode);
         return r;
+    }
+
+    /**
+     * Closes an unfinished job that a newer job for the same phone replaces: its running run becomes
+     * INTERRUPTED and the job SUPERSEDED, naming the newer one. Written at once; nothing runs.
+     */
+    public static void supersede(JobJournal journal, Job job, String newerJobId) {
+        String now = Clock.systemUTC().instant().toString();
+        for (JobRun run : job.runs) {
+            if (run.state == RunState.RUNNING) {
+                run.state = RunState.INTERRUPTED;
+                run.reason = "INTERRUPTED";
+                run.summary = "the agent stopped during " + (run.currentStep != null ? run.currentStep : "the run");
+                run.currentStep = null;
+                run.ended = run.ended != null ? run.ended : job.updated;
+            }
+        }
+        job.state = JobState.SUPERSEDED;
+        job.reason = JobState.SUPERSEDED.name();
+        job.summary = "superseded by the newer job " + newerJobId + " for the same phone; not run again";
+        job.nextStep = null;
+        job.updated = now;
+        journal.save(job);
     }
 
     public Job job() {

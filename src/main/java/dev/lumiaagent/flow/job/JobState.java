@@ -4,5 +4,7 @@ package dev.lumiaagent.flow.job;
 public enum JobState {
     RUNNING,
     DONE,
-    FAILED
+    FAILED,
+    /** Left unfinished and replaced by a newer job for the same phone: {@code resume} runs only the newest, never both. */
+    SUPERSEDED
 }

@@ -1,0 +1,138 @@
+package dev.lumiaagent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lumiaagent.flow.job.Job;
+import dev.lumiaagent.flow.job.JobIdentity;
+import dev.lumiaagent.flow.job.JobJournal;
+import dev.lumiaagent.flow.job.JobRecorder;
+import dev.lumiaagent.flow.job.JobState;
+import dev.lumiaagent.flow.job.PhoneLease;
+import dev.lumiaagent.record.AuditEntry;
+import dev.lumiaagent.record.PhoneLeases;
+import dev.lumiaagent.record.RecordStore;
+import dev.lumiaagent.record.RecordStores;
+import dev.lumiaagent.transport.PortPath;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One phone, one job: resume refuses a phone another job holds, takes over a dead holder's lease, runs one job per phone. */
+class ResumeLeaseTest {
+    /** The IMEI the simulated RM-914 on 1-5 reports (`info --bench`), which keys its lease row. */
+    static final String IMEI = "350097000485377";
+    static final PortPath PORT = PortPath.parse("1-5");
+
+    @TempDir
+    Path dir;
+    Path bench;
+    Path jobs;
+    String store;
+    JobJournal journal;
+
+    @BeforeEach
+    void bench() throws Exception {
+        bench = dir.resolve("bench.json");
+        Files.writeString(bench, "{\"phones\": [{\"port\": \"1-5\", \"model\": \"RM-914\", \"mode\": \"normal\"}]}");
+        jobs = dir.resolve("jobs");
+        store = "jdbc:sqlite:" + dir.resolve("records.db");
+        journal = new JobJournal(jobs);
+    }
+
+    /** A RUNNING soft-reset job for the phone on 1-5, as an agent killed mid-job leaves it; ids strictly newer each call. */
+    Job interruptedJob() {
+        Instant before = Instant.now();
+        while (!Instant.now().isAfter(before)) {
+            Thread.onSpinWait(); // ids are the start time to the millisecond: the next job must sort after this one
+        }
+        return JobRecorder.start(journal, "soft-reset", Map.of(), PORT, new JobIdentity(IMEI, null, null), "NORMAL").job();
+    }
+
+    CliRunner.Result resume() {
+        return CliRunner.run("resume", "--bench", bench.toString(), "--sim-speed", "200", "--yes", "--jobs-dir", jobs.toString(),
+                "--store", store);
+    }
+
+    @Test
+    void aPhoneAnotherAgentIsDrivingIsRefusedByNameAndNotTouched() throws Exception {
+        Job job = interruptedJob();
+        // Another agent on this machine holds the phone (its job's lock on 1-5), e.g. a first `resume` mid-flash.
+        try (PhoneLease other = PhoneLease.acquire(jobs, PORT, job.identity, job.id, "reflash", "bench-7", null, Clock.systemUTC(),
+                line -> { })) {
+            CliRunner.Result r = resume();
+            assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED.code());
+            assertThat(r.err()).contains("PHONE_BUSY: 1-5 is being flashed by job " + job.id + " (pid " + ProcessHandle.current().pid()
+                    + " on station bench-7").contains("next step: Wait for job " + job.id);
+            assertThat(r.out()).doesNotContain("Resuming");
+        }
+        Job after = journal.load(job.id).orElseThrow();
+        assertThat(after.runs).as("no run added by the refused resume").hasSize(1);
+        assertThat(after.state).isEqualTo(JobState.RUNNING);
+    }
+
+    @Test
+    void aPhoneAnotherStationHoldsInTheStoreIsRefusedByName() {
+        Job job = interruptedJob();
+        Instant now = Instant.now();
+        try (RecordStore s = RecordStores.open(store)) {
+            assertThat(s.leases().claim(new PhoneLeases.Lease("imei:" + IMEI, "1-1", null, "20250101-000000-000-abcdef", "station-b",
+                    77, "host-b", now, now.plus(PhoneLease.BOUND))).acquired()).isTrue();
+        }
+        CliRunner.Result r = resume();
+        assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED.code());
+        assertThat(r.err()).contains("PHONE_BUSY: 1-5 is busy with job 20250101-000000-000-abcdef (pid 77 on station station-b");
+        assertThat(journal.load(job.id).orElseThrow().runs).hasSize(1);
+    }
+
+    @Test
+    void anExpiredLeaseIsTakenOverAndAudited() {
+        Job job = interruptedJob();
+        Instant then = Instant.now().minus(PhoneLease.BOUND.multipliedBy(3));
+        try (RecordStore s = RecordStores.open(store)) {
+            s.leases().claim(new PhoneLeases.Lease("imei:" + IMEI, "1-5", null, "20250101-000000-000-dead00", "station-b", 77, "host-b",
+                    then, then.plus(PhoneLease.BOUND)));
+        }
+        CliRunner.Result r = resume();
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(journal.load(job.id).orElseThrow().state).isEqualTo(JobState.DONE);
+        try (RecordStore s = RecordStores.open(store)) {
+            List<AuditEntry> audit = s.audit().entries();
+            assertThat(audit).anySatisfy(e -> {
+                assertThat(e.event()).isEqualTo("LEASE_TAKEN_OVER");
+                assertThat(e.detail()).contains("20250101-000000-000-dead00").contains("taken over by job " + job.id);
+            });
+            assertThat(s.leases().holder("imei:" + IMEI)).as("released at the end").isEmpty();
+        }
+    }
+
+    @Test
+    void threeUnfinishedJobsForOnePhoneRunOnceTheNewest() {
+        Job oldest = interruptedJob();
+        Job middle = interruptedJob();
+        Job newest = interruptedJob();
+        CliRunner.Result r = resume();
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).containsOnlyOnce("Resuming job").contains("Resuming job " + newest.id)
+                .contains("job " + oldest.id + " (soft-reset on 1-5): superseded by the newer job " + newest.id)
+                .contains("job " + middle.id + " (soft-reset on 1-5): superseded by the newer job " + newest.id);
+        assertThat(journal.load(newest.id).orElseThrow().state).isEqualTo(JobState.DONE);
+        for (Job old : List.of(oldest, middle)) {
+            Job after = journal.load(old.id).orElseThrow();
+            assertThat(after.state).isEqualTo(JobState.SUPERSEDED);
+            assertThat(after.runs).hasSize(1);
+            assertThat(after.summary).contains(newest.id);
+        }
+        try (RecordStore s = RecordStores.open(store)) {
+            assertThat(s.audit().entries().stream().filter(e -> e.event().equals("superseded")).map(AuditEntry::jobId))
+                    .containsExactlyInAnyOrder(oldest.id, middle.id);
+        }
+        assertThat(CliRunner.run("resume", "--bench", bench.toString(), "--jobs-dir", jobs.toString(), "--store", store).out())
+                .contains("Nothing to resume");
+    }
+}
