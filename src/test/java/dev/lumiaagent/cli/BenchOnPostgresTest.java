@@ -56,8 +56,52 @@ class BenchOnPostgresTest {
         return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + db + "?user=postgres";
     }
 
-    private CompletableFuture<CliRunner.Result> station(String name) {
-        return CompletableFuture.supplyAsync(() -> CliRunner.run("batch", "reflash", "--simulate", "8", "--sim-speed", "200",
+    /**
+     * The same mix of 8 phones as {@code --simulate 8}, but the station's own phones: `--simulate` derives
+     * IMEIs and USB serials from the port, so two stations simulating 8 phones would hold the same eight
+     * phones, and one phone is driven by one job at a time (issue #14's lease refuses the second station).
+     */
+    private Path benchOf(String station, int digit) throws java.io.IOException {
+        StringBuilder json = new StringBuilder("{\"phones\": [");
+        List<dev.lumiaagent.sim.BenchSpec.PhoneSpec> phones = dev.lumiaagent.sim.BenchSpec.mixed(8).phones();
+        for (int i = 0; i < phones.size(); i++) {
+            dev.lumiaagent.sim.BenchSpec.PhoneSpec p = phones.get(i);
+            String imei = luhn(digit + p.imei().substring(1, 14));
+            String mode = p.mode() == dev.lumiaagent.transport.discovery.Mode.UEFI ? "flash"
+                    : p.mode() == dev.lumiaagent.transport.discovery.Mode.EDL_PBL ? "edl"
+                    : p.mode() == dev.lumiaagent.transport.discovery.Mode.EMERGENCY_CHARGING ? "charging"
+                    : p.mode() == dev.lumiaagent.transport.discovery.Mode.MASS_STORAGE ? "mass-storage"
+                    : p.mode().name().toLowerCase(java.util.Locale.ROOT);
+            json.append(i == 0 ? "" : ",").append("{\"port\": \"").append(p.port()).append("\", \"model\": \"")
+                    .append(p.model().productType()).append("\", \"mode\": \"").append(mode).append("\", \"battery\": ")
+                    .append(p.battery()).append(", \"imei\": \"").append(imei).append("\", \"usbSerial\": \"")
+                    .append(station).append("-").append(p.usbSerial()).append("\", \"link\": \"")
+                    .append(p.link().name().toLowerCase(java.util.Locale.ROOT)).append("\"}");
+        }
+        Path file = dir.resolve(station + ".json");
+        java.nio.file.Files.writeString(file, json.append("]}").toString());
+        return file;
+    }
+
+    /** A 14-digit body and its Luhn check digit: a valid IMEI. */
+    private static String luhn(String body) {
+        int sum = 0;
+        for (int i = 0; i < body.length(); i++) {
+            int d = body.charAt(body.length() - 1 - i) - '0';
+            if (i % 2 == 0) {
+                d *= 2;
+                if (d > 9) {
+                    d -= 9;
+                }
+            }
+            sum += d;
+        }
+        return body + (10 - sum % 10) % 10;
+    }
+
+    private CompletableFuture<CliRunner.Result> station(String name) throws java.io.IOException {
+        Path bench = benchOf(name, name.endsWith("a") ? 3 : 4);
+        return CompletableFuture.supplyAsync(() -> CliRunner.run("batch", "reflash", "--bench", bench.toString(), "--sim-speed", "200",
                 "--firmware-dir", library.toString(), "--yes", "--max-parallel", "4", "--store", url("fleet"),
                 "--jobs-dir", dir.resolve(name).toString(), "--station", name, "--operator", "op-" + name));
     }
