@@ -45,14 +45,63 @@ final class JobOptions {
         DeviceInfo info = phone == null ? DeviceInfo.builder().build()
                 : readPhone ? JobIdentity.readInfo(bus, phone) : InfoReader.fromBus(phone);
         JobIdentity identity = phone == null ? new JobIdentity(null, null, null) : JobIdentity.of(info, phone);
-        JobRecorder recorder = start(port, command, params, identity, phone == null ? "absent" : phone.personality().mode().name(), out);
-        noteCapture(bus, journal().dir(), recorder.job().id);
-        List<FlowListener> listeners = new ArrayList<>(List.of(recorder));
         RecordStore records;
+        String notRecorded = null;
         try {
             records = store.open();
         } catch (RecordStoreException e) {
-            out.println("warning: the job is not recorded in the record store (" + e.getMessage() + "); its job file has it.");
+            records = null;
+            notRecorded = e.getMessage();
+        }
+        // One phone, one job (issue #14): the phone's lease (this machine's lock, and the store's lease row that
+        // other stations see) is taken in the new job's name before its job file is written, and given back when
+        // the flow ends; a phone another job drives is refused by name, before anything is done to it.
+        String jobId = dev.lumiaagent.flow.job.JobJournal.newId(java.time.Instant.now());
+        dev.lumiaagent.flow.job.PhoneLease lease;
+        RecordStore shared = records;
+        try {
+            lease = dev.lumiaagent.flow.job.PhoneLease.acquire(journal().dir(), port, identity, jobId, command,
+                    BenchOptions.defaultStation(), shared == null ? null : dev.lumiaagent.bench.StoreLeases.of(shared),
+                    java.time.Clock.systemUTC(), line -> {
+                        out.println("note: " + line);
+                        out.flush();
+                        if (shared != null) {
+                            try {
+                                shared.audit().append(BenchOptions.defaultStation(), BenchOptions.defaultOperator(), jobId,
+                                        port.toString(), ResumeCommand.LEASE_TAKEN_OVER, line);
+                            } catch (RecordStoreException e) {
+                                out.println("warning: the takeover could not be audited: " + e.getMessage());
+                            }
+                        }
+                    });
+        } catch (dev.lumiaagent.flow.job.PhoneLease.Busy e) {
+            if (records != null) {
+                records.close();
+            }
+            throw new PhoneSelection.NoSinglePhone(ExitCode.FAILED, dev.lumiaagent.flow.Reason.PHONE_BUSY + ": " + e.getMessage()
+                    + ". Nothing was done to the phone.", e.nextStep());
+        }
+        JobRecorder recorder;
+        try {
+            recorder = start(jobId, port, command, params, identity, phone == null ? "absent" : phone.personality().mode().name(), out);
+        } catch (RuntimeException e) {
+            lease.close();
+            if (records != null) {
+                records.close();
+            }
+            throw e;
+        }
+        noteCapture(bus, journal().dir(), recorder.job().id);
+        List<FlowListener> listeners = new ArrayList<>(List.of(recorder));
+        // Given back when the flow ends, before the record closes its store (the lease row lives there).
+        listeners.add(new FlowListener() {
+            @Override
+            public void finished(PortPath p, String flow, dev.lumiaagent.flow.Outcome outcome) {
+                lease.close();
+            }
+        });
+        if (records == null) {
+            out.println("warning: the job is not recorded in the record store (" + notRecorded + "); its job file has it.");
             out.flush();
             return listeners;
         }
@@ -87,11 +136,11 @@ final class JobOptions {
     static final String CAPTURE_NOTE = ".capture";
 
     /** Writes the job file (a jobs directory that cannot be written stops the command before anything is done) and says so. */
-    private JobRecorder start(PortPath port, String command, Map<String, List<String>> params, JobIdentity identity, String startMode,
-                              PrintWriter out) {
+    private JobRecorder start(String jobId, PortPath port, String command, Map<String, List<String>> params, JobIdentity identity,
+                              String startMode, PrintWriter out) {
         JobJournal journal = journal();
         try {
-            JobRecorder r = JobRecorder.start(journal, command, params, port, identity, startMode);
+            JobRecorder r = JobRecorder.start(journal, jobId, command, params, port, identity, startMode);
             out.println("job " + r.job().id + " (" + identity + ") recorded in " + journal.dir()
                     + "; if the agent is stopped, `lumia-agent resume` continues it.");
             out.flush();
