@@ -20,6 +20,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * closing {@link Tally}. A phone that fails (or is pulled out) fails its own job only.
  */
 public final class Bench {
+    /**
+     * How long a stopped bench waits for its interrupted jobs to write their last checkpoint and record:
+     * a flow notices the interrupt at its next transfer or wait, each bounded by seconds.
+     */
+    public static final java.time.Duration STOP_BOUND = java.time.Duration.ofSeconds(10);
+
     private final BenchContext ctx;
     private final Tally tally = new Tally();
 
@@ -59,10 +65,14 @@ public final class Bench {
             return t;
         });
         List<Future<JobRecord>> futures = new ArrayList<>();
+        // Ports whose worker has not begun: what is left here when the run is stopped was never touched.
+        Set<PortPath> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
         try {
             for (UsbDevice d : devices) {
                 ctx.listener().queued(d);
+                waiting.add(d.port());
                 futures.add(workers.submit(() -> {
+                    waiting.remove(d.port());
                     Thread.currentThread().setName("bench " + d.port());
                     JobRecord r = new PortJob(ctx).run(d);
                     tally.add(r);
@@ -78,9 +88,12 @@ public final class Bench {
                 }
             }
         } catch (InterruptedException e) {
-            workers.shutdownNow();
-            ctx.listener().note("stopping: the running jobs stay resumable (`lumia-agent resume`)");
-            workers.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+            List<Runnable> neverRan = workers.shutdownNow();
+            ctx.listener().note("stopping: the running jobs stay resumable (`lumia-agent resume --port P`); "
+                    + neverRan.size() + " queued not started");
+            // Bounded: an interrupted flow ends within a transfer's timeout; the shutdown hook waits a little longer (BenchRun).
+            workers.awaitTermination(STOP_BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            waiting.stream().map(PortPath::toString).forEach(tally::notStarted);
             throw e;
         } finally {
             workers.shutdownNow();

@@ -123,6 +123,11 @@ final class PortJob {
                     + consentNote());
             ctx.listener().jobStarted(port, record);
             Outcome outcome = attempts(device, prepared, recorder, records, extras, identity);
+            if (outcome.reason() == Reason.INTERRUPTED) {
+                // Stopped from outside (Ctrl-C): the job file stays RUNNING, so the record's next step is the
+                // exact command that finishes it, as the tally says.
+                outcome = new Outcome(Reason.INTERRUPTED, outcome.summary(), Tally.resumeCommand(port.toString()));
+            }
             if (outcome.succeeded() && (record.imei == null || record.productType == null)) {
                 learnAfter(port, recorder, record);
             }

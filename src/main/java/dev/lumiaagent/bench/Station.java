@@ -45,6 +45,8 @@ public final class Station implements AutoCloseable {
     private final boolean rerunOnReconnect;
     private final Tally tally = new Tally();
     private final Set<PortPath> busy = new HashSet<>();
+    /** Ports queued for a worker whose job has not begun: those left when the station stops were never touched. */
+    private final Set<PortPath> waiting = new HashSet<>();
     private final Map<PortPath, Done> lastDone = new HashMap<>();
     private final AtomicInteger finished = new AtomicInteger();
     private final ExecutorService decisions;
@@ -126,6 +128,7 @@ public final class Station implements AutoCloseable {
                 return;
             }
             busy.add(port);
+            waiting.add(port);
         }
         ctx.listener().queued(d);
         workers.execute(() -> runOn(d));
@@ -135,6 +138,12 @@ public final class Station implements AutoCloseable {
         PortPath port = attached.port();
         Thread.currentThread().setName("station " + port);
         JobRecord record = null;
+        if (stopping) {
+            return; // queued when the station stopped: counted as not started by stop()
+        }
+        synchronized (this) {
+            waiting.remove(port);
+        }
         try {
             // Still there, and in which mode? (it may have moved on while it queued)
             Optional<UsbDevice> now = ctx.bus().devices().stream().filter(x -> x.port().equals(port)).findFirst();
@@ -198,7 +207,12 @@ public final class Station implements AutoCloseable {
         if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             ctx.listener().note("stopping: interrupting the running jobs; they stay resumable (`lumia-agent resume`)");
             workers.shutdownNow();
-            workers.awaitTermination(30, TimeUnit.SECONDS);
+            // Bounded, as a batch's (Bench.STOP_BOUND): the shutdown hook waits only a little longer.
+            workers.awaitTermination(Bench.STOP_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        synchronized (this) {
+            waiting.stream().map(PortPath::toString).forEach(tally::notStarted);
+            waiting.clear();
         }
     }
 

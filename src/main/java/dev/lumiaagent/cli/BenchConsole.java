@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class BenchConsole implements BenchListener, AutoCloseable {
     private static final String CLEAR_LINE = "\033[K";
+    /** The row of a phone that was queued when the run was stopped. */
+    static final String NOT_STARTED = "not started (queued) — run the job for it again";
 
     private static final class Line {
         String phone = "";
@@ -48,6 +50,7 @@ final class BenchConsole implements BenchListener, AutoCloseable {
     private int succeeded;
     private int failed;
     private int skipped;
+    private int interrupted;
 
     BenchConsole(PrintWriter out, boolean terminal) {
         this.out = out;
@@ -187,6 +190,9 @@ final class BenchConsole implements BenchListener, AutoCloseable {
             } else if (r.skipped()) {
                 skipped++;
                 end = "SKIPPED";
+            } else if (Tally.interrupted(r)) {
+                interrupted++;
+                end = interruptedRow(r);
             } else {
                 failed++;
                 end = "FAILED " + r.outcome;
@@ -195,7 +201,7 @@ final class BenchConsole implements BenchListener, AutoCloseable {
             l.end = end;
             l.phone = shortPhone(r);
         }
-        event("<" + port + "> " + end + ": " + r.summary + (r.nextStep != null ? " Next step: " + r.nextStep : ""));
+        event("<" + port + "> " + end + ": " + r.summary + (r.nextStep != null && !Tally.interrupted(r) ? " Next step: " + r.nextStep : ""));
         if (!terminal) {
             event("   " + totals());
         }
@@ -209,7 +215,13 @@ final class BenchConsole implements BenchListener, AutoCloseable {
     private synchronized String totals() {
         long running = ports.values().stream().filter(l -> l.end == null && !l.step.equals("queued")).count();
         long queued = ports.values().stream().filter(l -> l.end == null && l.step.equals("queued")).count();
-        return "Succeeded " + succeeded + " · Failed " + failed + " · Skipped " + skipped + " · Running " + running + " · Queued " + queued;
+        return "Succeeded " + succeeded + " · Failed " + failed + " · Skipped " + skipped + (interrupted > 0 ? " · Interrupted " + interrupted : "")
+                + " · Running " + running + " · Queued " + queued;
+    }
+
+    /** What the tally, the event line and the port line say of an interrupted job: the one command that finishes it. */
+    static String interruptedRow(JobRecord r) {
+        return "INTERRUPTED — resumable: " + Tally.resumeCommand(r.port);
     }
 
     /** The phone in a port line: product type and IMEI (or USB serial). */
@@ -294,7 +306,20 @@ final class BenchConsole implements BenchListener, AutoCloseable {
                 out.println("No phone was worked on. Next step: plug the phones in (any mode the job can start from) and check "
                         + "that `lumia-agent devices` lists them.");
             }
-            List<JobRecord> failures = tally.jobs().stream().filter(r -> !r.succeeded() && !r.skipped()).toList();
+            List<JobRecord> stopped = tally.jobs().stream().filter(Tally::interrupted).toList();
+            if (!stopped.isEmpty()) {
+                out.println("Interrupted (unfinished, not failed):");
+                for (JobRecord r : stopped) {
+                    out.println("  " + r.port + "  " + phone(r) + "  " + interruptedRow(r));
+                }
+            }
+            if (!tally.notStarted().isEmpty()) {
+                out.println("Not started (queued when stopped; nothing was done to them):");
+                for (String p : tally.notStarted()) {
+                    out.println("  " + p + "  " + NOT_STARTED);
+                }
+            }
+            List<JobRecord> failures = tally.jobs().stream().filter(r -> !r.succeeded() && !r.skipped() && !Tally.interrupted(r)).toList();
             if (!failures.isEmpty()) {
                 out.println("Failed:");
                 for (JobRecord r : failures) {

@@ -23,7 +23,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.time.Duration;
+import dev.lumiaagent.bench.Bench;
 
 /** What {@code batch} and {@code station} do alike: store, bus, console, per-job extras, Ctrl-C, tally, exit code. */
 final class BenchRun {
@@ -61,6 +65,7 @@ final class BenchRun {
             console.close();
             return StoreOptions.fail(e, spec.commandLine().getErr());
         }
+        StopOnShutdown stop = null;
         try (store; Bus raw = busOptions.open(); TracingBus bus = new TracingBus(raw)) {
             BenchJob benchJob = bench.job(j, out, new FirmwareFiles(console::note));
             BenchContext ctx = new BenchContext(bus, busOptions.clock(), benchJob, settings, jobs.journal(), store,
@@ -68,21 +73,25 @@ final class BenchRun {
             out.println(kind + " " + j + " " + body.header(ctx) + "; station " + settings.station() + ", operator " + settings.operator()
                     + "; records in " + store.describe());
             out.flush();
-            Thread hook = interruptOnShutdown(Thread.currentThread());
+            stop = new StopOnShutdown(Thread.currentThread());
             boolean interrupted = false;
             try {
                 body.run(ctx);
             } catch (InterruptedException e) {
                 interrupted = true;
-            } finally {
-                removeHook(hook);
             }
+            // A signal that came after the body returned still stops the run; the flag is cleared so that closing
+            // the store and the bus below is not cut short by it.
+            interrupted |= stop.fired() | Thread.interrupted();
             String title = Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + " " + j;
-            console.printTally(title + (interrupted ? " (stopped; unfinished jobs stay resumable with `lumia-agent resume`)" : ""),
-                    body.tally(), store.describe());
+            console.printTally(title + (interrupted ? " stopped (Ctrl-C): interrupted jobs are resumable with "
+                    + Tally.resumeCommand("P") + " (listed below); queued phones were not started" : ""), body.tally(), store.describe());
             return exitCode(body.tally(), interrupted);
         } finally {
             closeAll(toClose);
+            if (stop != null) {
+                stop.done();
+            }
         }
     }
 
@@ -135,29 +144,55 @@ final class BenchRun {
         };
     }
 
-    /**
-     * On Ctrl-C (or SIGTERM) the main thread is interrupted and given up to 30 s to stop the workers and
-     * record their jobs (which stay resumable) before the JVM exits. Returns the hook to remove when the
-     * run ends normally.
-     */
-    static Thread interruptOnShutdown(Thread main) {
-        Thread hook = new Thread(() -> {
-            main.interrupt();
-            try {
-                main.join(TimeUnit.SECONDS.toMillis(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "bench-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        return hook;
-    }
+    /** How long the shutdown hook waits for the stopped run: the workers' bound, then the tally and closing the store. */
+    static final Duration SHUTDOWN_BOUND = Bench.STOP_BOUND.plusSeconds(5);
 
-    static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // the JVM is already shutting down: the hook is running
+    /**
+     * Ctrl-C (SIGINT) or SIGTERM during a run. The JVM runs its shutdown hooks and then exits with the
+     * signal's status (143 for SIGTERM), and while they run a {@code System.exit} blocks for good. So the
+     * hook interrupts the main thread (the workers stop, their jobs end INTERRUPTED with their last
+     * checkpoint written), waits — bounded — only for the run to say it is done (tally printed, store and
+     * bus closed), and then ends the process itself with 130. It never joins the main thread: after the run
+     * the main thread is inside {@code System.exit}, which never returns while the hook runs (the 30 s hang
+     * of issue "Step 3 of 7").
+     */
+    static final class StopOnShutdown {
+        private final CountDownLatch done = new CountDownLatch(1);
+        private final AtomicBoolean fired = new AtomicBoolean();
+        private final Thread hook;
+
+        StopOnShutdown(Thread main) {
+            hook = new Thread(() -> {
+                fired.set(true);
+                main.interrupt();
+                boolean finished;
+                try {
+                    finished = done.await(SHUTDOWN_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    finished = false;
+                }
+                if (!finished) {
+                    System.err.println("stopping took longer than " + SHUTDOWN_BOUND.toSeconds() + " s; exiting. Unfinished jobs stay "
+                            + "RUNNING in their job files: `lumia-agent jobs`, then `lumia-agent resume --port P`.");
+                }
+                Main.haltFromShutdownHook(ExitCode.INTERRUPTED.code());
+            }, "bench-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        /** The hook started: the run was stopped from outside. */
+        boolean fired() {
+            return fired.get();
+        }
+
+        /** The run is over (tally printed, everything closed): the hook, if it runs, may end the process now. */
+        void done() {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook is running and ends the process
+            }
         }
     }
 

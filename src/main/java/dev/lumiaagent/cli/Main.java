@@ -43,6 +43,17 @@ public final class Main implements Runnable {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
+    /**
+     * Ends the process from a shutdown hook (Ctrl-C, SIGTERM) with {@code code}, once the hook's run has
+     * printed and closed what it had. {@code System.exit} cannot: while hooks run it blocks for good, and
+     * the JVM's own status after a signal is 128 + the signal (143 for SIGTERM), not the agent's 130.
+     */
+    static void haltFromShutdownHook(int code) {
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(code);
+    }
+
     /** Runs the agent with the given streams and returns the exit code (tests call this). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         Locale.setDefault(Locale.ROOT); // English messages and dot decimals whatever the host's locale

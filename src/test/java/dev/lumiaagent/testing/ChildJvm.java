@@ -88,6 +88,15 @@ public final class ChildJvm implements AutoCloseable {
         return process;
     }
 
+    /**
+     * Asks the process to stop (SIGTERM on Linux, which the agent handles as Ctrl-C) and keeps reading its
+     * output: {@code Process.destroy()} would close our end of its stdout right after the signal, losing
+     * whatever it prints while it stops; {@code ProcessHandle.destroy()} only signals.
+     */
+    public void terminate() {
+        process.toHandle().destroy();
+    }
+
     /** Kills the process the hard way (SIGKILL), as a crash or `kill -9` would. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
