@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * map lookup per transfer. Tracing never throws into a link: an I/O error on the trace file ends that
  * trace with one WARN.
  */
-public final class TracingBus implements Bus {
+public final class TracingBus extends ForwardingBus {
     private static final Logger LOG = LoggerFactory.getLogger(TracingBus.class);
     /** Bytes shown as hex per transfer unless told otherwise. */
     public static final int DEFAULT_HEAD_BYTES = 64;
@@ -39,7 +38,6 @@ public final class TracingBus implements Bus {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
-    private final Bus inner;
     private final Clock clock;
     private final int headBytes;
     private final Map<PortPath, Trace> traces = new ConcurrentHashMap<>();
@@ -51,7 +49,7 @@ public final class TracingBus implements Bus {
 
     /** @param headBytes how many bytes of each transfer are shown as hex (at least 1) */
     public TracingBus(Bus inner, Clock clock, int headBytes) {
-        this.inner = Objects.requireNonNull(inner, "inner");
+        super(inner);
         this.clock = Objects.requireNonNull(clock, "clock");
         if (headBytes < 1) {
             throw new IllegalArgumentException("a trace shows at least 1 byte per transfer, not " + headBytes);
@@ -111,16 +109,6 @@ public final class TracingBus implements Bus {
     }
 
     @Override
-    public List<UsbDevice> devices() {
-        return inner.devices();
-    }
-
-    @Override
-    public Subscription watch(Consumer<BusEvent> listener) {
-        return inner.watch(listener);
-    }
-
-    @Override
     public Link open(UsbDevice device, LinkOptions options) {
         Trace t = traces.get(device.port());
         Link link;
@@ -138,11 +126,6 @@ public final class TracingBus implements Bus {
             t.line(stamp() + " " + device.port() + " open " + device + " " + tl.describeQuietly());
         }
         return tl;
-    }
-
-    @Override
-    public String describe() {
-        return inner.describe();
     }
 
     /** Ends every trace, then closes the bus below. */

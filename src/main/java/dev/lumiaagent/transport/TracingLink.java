@@ -20,13 +20,12 @@ import java.util.Objects;
  * flash message costs the same line as a 4-byte command. The caller's buffers are never moved: writes
  * are formatted from a duplicate, reads only from the bytes that arrived.
  */
-public final class TracingLink implements Link {
-    private final Link inner;
+public final class TracingLink extends ForwardingLink {
     private final UsbDevice device;
     private final TracingBus bus;
 
     TracingLink(Link inner, UsbDevice device, TracingBus bus) {
-        this.inner = Objects.requireNonNull(inner, "inner");
+        super(inner);
         this.device = Objects.requireNonNull(device, "device");
         this.bus = Objects.requireNonNull(bus, "bus");
     }
@@ -97,27 +96,9 @@ public final class TracingLink implements Link {
             throw e;
         }
         Instant at = bus.now();
-        int after = dst.position();
-        int arrived = Math.max(0, Math.min(n, after - before));
-        ByteBuffer got = dst.duplicate();
-        got.limit(before + arrived).position(before);
-        t.line(prefix(at, '<') + transfer(n, head(got, arrived)));
+        ByteBuffer got = arrived(dst, before, n);
+        t.line(prefix(at, '<') + transfer(n, head(got, got.remaining())));
         return n;
-    }
-
-    @Override
-    public int maxPacketSize() {
-        return inner.maxPacketSize();
-    }
-
-    @Override
-    public boolean keepsBoundaries() {
-        return inner.keepsBoundaries();
-    }
-
-    @Override
-    public String describe() {
-        return inner.describe();
     }
 
     @Override
