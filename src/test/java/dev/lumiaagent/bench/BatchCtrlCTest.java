@@ -6,11 +6,7 @@ import dev.lumiaagent.cli.Main;
 import dev.lumiaagent.flow.job.Job;
 import dev.lumiaagent.flow.job.JobJournal;
 import dev.lumiaagent.flow.job.JobState;
-import dev.lumiaagent.image.ffu.DemoDisk;
-import dev.lumiaagent.image.ffu.FfuBuilder;
 import dev.lumiaagent.sim.SimBus;
-import dev.lumiaagent.sim.SimModel;
-import dev.lumiaagent.sim.SimModels;
 import dev.lumiaagent.sim.SimPhone;
 import dev.lumiaagent.testing.ChildJvm;
 import dev.lumiaagent.testing.ServedBench;
@@ -18,10 +14,8 @@ import dev.lumiaagent.testing.TestPhones;
 import dev.lumiaagent.transport.PortPath;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -47,11 +41,7 @@ class BatchCtrlCTest {
     private final SimBus bus = served.bus();
 
     private void ffu(Path library, String model, long size) throws Exception {
-        SimModel m = SimModels.standard().require(model);
-        Path d = Files.createDirectories(library.resolve(m.productType()));
-        try (FileChannel ch = FileChannel.open(d.resolve(m.productType() + ".ffu"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            new FfuBuilder().platformId(m.platformId()).osVersion(m.osVersion()).build(new DemoDisk(size), ch);
-        }
+        TestPhones.libraryFfu(library, model, size);
     }
 
     @Test
