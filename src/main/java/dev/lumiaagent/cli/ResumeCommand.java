@@ -380,9 +380,10 @@ final class ResumeCommand implements Callable<Integer> {
     }
 
     /**
-     * A job a bench started is also in the record store: its resumed run is added there (steps, attempt,
-     * outcome) and audited, so reports show how it ended. Jobs of single-phone commands have no record
-     * and are left alone. A store that cannot be opened is said, not fatal: the job file holds the outcome.
+     * A recorded job (a bench's, or a single-phone command's) gets its resumed run added to its record (steps,
+     * attempt, outcome, and the firmware's SHA-256 when the killed run had not taken it yet) and audited, so
+     * reports show how it ended. A job with no record is left alone. A store that cannot be opened is said,
+     * not fatal: the job file holds the outcome.
      */
     private void recordResumed(Job job, PrintWriter err) {
         try (dev.lumiaagent.record.RecordStore store = storeOptions.open()) {
@@ -394,6 +395,20 @@ final class ResumeCommand implements Callable<Integer> {
             r.attempts = r.attempts + 1;
             job.currentRun().ifPresent(run -> run.steps.forEach(st -> r.steps.add(
                     new dev.lumiaagent.record.JobRecord.StepRecord(r.attempts, st.name(), st.ok(), st.detail(), st.at()))));
+            if (r.firmwareSha256 == null) {
+                // A run killed before its end never took the SHA-256 (it is taken when the flow ends): the record
+                // names the firmware the resumed run wrote by its SHA-256, read from the job's file.
+                Optional<Path> firmware = Optional.ofNullable(r.firmwareFile).map(Path::of).or(() -> job.param("ffu").map(Path::of))
+                        .filter(Files::isRegularFile);
+                if (firmware.isPresent()) {
+                    try {
+                        r.firmwareFile = firmware.get().toAbsolutePath().toString();
+                        r.firmwareSha256 = dev.lumiaagent.bench.FirmwareFiles.sha256(firmware.get());
+                    } catch (java.io.IOException e) {
+                        err.println("warning: could not read " + firmware.get() + " for its SHA-256: " + e.getMessage());
+                    }
+                }
+            }
             if (job.state != dev.lumiaagent.flow.job.JobState.RUNNING) {
                 r.outcome = job.state == dev.lumiaagent.flow.job.JobState.DONE ? dev.lumiaagent.record.JobRecord.DONE : job.reason;
                 r.summary = job.summary;

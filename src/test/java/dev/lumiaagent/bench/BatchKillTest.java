@@ -90,6 +90,9 @@ class BatchKillTest {
             JobRecord resumed = s.job(running.get(0).id).orElseThrow();
             assertThat(resumed.outcome).isEqualTo("DONE");
             assertThat(resumed.attempts).isEqualTo(2);
+            // the record names the firmware the phone now carries, by its SHA-256 (issue #14: resumed records had none)
+            assertThat(resumed.firmwareFile).endsWith("RM-914.ffu");
+            assertThat(resumed.firmwareSha256).matches("[0-9a-f]{64}");
             assertThat(s.audit().entries()).extracting(e -> e.event()).contains("resumed");
             assertThat(s.audit().verify().ok()).isTrue();
         }

@@ -62,8 +62,9 @@ class ResumeAfterKillTest {
         Path jobsDir = dir.resolve("jobs");
         JobJournal journal = new JobJournal(jobsDir);
 
+        String store = "jdbc:sqlite:" + dir.resolve("records.db");
         try (ChildJvm agent = ChildJvm.start(Main.class, "reflash", "--bus", served.uri(), "--ffu", ffu.toString(), "--yes",
-                "--jobs-dir", jobsDir.toString())) {
+                "--jobs-dir", jobsDir.toString(), "--store", store)) {
             agent.awaitLine("] WriteChunks", Duration.ofSeconds(90)); // the step starts (not the plan line)
             agent.awaitLine("MB/s", Duration.ofSeconds(30)); // a chunk is in: the write is under way
             agent.kill();
@@ -81,13 +82,20 @@ class ResumeAfterKillTest {
         assertThat(before.lastStep()).contains(ReflashFlow.WRITE_CHUNKS);
         assertThat(before.runs).hasSize(1);
 
-        Run resume = cli("resume", "--bus", served.uri(), "--jobs-dir", jobsDir.toString(), "--yes");
+        Run resume = cli("resume", "--bus", served.uri(), "--jobs-dir", jobsDir.toString(), "--yes", "--store", store);
         assertThat(resume.code).as(resume.out).isZero();
         assertThat(resume.out).contains("Resuming job " + before.id).contains("same phone")
                 .contains("Done: ");
 
         Job after = journal.load(before.id).orElseThrow();
         assertThat(after.state).isEqualTo(JobState.DONE);
+        try (dev.lumiaagent.record.RecordStore records = dev.lumiaagent.record.RecordStores.open(store)) {
+            dev.lumiaagent.record.JobRecord r = records.job(before.id).orElseThrow();
+            assertThat(r.outcome).isEqualTo("DONE");
+            assertThat(r.attempts).isEqualTo(2);
+            // the killed run never reached its end, where the SHA-256 was taken: the resumed record has it (issue #14)
+            assertThat(r.firmwareSha256).as("the resumed record's firmware SHA-256").matches("[0-9a-f]{64}");
+        }
         assertThat(after.runs).hasSize(2);
         assertThat(after.runs.get(0).state).isEqualTo(RunState.INTERRUPTED);
         assertThat(after.runs.get(1).state).isEqualTo(RunState.DONE);
