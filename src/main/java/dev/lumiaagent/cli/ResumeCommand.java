@@ -121,6 +121,21 @@ final class ResumeCommand implements Callable<Integer> {
                     worst = Math.max(worst, ExitCode.FAILED.code());
                     continue;
                 }
+                if (found == null && restarting(job) && (only.isEmpty() || only.get().toString().equals(job.port))) {
+                    out.println("job " + job.id + " (" + job.command + " on " + job.port + ", " + job.identity + ") was stopped while its phone "
+                            + "restarted (last step " + job.lastStep().orElse("?") + "); waiting up to " + RESTART_WAIT.toMinutes()
+                            + " min for it to come back…");
+                    out.flush();
+                    try {
+                        found = awaitRestarted(bus, journal, job, only, identities);
+                    } catch (DifferentPhone e) {
+                        err.println("error: job " + job.id + ": " + e.getMessage());
+                        err.println("next step: put the job's phone (" + job.identity + ") on the bus and run resume again; "
+                                + "nothing was done to the phone on " + job.port + ".");
+                        worst = Math.max(worst, ExitCode.FAILED.code());
+                        continue;
+                    }
+                }
                 if (found == null) {
                     if (only.isEmpty() || only.get().toString().equals(job.port)) {
                         out.println("job " + job.id + " (" + job.command + " on " + job.port + ", " + job.identity
@@ -263,6 +278,57 @@ final class ResumeCommand implements Callable<Integer> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResumeCommand.class);
 
     /** The job's phone: by identity first, else the same port when the identity cannot decide; null when absent. */
+    /**
+     * Steps during which the phone restarts or changes mode: a job stopped there (the agent killed during a
+     * reboot) finds the phone off the bus for a while, and resume waits for it rather than giving up.
+     */
+    static final java.util.Set<String> RESTARTING_STEPS = java.util.Set.of("Reboot", "AwaitLeave", "AwaitReturn", "SwitchToFlash",
+            "AwaitFlashApp", "PowerReset", "SendReset", "AwaitResetFinish", "ResetFromSettings", "GuidedKeyReset", "GuidedKeyHardReset");
+
+    /** How long resume waits for such a phone, on the bench clock: a first boot after a flash takes minutes. */
+    static final java.time.Duration RESTART_WAIT = java.time.Duration.ofMinutes(10);
+
+    private static boolean restarting(Job job) {
+        return job.lastStep().map(RESTARTING_STEPS::contains).orElse(false);
+    }
+
+    /** Waits (bounded) for the restarting phone of {@code job} to arrive; its Found, or null when it did not come. */
+    private Found awaitRestarted(Bus bus, JobJournal journal, Job job, Optional<PortPath> only, Map<PortPath, JobIdentity> identities) {
+        java.util.concurrent.BlockingQueue<UsbDevice> arrivals = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (Bus.Subscription sub = bus.watch(e -> {
+            if (e instanceof dev.lumiaagent.transport.BusEvent.Attached) {
+                arrivals.add(e.device());
+            }
+        })) {
+            long deadline = System.nanoTime() + busOptions.clock().toReal(RESTART_WAIT).toNanos();
+            while (true) {
+                identities.clear(); // identities read before the restart are stale
+                List<UsbDevice> devices = new ArrayList<>();
+                for (UsbDevice d : bus.devices()) {
+                    if ((only.isEmpty() || d.port().equals(only.get())) && PhoneLease.heldBy(journal.dir(), d.port()).isEmpty()) {
+                        devices.add(d);
+                    }
+                }
+                Found found = find(bus, job, devices, identities);
+                if (found != null) {
+                    return found;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                try {
+                    if (arrivals.poll(left, java.util.concurrent.TimeUnit.NANOSECONDS) == null) {
+                        return null;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+        }
+    }
+
     private Found find(Bus bus, Job job, List<UsbDevice> devices, Map<PortPath, JobIdentity> cache) {
         UsbDevice samePort = null;
         JobIdentity samePortId = null;

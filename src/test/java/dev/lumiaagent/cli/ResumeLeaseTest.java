@@ -111,6 +111,32 @@ class ResumeLeaseTest {
         }
     }
 
+    /**
+     * An agent on this machine killed mid-job leaves its lease row unexpired for up to two minutes; its
+     * process is gone, so the row is taken over at once (audited) instead of blocking the phone.
+     */
+    @Test
+    void aLeaseOfAKilledAgentOnThisHostIsTakenOverAtOnce() throws Exception {
+        Job job = interruptedJob();
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        Instant now = Instant.now();
+        try (RecordStore s = RecordStores.open(store)) {
+            s.leases().claim(new PhoneLeases.Lease("imei:" + IMEI, "1-5", null, "20250101-000000-000-killed", "station-a", dead.pid(),
+                    java.net.InetAddress.getLocalHost().getHostName(),
+                    now, now.plus(PhoneLease.BOUND)));
+        }
+        CliRunner.Result r = resume();
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(journal.load(job.id).orElseThrow().state).isEqualTo(JobState.DONE);
+        try (RecordStore s = RecordStores.open(store)) {
+            assertThat(s.audit().entries()).anySatisfy(e -> {
+                assertThat(e.event()).isEqualTo("LEASE_TAKEN_OVER");
+                assertThat(e.detail()).contains("20250101-000000-000-killed").contains("is gone");
+            });
+        }
+    }
+
     @Test
     void threeUnfinishedJobsForOnePhoneRunOnceTheNewest() {
         Job oldest = interruptedJob();

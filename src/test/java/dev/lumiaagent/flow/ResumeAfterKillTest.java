@@ -124,6 +124,43 @@ class ResumeAfterKillTest {
     private record Run(int code, String out) {
     }
 
+    /**
+     * Issue #14: `resume` right after a kill during a reboot said "its phone is not on the bus; left as it
+     * is" instead of waiting for the phone it knows is restarting. Here the agent is killed while the phone
+     * restarts after its flash (the phone is taken off the bus, as it is while it boots), resume starts, says
+     * it waits, and goes on once the phone is back.
+     */
+    @Test
+    @Timeout(240)
+    void resumeWaitsForAPhoneThatWasRestartingWhenTheAgentWasKilled() throws Exception {
+        SimPhone phone = new SimPhone(SimModels.standard().require("RM-1104"), "356938035643817", "USB5", Mode.NORMAL, 80,
+                LinkKind.PACKET, EnumSet.noneOf(SimFault.class));
+        bus.attach(PORT, phone);
+        Path ffu = dir.resolve("rm1104.ffu");
+        try (FileChannel ch = FileChannel.open(ffu, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            new FfuBuilder().platformId(phone.model().platformId()).osVersion("10.0.15254.603").build(new DemoDisk(8L << 20), ch);
+        }
+        Path jobsDir = dir.resolve("jobs");
+        try (ChildJvm agent = ChildJvm.start(Main.class, "reflash", "--bus", served.uri(), "--ffu", ffu.toString(), "--yes",
+                "--jobs-dir", jobsDir.toString())) {
+            agent.awaitLine("] AwaitReturn", Duration.ofSeconds(90)); // written; the phone restarts into its new OS
+            agent.kill();
+        }
+        Job before = new JobJournal(jobsDir).running().get(0);
+        assertThat(before.lastStep()).contains(ReflashFlow.AWAIT_RETURN);
+        bus.detach(PORT); // still booting: off the bus
+
+        try (ChildJvm resume = ChildJvm.start(Main.class, "resume", "--bus", served.uri(), "--jobs-dir", jobsDir.toString(), "--yes")) {
+            resume.awaitLine("waiting up to 10 min for it to come back", Duration.ofSeconds(60));
+            // it has booted: the same phone (IMEI, serial) back in normal mode
+            bus.attach(PORT, new SimPhone(SimModels.standard().require("RM-1104"), "356938035643817", "USB5", Mode.NORMAL, 80,
+                    LinkKind.PACKET, EnumSet.noneOf(SimFault.class)));
+            resume.awaitLine("Resuming job " + before.id, Duration.ofSeconds(60));
+            resume.awaitLine("Done: ", Duration.ofSeconds(120));
+        }
+        assertThat(new JobJournal(jobsDir).load(before.id).orElseThrow().state).isEqualTo(JobState.DONE);
+    }
+
     private static Run cli(String... args) {
         StringWriter out = new StringWriter();
         int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(out, true));

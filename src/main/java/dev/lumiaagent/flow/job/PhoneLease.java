@@ -134,6 +134,12 @@ public final class PhoneLease implements AutoCloseable {
         this.me = me;
     }
 
+    /** A holder whose agent ran on this host and whose process no longer runs (a reused pid counts as alive). */
+    static boolean deadOnThisHost(Holder h) {
+        return h.host() != null && h.host().equals(host()) && h.pid() > 0
+                && !ProcessHandle.of(h.pid()).map(ProcessHandle::isAlive).orElse(false);
+    }
+
     /** This process's pid. */
     public static long pid() {
         return ProcessHandle.current().pid();
@@ -214,6 +220,25 @@ public final class PhoneLease implements AutoCloseable {
                 // The store is down: this machine's lock still holds; the job goes on as it does without a store.
                 LOG.warn("could not take the shared lease of {} ({}); only this machine's lock holds it", port, e.getMessage());
                 return lease;
+            }
+            Optional<Holder> holder = claim.acquired() ? Optional.empty() : claim.other();
+            if (holder.isPresent() && deadOnThisHost(holder.get())) {
+                // Its agent ran on this machine and is gone (killed, crashed): its row would block the phone until it
+                // expired. Given back in the dead job's name only (compare-and-delete), then claimed as usual.
+                Holder dead = holder.get();
+                try {
+                    shared.release(lease.key, dead.jobId());
+                    claim = shared.claim(lease.key, port.toString(), identity.isKnown() ? identity.toString() : null, me,
+                            clock.instant().plus(BOUND));
+                } catch (RuntimeException e) {
+                    LOG.warn("could not take over the lease of {} from a dead agent ({})", port, e.getMessage());
+                }
+                if (claim.acquired()) {
+                    takeover.accept("the lease of " + port + " (" + lease.key + ") held by " + dead.describe() + " was taken over by job "
+                            + jobId + ": its agent (pid " + dead.pid() + " on this host) is gone");
+                    lease.startRenewing();
+                    return lease;
+                }
             }
             if (!claim.acquired()) {
                 lease.closeLocal();
