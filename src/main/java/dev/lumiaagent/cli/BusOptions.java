@@ -80,10 +80,26 @@ public final class BusOptions {
         return java.util.Optional.ofNullable(capture);
     }
 
-    /** The in-process simulated bench under {@code bus} (also under a capture), or null on real and remote buses. */
+    /**
+     * As {@link #open()}, under a {@link TracingBus}: a single-phone job traces its phone's transfers into its
+     * own {@code ID.trace} (and logs into {@code ID.log}), as a bench job does, for `lumia-agent diag`.
+     */
+    public dev.lumiaagent.transport.TracingBus openTraced() {
+        return new dev.lumiaagent.transport.TracingBus(open());
+    }
+
+    /** The in-process simulated bench under {@code bus} (also under a capture or a trace), or null on real and remote buses. */
     static SimBus simulated(Bus bus) {
-        Bus b = bus instanceof CaptureBus ? ((CaptureBus) bus).inner() : bus;
-        return b instanceof SimBus ? (SimBus) b : null;
+        return under(bus, SimBus.class);
+    }
+
+    /** The bus of type {@code type} under any decorators (trace, capture) of {@code bus}, or null. */
+    static <B extends Bus> B under(Bus bus, Class<B> type) {
+        Bus b = bus;
+        while (!type.isInstance(b) && b instanceof dev.lumiaagent.transport.ForwardingBus) {
+            b = ((dev.lumiaagent.transport.ForwardingBus) b).inner();
+        }
+        return type.isInstance(b) ? type.cast(b) : null;
     }
 
     private Bus openSource() {

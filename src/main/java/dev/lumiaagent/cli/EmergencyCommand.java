@@ -91,7 +91,7 @@ final class EmergencyCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("next step: check it with `lumia-agent ffu inspect`. Nothing was written.");
             return ExitCode.FAILED.code();
         }
-        try (ffu; Bus bus = busOptions.open()) {
+        try (ffu; Bus bus = busOptions.openTraced()) {
             Optional<UsbDevice> phone = selection.select(bus);
             if (phone.isEmpty()) {
                 throw new PhoneSelection.NoSinglePhone(ExitCode.NO_PHONE, "No phone on port " + selection.port().orElseThrow() + ".",
@@ -119,7 +119,7 @@ final class EmergencyCommand implements Callable<Integer> {
     private int fromLibrary(PrintWriter out) throws IOException {
         FirmwareLibrary lib = FirmwareLibrary.scan(firmwareDir != null ? firmwareDir : FirmwareLibrary.defaultRoot());
         out.println("programmer and FFU: chosen from the firmware library " + lib.root() + " by the phone's root-key hash");
-        try (Bus bus = busOptions.open()) {
+        try (Bus bus = busOptions.openTraced()) {
             Optional<UsbDevice> phone = selection.select(bus);
             if (phone.isEmpty()) {
                 throw new PhoneSelection.NoSinglePhone(ExitCode.NO_PHONE, "No phone on port " + selection.port().orElseThrow() + ".",
@@ -154,7 +154,7 @@ final class EmergencyCommand implements Callable<Integer> {
             throw new IllegalArgumentException(e.getMessage());
         }
         Path dir = images != null ? images : rawprogram.get(0).toAbsolutePath().getParent();
-        try (Bus bus = busOptions.open()) {
+        try (Bus bus = busOptions.openTraced()) {
             Optional<UsbDevice> phone = selection.select(bus);
             if (phone.isEmpty()) {
                 throw new PhoneSelection.NoSinglePhone(ExitCode.NO_PHONE, "No phone on port " + selection.port().orElseThrow() + ".",

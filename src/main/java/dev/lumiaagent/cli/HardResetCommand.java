@@ -70,7 +70,7 @@ final class HardResetCommand implements Callable<Integer> {
         if (ffuPath != null && !Files.isRegularFile(ffuPath)) {
             throw new IllegalArgumentException("FFU file not found: " + ffuPath);
         }
-        try (Bus bus = busOptions.open()) {
+        try (Bus bus = busOptions.openTraced()) {
             Optional<UsbDevice> phone = selection.select(bus);
             PortPath port = phone.map(UsbDevice::port).orElseGet(() -> selection.port().orElseThrow());
             List<FlowListener> listeners = new ArrayList<>();

@@ -100,9 +100,11 @@ final class JobOptions {
                 lease.close();
             }
         });
+        FlowListener logAndTrace = logAndTrace(bus, port, jobId);
         if (records == null) {
             out.println("warning: the job is not recorded in the record store (" + notRecorded + "); its job file has it.");
             out.flush();
+            listeners.add(logAndTrace);
             return listeners;
         }
         listeners.add(SingleJobRecord.start(records, BenchOptions.defaultStation(), BenchOptions.defaultOperator(), recorder.job().id,
@@ -112,6 +114,7 @@ final class JobOptions {
                         out.flush();
                     }
                 }));
+        listeners.add(logAndTrace);
         return listeners;
     }
 
@@ -121,15 +124,81 @@ final class JobOptions {
      * note that cannot be written only costs the bundle its pcap.
      */
     static void noteCapture(Bus bus, Path jobsDir, String jobId) {
-        if (!(bus instanceof dev.lumiaagent.transport.capture.CaptureBus)) {
+        dev.lumiaagent.transport.capture.CaptureBus captured = BusOptions.under(bus, dev.lumiaagent.transport.capture.CaptureBus.class);
+        if (captured == null) {
             return;
         }
-        Path pcap = ((dev.lumiaagent.transport.capture.CaptureBus) bus).capture().file().toAbsolutePath();
+        Path pcap = captured.capture().file().toAbsolutePath();
         try {
             java.nio.file.Files.writeString(jobsDir.resolve(jobId + CAPTURE_NOTE), pcap + "\n", java.nio.charset.StandardCharsets.UTF_8);
         } catch (java.io.IOException | RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(JobOptions.class).warn("cannot note the capture {} of job {}: {}", pcap, jobId, e.toString());
         }
+    }
+
+    /**
+     * The job's own log ({@code ID.log}: its steps, gates, outcome and the agent's log lines for it, protocol
+     * packets included) and, on a traced bus, the protocol trace of its phone ({@code ID.trace}), next to the
+     * job file, as a bench job has them: what `lumia-agent diag` bundles (issue #14: a single-phone job's diag
+     * had neither). Both end with the flow.
+     */
+    private FlowListener logAndTrace(Bus bus, PortPath port, String jobId) {
+        Path dir = journal().dir();
+        dev.lumiaagent.transport.TracingBus tracing = bus instanceof dev.lumiaagent.transport.TracingBus
+                ? (dev.lumiaagent.transport.TracingBus) bus : null;
+        if (tracing != null) {
+            tracing.traceTo(port, dir.resolve(jobId + ".trace"));
+        }
+        JobLogAppender.install(ch.qos.logback.classic.Level.INFO);
+        dev.lumiaagent.flow.job.JobLog log = dev.lumiaagent.flow.job.JobLog.open(dir.resolve(jobId + ".log"),
+                java.time.Clock.systemUTC()).register(jobId);
+        // The flow runs on this thread: its log lines (protocol packets at DEBUG) go to this job's log.
+        org.slf4j.MDC.put(JobLogAppender.MDC_KEY, jobId);
+        return new FlowListener() {
+            @Override
+            public void planned(PortPath p, String flow, List<String> steps) {
+                log.planned(p, flow, steps);
+            }
+
+            @Override
+            public void stepStarted(PortPath p, String step, String description, java.time.Duration bound) {
+                log.stepStarted(p, step, description, bound);
+            }
+
+            @Override
+            public void progress(PortPath p, String step, double fraction, String status) {
+                log.progress(p, step, fraction, status);
+            }
+
+            @Override
+            public void stepFinished(PortPath p, String step, boolean ok, String detail) {
+                log.stepFinished(p, step, ok, detail);
+            }
+
+            @Override
+            public void gate(PortPath p, dev.lumiaagent.flow.gate.GateResult result) {
+                log.gate(p, result);
+            }
+
+            @Override
+            public void actionRequired(PortPath p, String step, List<String> instructions) {
+                log.actionRequired(p, step, instructions);
+            }
+
+            @Override
+            public void finished(PortPath p, String flow, dev.lumiaagent.flow.Outcome outcome) {
+                try {
+                    log.finished(p, flow, outcome);
+                } finally {
+                    if (tracing != null) {
+                        tracing.stopTracing(port);
+                    }
+                    log.close();
+                    org.slf4j.MDC.remove(JobLogAppender.MDC_KEY);
+                    JobLogAppender.uninstall();
+                }
+            }
+        };
     }
 
     /** The suffix of the note that names a job's capture file. */

@@ -72,7 +72,7 @@ final class ReflashCommand implements Callable<Integer> {
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("FFU file not found: " + ffuPath);
         }
-        try (ffu; Bus bus = busOptions.open()) {
+        try (ffu; Bus bus = busOptions.openTraced()) {
             Optional<UsbDevice> phone = selection.select(bus);
             if (phone.isEmpty()) {
                 PortPath p = selection.port().orElseThrow();

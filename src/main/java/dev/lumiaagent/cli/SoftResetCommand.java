@@ -46,7 +46,7 @@ final class SoftResetCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (Bus bus = busOptions.open()) {
+        try (Bus bus = busOptions.openTraced()) {
             Optional<UsbDevice> phone = selection.select(bus);
             PortPath port = phone.map(UsbDevice::port).orElseGet(() -> selection.port().orElseThrow());
             List<FlowListener> listeners = new ArrayList<>();

@@ -51,6 +51,26 @@ class SingleJobLeaseTest {
         assertThat(new JobJournal(jobs).running()).as("a refused job leaves no RUNNING job file").isEmpty();
     }
 
+    /** Issue #14: a single-phone job's diag had no log and no protocol trace (only bench jobs had them). */
+    @Test
+    void aSinglePhoneJobsDiagHasItsLogAndProtocolTrace() throws Exception {
+        CliRunner.Result r = reflash();
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        String jobId = new JobJournal(jobs).list().get(0).id;
+        Path zip = dir.resolve("diag.zip");
+        CliRunner.Result d = CliRunner.run("diag", jobId, "-o", zip.toString(), "--store", store, "--jobs-dir", jobs.toString());
+        assertThat(d.exitCode()).as(d.out() + d.err()).isZero();
+        java.util.Map<String, String> entries = new java.util.HashMap<>();
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(z.entries())) {
+                entries.put(e.getName(), new String(z.getInputStream(e).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(entries).containsKeys("job.json", "record.json", "job.log", "protocol.trace");
+        assertThat(entries.get("job.log")).contains("WriteChunks").contains("OUTCOME");
+        assertThat(entries.get("protocol.trace")).contains("NOKV").contains("NOKXFS"); // the flash app's bytes, both ways
+    }
+
     @Test
     void aJobGivesItsPhoneBackWhenItEnds() {
         CliRunner.Result first = reflash();
