@@ -408,7 +408,28 @@ public final class SimPhone {
     /** Something the host did that this phone would reject; tests assert there are none. */
     public void recordViolation(String what) {
         SimLog.LOG.warn("protocol violation on {}: {}", this, what);
-        violations.add(what);
+        synchronized (violations) {
+            violations.add(what);
+            violations.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until this phone has recorded at least {@code n} protocol violations, or {@code timeout} (real
+     * time) passed: tests wait on the event, not on a sleep. True when they were recorded.
+     */
+    public boolean awaitViolations(int n, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (violations) {
+            while (violations.size() < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(violations, left);
+            }
+            return true;
+        }
     }
 
     public List<String> violations() {

@@ -58,7 +58,10 @@ class StationTest {
         BenchListener l = new BenchListener() {
             @Override
             public void leftAlone(UsbDevice device, String why) {
-                leftAlone.add(device.port() + ": " + why);
+                synchronized (leftAlone) { // awaitLeftAlone waits on this event
+                    leftAlone.add(device.port() + ": " + why);
+                    leftAlone.notifyAll();
+                }
             }
         };
         BenchContext ctx = new BenchContext(bus, bus.clock(), job, new BenchSettings(4, 0, Duration.ofSeconds(30), "station-test", "tester"),
@@ -162,8 +165,14 @@ class StationTest {
 
     private void awaitLeftAlone(int n) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (leftAlone.size() < n && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+        synchronized (leftAlone) {
+            while (leftAlone.size() < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(leftAlone, left);
+            }
         }
         assertThat(leftAlone).hasSizeGreaterThanOrEqualTo(n);
     }
@@ -174,7 +183,7 @@ class StationTest {
         SimPhone hung = new SimPhone(SimModels.standard().require("RM-1104"), "356938035640007", "SN40007", Mode.NORMAL, 80,
                 LinkKind.PACKET, EnumSet.of(SimFault.STALL));
         bus.attach(p1, hung);
-        List<String> actions = new CopyOnWriteArrayList<>();
+        java.util.concurrent.BlockingQueue<String> actions = new java.util.concurrent.LinkedBlockingQueue<>();
         store = RecordStores.open("jdbc:sqlite:" + dir.resolve("records.db"));
         BenchListener l = new BenchListener() {
             @Override
@@ -186,11 +195,8 @@ class StationTest {
         station = new Station(new BenchContext(bus, bus.clock(), BenchJobs.softReset(),
                 new BenchSettings(2, 0, Duration.ofSeconds(30), "station-test", "tester"), journal, store, "run", l,
                 BenchContext.PerJob.NONE), false).start();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (actions.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(actions).isNotEmpty(); // the job waits for a person
+        assertThat(actions.poll(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).as("the job waits for a person")
+                .isNotNull();
 
         station.stop(Duration.ZERO);
         assertThat(station.finishedJobs()).isEqualTo(1);

@@ -243,10 +243,7 @@ class SimBusTest {
         UsbDevice d = bus.attach(PortPath.parse("1-1"), p);
         try (Link link = bus.open(d, LinkOptions.defaults())) {
             link.write(ByteBuffer.wrap(new byte[] {'N', 'O', 'K', 'V'}), IO);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (p.violations().isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            assertThat(p.awaitViolations(1, IO)).as("a violation recorded within 5 s").isTrue();
         }
         assertThat(p.violations()).singleElement().asString().contains("4e4f4b56").contains("no protocol is simulated");
     }

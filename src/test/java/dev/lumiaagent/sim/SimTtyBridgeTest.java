@@ -9,7 +9,6 @@ import dev.lumiaagent.sim.SocatPtyPair;
 import dev.lumiaagent.testing.RequiredTool;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.Link;
-import dev.lumiaagent.transport.TransferTimeout;
 import dev.lumiaagent.transport.serial.SerialBus;
 import dev.lumiaagent.image.ede.EdeBuilder;
 import dev.lumiaagent.protocol.firehose.FirehoseConfiguration;
@@ -111,10 +110,7 @@ class SimTtyBridgeTest {
     void bytesThatAreNotSaharaGoToTheFirmwareWhichRecordsThemAndStaysSilent() throws Exception {
         readPacket(Duration.ofSeconds(5));
         host.write(ByteBuffer.wrap("hello phone, this is no packet".getBytes(StandardCharsets.US_ASCII)), Duration.ofSeconds(2));
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (bridge.phone().violations().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        assertThat(bridge.phone().awaitViolations(1, Duration.ofSeconds(5))).as("a violation recorded within 5 s").isTrue();
         assertThat(bridge.phone().violations()).anySatisfy(v -> assertThat(v).contains("not Sahara"));
         // a real PBL answers non-Sahara bytes with END_OF_IMAGE_TRANSFER 0x0d / 0x01 (traces/sahara/021,
         // https://github.com/strongtz/edl-ng/issues/11)
