@@ -100,11 +100,11 @@ final class JobOptions {
                 lease.close();
             }
         });
-        FlowListener logAndTrace = logAndTrace(bus, port, jobId);
+        List<FlowListener> logAndTrace = logAndTrace(bus, port, jobId);
         if (records == null) {
             out.println("warning: the job is not recorded in the record store (" + notRecorded + "); its job file has it.");
             out.flush();
-            listeners.add(logAndTrace);
+            listeners.addAll(logAndTrace);
             return listeners;
         }
         listeners.add(SingleJobRecord.start(records, BenchOptions.defaultStation(), BenchOptions.defaultOperator(), recorder.job().id,
@@ -114,7 +114,7 @@ final class JobOptions {
                         out.flush();
                     }
                 }));
-        listeners.add(logAndTrace);
+        listeners.addAll(logAndTrace);
         return listeners;
     }
 
@@ -142,7 +142,7 @@ final class JobOptions {
      * job file, as a bench job has them: what `lumia-agent diag` bundles (issue #14: a single-phone job's diag
      * had neither). Both end with the flow.
      */
-    private FlowListener logAndTrace(Bus bus, PortPath port, String jobId) {
+    private List<FlowListener> logAndTrace(Bus bus, PortPath port, String jobId) {
         Path dir = journal().dir();
         dev.lumiaagent.transport.TracingBus tracing = bus instanceof dev.lumiaagent.transport.TracingBus
                 ? (dev.lumiaagent.transport.TracingBus) bus : null;
@@ -154,51 +154,18 @@ final class JobOptions {
                 java.time.Clock.systemUTC()).register(jobId);
         // The flow runs on this thread: its log lines (protocol packets at DEBUG) go to this job's log.
         org.slf4j.MDC.put(JobLogAppender.MDC_KEY, jobId);
-        return new FlowListener() {
-            @Override
-            public void planned(PortPath p, String flow, List<String> steps) {
-                log.planned(p, flow, steps);
-            }
-
-            @Override
-            public void stepStarted(PortPath p, String step, String description, java.time.Duration bound) {
-                log.stepStarted(p, step, description, bound);
-            }
-
-            @Override
-            public void progress(PortPath p, String step, double fraction, String status) {
-                log.progress(p, step, fraction, status);
-            }
-
-            @Override
-            public void stepFinished(PortPath p, String step, boolean ok, String detail) {
-                log.stepFinished(p, step, ok, detail);
-            }
-
-            @Override
-            public void gate(PortPath p, dev.lumiaagent.flow.gate.GateResult result) {
-                log.gate(p, result);
-            }
-
-            @Override
-            public void actionRequired(PortPath p, String step, List<String> instructions) {
-                log.actionRequired(p, step, instructions);
-            }
-
+        FlowListener closer = new FlowListener() {
             @Override
             public void finished(PortPath p, String flow, dev.lumiaagent.flow.Outcome outcome) {
-                try {
-                    log.finished(p, flow, outcome);
-                } finally {
-                    if (tracing != null) {
-                        tracing.stopTracing(port);
-                    }
-                    log.close();
-                    org.slf4j.MDC.remove(JobLogAppender.MDC_KEY);
-                    JobLogAppender.uninstall();
+                if (tracing != null) {
+                    tracing.stopTracing(port);
                 }
+                log.close();
+                org.slf4j.MDC.remove(JobLogAppender.MDC_KEY);
+                JobLogAppender.uninstall();
             }
         };
+        return List.of(log, closer); // the log writes the outcome, then both end
     }
 
     /** The suffix of the note that names a job's capture file. */

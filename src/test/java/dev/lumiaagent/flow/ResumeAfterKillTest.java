@@ -52,13 +52,9 @@ class ResumeAfterKillTest {
     @Test
     @Timeout(240)
     void killedMidFlashThenResumeFinishesTheJob() throws Exception {
-        SimPhone phone = new SimPhone(SimModels.standard().require("RM-914"), "356938035643809", "USB4", Mode.NORMAL, 80,
-                LinkKind.PACKET, EnumSet.noneOf(SimFault.class));
+        SimPhone phone = phone("RM-914", "356938035643809", "USB4");
         bus.attach(PORT, phone);
-        Path ffu = dir.resolve("rm914.ffu");
-        try (FileChannel ch = FileChannel.open(ffu, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            new FfuBuilder().platformId(phone.model().platformId()).osVersion("10.0.15254.603").build(new DemoDisk(128L << 20), ch);
-        }
+        Path ffu = ffuFor(phone, 128L << 20);
         Path jobsDir = dir.resolve("jobs");
         JobJournal journal = new JobJournal(jobsDir);
 
@@ -133,13 +129,9 @@ class ResumeAfterKillTest {
     @Test
     @Timeout(240)
     void resumeWaitsForAPhoneThatWasRestartingWhenTheAgentWasKilled() throws Exception {
-        SimPhone phone = new SimPhone(SimModels.standard().require("RM-1104"), "356938035643817", "USB5", Mode.NORMAL, 80,
-                LinkKind.PACKET, EnumSet.noneOf(SimFault.class));
+        SimPhone phone = phone("RM-1104", "356938035643817", "USB5");
         bus.attach(PORT, phone);
-        Path ffu = dir.resolve("rm1104.ffu");
-        try (FileChannel ch = FileChannel.open(ffu, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            new FfuBuilder().platformId(phone.model().platformId()).osVersion("10.0.15254.603").build(new DemoDisk(8L << 20), ch);
-        }
+        Path ffu = ffuFor(phone, 8L << 20);
         Path jobsDir = dir.resolve("jobs");
         try (ChildJvm agent = ChildJvm.start(Main.class, "reflash", "--bus", served.uri(), "--ffu", ffu.toString(), "--yes",
                 "--jobs-dir", jobsDir.toString())) {
@@ -153,12 +145,25 @@ class ResumeAfterKillTest {
         try (ChildJvm resume = ChildJvm.start(Main.class, "resume", "--bus", served.uri(), "--jobs-dir", jobsDir.toString(), "--yes")) {
             resume.awaitLine("waiting up to 10 min for it to come back", Duration.ofSeconds(60));
             // it has booted: the same phone (IMEI, serial) back in normal mode
-            bus.attach(PORT, new SimPhone(SimModels.standard().require("RM-1104"), "356938035643817", "USB5", Mode.NORMAL, 80,
-                    LinkKind.PACKET, EnumSet.noneOf(SimFault.class)));
+            bus.attach(PORT, phone("RM-1104", "356938035643817", "USB5"));
             resume.awaitLine("Resuming job " + before.id, Duration.ofSeconds(60));
             resume.awaitLine("Done: ", Duration.ofSeconds(120));
         }
         assertThat(new JobJournal(jobsDir).load(before.id).orElseThrow().state).isEqualTo(JobState.DONE);
+    }
+
+    private static SimPhone phone(String model, String imei, String usbSerial) {
+        return new SimPhone(SimModels.standard().require(model), imei, usbSerial, Mode.NORMAL, 80, LinkKind.PACKET,
+                EnumSet.noneOf(SimFault.class));
+    }
+
+    /** A demo FFU of {@code size} bytes of disk for the phone's platform. */
+    private Path ffuFor(SimPhone phone, long size) throws java.io.IOException {
+        Path ffu = dir.resolve(phone.model().productType() + ".ffu");
+        try (FileChannel ch = FileChannel.open(ffu, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            new FfuBuilder().platformId(phone.model().platformId()).osVersion("10.0.15254.603").build(new DemoDisk(size), ch);
+        }
+        return ffu;
     }
 
     private static Run cli(String... args) {
