@@ -150,8 +150,9 @@ final class SimFlashing {
     /**
      * True when the host exceeds the model's write limit within any one second (bench time), measured
      * over a window that slides with every message, so a host that catches up after a pause is seen
-     * as the phone would feel it. The real threshold is not documented beyond "5 MB/s" (P5); the 10 %
-     * slack for the arrival jitter of a message is an assumption.
+     * as the phone would feel it. Assumed: the real threshold is not documented beyond "5 MB/s" (P5) and
+     * no capture shows a 520 failing, so the one-second window, the 10 % slack for a message's arrival jitter
+     * and the 0x0004 status it fails with are this simulator's choices (docs/personalities.md).
      */
     private boolean tooFast(int bytes, Instant now) {
         int limitKiBs = phone.model().writeLimitKiBs();

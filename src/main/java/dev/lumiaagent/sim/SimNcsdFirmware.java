@@ -182,7 +182,8 @@ public final class SimNcsdFirmware implements SimFirmware {
             case "GetUefiCertificateStatus":
                 // Every retail phone in the captures prints "Boot policy: Unsecure" with DB/DBX/KEK/PK
                 // SecureProduction (ncsd/001 735, ncsd/002 930); the AT&T 640 LTE printed "DBX: Unknown" (ncsd/004),
-                // which the simulator gives the carrier-locked model.
+                // which the simulator gives the carrier-locked model. Assumed: that "Unknown" goes with the SIM
+                // lock is this simulator's choice (one capture; listed in docs/personalities.md).
                 result.put("BootPolicy", "Unsecure");
                 result.put("Db", "SecureProduction");
                 result.put("Dbx", model.simlockActive() ? "Unknown" : "SecureProduction");

@@ -49,6 +49,8 @@ class SaharaCaptureGoldenTest {
         assertThat(id.oemId()).isEqualTo(0x0017);
         assertThat(id.modelId()).isEqualTo(0xbf01);
         // what our host sent: EXECUTE 0x02, then EXECUTE_DATA 0x02, byte for byte as the captures' hosts did
+        assertThat(l.written.get(0)).isEqualTo(dev.lumiaagent.protocol.sahara.SaharaCodec.encode(
+                new dev.lumiaagent.protocol.sahara.SaharaPacket.Execute(0x02))); // EXECUTE 0x02 (not in the excerpts)
         assertThat(l.written.get(1)).isEqualTo(host(resp).get(0));
         assertThat(l.written.get(1)).isEqualTo(host(data).get(0));
     }

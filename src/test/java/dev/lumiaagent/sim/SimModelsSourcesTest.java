@@ -29,10 +29,23 @@ class SimModelsSourcesTest {
                     return;
                 }
                 String s = sources.path(f).asText("");
-                boolean cited = s.startsWith("assumed") || s.contains("https://") || s.matches("(?s).*\\b(nok|ncsd|sahara)/\\d{3}.*")
-                        || s.contains(".md");
+                boolean cited = s.startsWith("assumed") || s.contains("https://") || s.matches("(?s).*\\b(nok|ncsd|sahara)/\\d{3}.*");
                 if (!cited) {
                     unsourced.add(m.path("productType").asText() + "." + f);
+                }
+                // a capture named by file must be in the corpus
+                java.util.regex.Matcher t = java.util.regex.Pattern.compile("\\b(nok|ncsd|sahara|firehose)/(\\d{3})").matcher(s);
+                while (t.find()) {
+                    String dir = t.group(1);
+                    String num = t.group(2);
+                    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(
+                            java.nio.file.Path.of("src/test/resources/traces", dir))) {
+                        if (files.noneMatch(x -> x.getFileName().toString().startsWith(num + "-"))) {
+                            unsourced.add(m.path("productType").asText() + "." + f + " cites " + t.group() + ", which is not in the corpus");
+                        }
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
                 }
             });
         }
