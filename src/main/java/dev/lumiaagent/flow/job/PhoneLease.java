@@ -52,7 +52,7 @@ public final class PhoneLease implements AutoCloseable {
      * The byte locked: far past the holder's text, because Windows locks are mandatory and would stop
      * another agent reading who holds the phone; on POSIX systems locks are advisory either way.
      */
-    private static final long LOCK_AT = Long.MAX_VALUE - 1;
+    static final long LOCK_AT = Long.MAX_VALUE - 1;
 
     /** Who holds (or held) a phone. {@code command} may be null (a lease row does not keep it). */
     public record Holder(String jobId, String command, long pid, String station, String host, Instant since) {
@@ -182,32 +182,42 @@ public final class PhoneLease implements AutoCloseable {
     public static PhoneLease acquire(Path jobsDir, PortPath port, JobIdentity identity, String jobId, String command, String station,
                                      Shared shared, Clock clock, Consumer<String> takeover) throws Busy {
         Holder me = new Holder(jobId, command, pid(), station, host(), clock.instant());
-        Path file = lockFile(jobsDir, port);
+        Path file = lockFile(jobsDir, port).toAbsolutePath().normalize();
+        // A lock file this process holds is never opened again while it is held: closing any descriptor of it
+        // drops the process's POSIX locks on it (FileLock's documented platform behaviour), so the first job
+        // would lose the phone to another process. Who holds it here is known without reading the file.
+        Holder here = HELD_HERE.putIfAbsent(file, me);
+        if (here != null) {
+            throw new Busy(port.toString(), here);
+        }
         FileChannel ch;
         FileLock lock;
         try {
             Files.createDirectories(file.getParent());
             ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
+            HELD_HERE.remove(file);
             throw new UncheckedIOException("cannot open the lock file " + file + ": " + e.getMessage(), e);
         }
         try {
             lock = tryLock(ch);
         } catch (IOException e) {
             close(ch);
+            HELD_HERE.remove(file);
             throw new UncheckedIOException("cannot lock " + file + ": " + e.getMessage(), e);
         }
         if (lock == null) {
             close(ch);
+            HELD_HERE.remove(file);
             throw new Busy(port.toString(), readHolder(file).orElse(new Holder("(unknown)", null, 0, "(unknown)", null, clock.instant())));
         }
         try {
-            Optional<Holder> dead = readHolder(file).filter(h -> !h.jobId().equals(jobId));
+            Optional<Holder> dead = readHolder(ch).filter(h -> !h.jobId().equals(jobId)); // through our channel: see above
             writeHolder(ch, me);
             dead.ifPresent(h -> takeover.accept("the lease of " + port + " held by " + h.describe()
                     + " was taken over by job " + jobId + ": its agent is gone (its lock died with it)"));
         } catch (IOException e) {
-            release(lock, ch, null);
+            release(lock, ch, file);
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
         PhoneLease lease = new PhoneLease(file, ch, lock, shared, key(port, identity), jobId, clock, me);
@@ -253,9 +263,13 @@ public final class PhoneLease implements AutoCloseable {
 
     /** Who holds {@code port} on this machine right now, if a live job does (the lock is tried and given back). */
     public static Optional<Holder> heldBy(Path jobsDir, PortPath port) {
-        Path file = lockFile(jobsDir, port);
+        Path file = lockFile(jobsDir, port).toAbsolutePath().normalize();
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
+        }
+        Holder here = HELD_HERE.get(file);
+        if (here != null) { // held by a job of this process: opened again, the lock would be lost
+            return Optional.of(here);
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             FileLock lock = tryLock(ch);
@@ -348,7 +362,13 @@ public final class PhoneLease implements AutoCloseable {
             LOG.debug("cannot release the lock", e);
         }
         close(ch);
+        if (file != null) {
+            HELD_HERE.remove(file);
+        }
     }
+
+    /** The lock files the jobs of this process hold (absolute, normalised), and by whom. */
+    private static final java.util.Map<Path, Holder> HELD_HERE = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static void close(FileChannel ch) {
         try {
@@ -377,9 +397,32 @@ public final class PhoneLease implements AutoCloseable {
         ch.force(true);
     }
 
+    /** The holder named in a lock file this process holds, read through the holding channel. */
+    private static Optional<Holder> readHolder(FileChannel ch) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate((int) Math.min(ch.size(), 64 * 1024));
+        long pos = 0;
+        while (b.hasRemaining()) {
+            int n = ch.read(b, pos);
+            if (n < 0) {
+                break;
+            }
+            pos += n;
+        }
+        return parseHolder(new String(b.array(), 0, b.position(), StandardCharsets.UTF_8), "the lock file");
+    }
+
+    /** The holder named in a lock file another process holds (this process holds no lock on it). */
     static Optional<Holder> readHolder(Path file) {
         try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
+            return parseHolder(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        } catch (IOException e) {
+            LOG.debug("cannot read the holder in {}", file, e);
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Holder> parseHolder(String text, String where) {
+        try {
             if (text.isBlank()) {
                 return Optional.empty();
             }
@@ -392,7 +435,7 @@ public final class PhoneLease implements AutoCloseable {
                     p.getProperty("station"), p.getProperty("host"), Instant.parse(p.getProperty("since", Instant.EPOCH.toString()))));
         } catch (IOException | RuntimeException e) {
             // Half-written by a holder killed mid-write, or edited: it names nobody.
-            LOG.debug("cannot read the holder in {}", file, e);
+            LOG.debug("cannot read the holder in {}", where, e);
             return Optional.empty();
         }
     }
