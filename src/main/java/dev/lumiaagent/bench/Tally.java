@@ -72,10 +72,6 @@ public final class Tally {
         return (int) jobs.stream().filter(Tally::interrupted).count();
     }
 
-    public synchronized int notStartedCount() {
-        return notStarted.size();
-    }
-
     public synchronized int total() {
         return jobs.size() + emptyPorts.size() + notStarted.size();
     }

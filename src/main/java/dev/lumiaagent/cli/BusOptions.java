@@ -75,11 +75,6 @@ public final class BusOptions {
         return new CaptureBus(bus, UsbmonCapture.open(capture, java.time.Clock.systemUTC(), UsbmonPcapWriter.DEFAULT_SNAPLEN));
     }
 
-    /** The capture file of this run, when {@code --capture} was given. */
-    public java.util.Optional<Path> captureFile() {
-        return java.util.Optional.ofNullable(capture);
-    }
-
     /**
      * As {@link #open()}, under a {@link TracingBus}: a single-phone job traces its phone's transfers into its
      * own {@code ID.trace} (and logs into {@code ID.log}), as a bench job does, for `lumia-agent diag`.
@@ -168,30 +163,10 @@ public final class BusOptions {
                 err.flush();
             }
         });
-        return new Bus() {
-            @Override
-            public java.util.List<dev.lumiaagent.transport.UsbDevice> devices() {
-                return replay.devices();
-            }
-
-            @Override
-            public Subscription watch(java.util.function.Consumer<dev.lumiaagent.transport.BusEvent> listener) {
-                return replay.watch(listener);
-            }
-
-            @Override
-            public dev.lumiaagent.transport.Link open(dev.lumiaagent.transport.UsbDevice device, dev.lumiaagent.transport.LinkOptions options) {
-                return replay.open(device, options);
-            }
-
-            @Override
-            public String describe() {
-                return replay.describe();
-            }
-
+        return new dev.lumiaagent.transport.ForwardingBus(replay) {
             @Override
             public void close() {
-                replay.close();
+                super.close();
                 synchronized (err) {
                     err.println("replay: " + (replay.violations().isEmpty() ? "no violation; " : "stopped at the violation; ")
                             + replay.progress());

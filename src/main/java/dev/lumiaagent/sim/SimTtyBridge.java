@@ -262,7 +262,7 @@ public final class SimTtyBridge implements AutoCloseable {
                 firmware = new SimEdlFirmware(control, () -> {
                     programmer = new SimFirehoseProgrammer(control);
                     return programmer;
-                });
+                }, phone.saharaVersion()); // the phone's PBL, as SimFirmwares wires it on a bus
                 try {
                     firmware.opened(this::reply);
                 } catch (RuntimeException ex) {
