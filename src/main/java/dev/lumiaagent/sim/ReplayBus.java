@@ -201,6 +201,10 @@ public final class ReplayBus implements Bus {
         }
         violations.add(what);
         SimLog.LOG.warn("replay violation: {}", what);
+        if (current != null) {
+            // a reader already waiting for the phone's answer ends now too, not at its own timeout
+            current.inbound.gone("the replay stopped answering at the first divergence: " + what);
+        }
         try {
             report.accept(what);
         } catch (RuntimeException e) {
