@@ -1,5 +1,8 @@
 package dev.lumiaagent.bench;
 
+import dev.lumiaagent.job.JobContext;
+import dev.lumiaagent.job.JobRunner;
+import dev.lumiaagent.job.JobSpec;
 import dev.lumiaagent.record.JobRecord;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;
@@ -26,11 +29,15 @@ public final class Bench {
      */
     public static final java.time.Duration STOP_BOUND = java.time.Duration.ofSeconds(10);
 
-    private final BenchContext ctx;
+    private final JobContext ctx;
     private final Tally tally = new Tally();
 
-    public Bench(BenchContext ctx) {
+    public Bench(JobContext ctx) {
         this.ctx = ctx;
+    }
+
+    /** One phone's share of a run: its port (and the phone when it is on the bus), and the job to run there. */
+    public record Work(PortPath port, Optional<UsbDevice> device, java.util.function.Function<JobRunner, Optional<JobRecord>> job) {
     }
 
     /** The jobs that ended so far (all of them once {@link #batch} returned; those recorded when it was interrupted). */
@@ -43,7 +50,7 @@ public final class Bench {
      * with no phone on it is counted as skipped. Interrupting the calling thread stops the workers: their
      * flows end INTERRUPTED and the jobs stay resumable.
      */
-    public Tally batch(Optional<Set<PortPath>> ports) throws InterruptedException {
+    public Tally batch(JobSpec spec, Optional<Set<PortPath>> ports) throws InterruptedException {
         List<UsbDevice> devices = new ArrayList<>(ctx.bus().devices());
         devices.sort(Comparator.comparing(d -> d.port().toString()));
         if (ports.isPresent()) {
@@ -55,35 +62,48 @@ public final class Bench {
                 }
             }
         }
-        if (devices.isEmpty()) {
+        List<Work> work = new ArrayList<>();
+        for (UsbDevice d : devices) {
+            work.add(new Work(d.port(), Optional.of(d), runner -> Optional.of(runner.run(spec, d))));
+        }
+        return run(work);
+    }
+
+    /**
+     * Runs each phone's work, one worker per phone, at most {@code maxParallel} at once (the others queue in
+     * the given order): what a batch does for one spec, and what {@code resume} does for each phone's own job.
+     */
+    public Tally run(List<Work> work) throws InterruptedException {
+        if (work.isEmpty()) {
             return tally;
         }
         AtomicInteger seq = new AtomicInteger();
-        ExecutorService workers = Executors.newFixedThreadPool(Math.min(ctx.settings().maxParallel(), devices.size()), r -> {
+        ExecutorService workers = Executors.newFixedThreadPool(Math.min(ctx.settings().maxParallel(), work.size()), r -> {
             Thread t = new Thread(r, "bench-worker-" + seq.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        List<Future<JobRecord>> futures = new ArrayList<>();
+        List<Future<Optional<JobRecord>>> futures = new ArrayList<>();
         // Ports whose worker has not begun: what is left here when the run is stopped was never touched.
         Set<PortPath> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        JobRunner runner = new JobRunner(ctx);
         try {
-            for (UsbDevice d : devices) {
-                ctx.listener().queued(d);
-                waiting.add(d.port());
+            for (Work w : work) {
+                w.device().ifPresent(d -> ctx.listener().queued(d));
+                waiting.add(w.port());
                 futures.add(workers.submit(() -> {
-                    waiting.remove(d.port());
-                    Thread.currentThread().setName("bench " + d.port());
-                    JobRecord r = new PortJob(ctx).run(d);
-                    tally.add(r);
+                    waiting.remove(w.port());
+                    Thread.currentThread().setName("bench " + w.port());
+                    Optional<JobRecord> r = w.job().apply(runner);
+                    r.ifPresent(tally::add);
                     return r;
                 }));
             }
-            for (Future<JobRecord> f : futures) {
+            for (Future<Optional<JobRecord>> f : futures) {
                 try {
                     f.get();
                 } catch (ExecutionException e) {
-                    // PortJob never throws; a worker that still did is a bug, reported with the others.
+                    // The runner never throws; a worker that still did is a bug, reported with the others.
                     ctx.listener().note("a bench worker failed: " + e.getCause());
                 }
             }

@@ -2,7 +2,10 @@ package dev.lumiaagent.bench;
 
 import dev.lumiaagent.device.DeviceInfo;
 import dev.lumiaagent.device.PhoneIdentity;
-import dev.lumiaagent.flow.job.JobIdentity;
+import dev.lumiaagent.job.JobContext;
+import dev.lumiaagent.job.JobIdentity;
+import dev.lumiaagent.job.JobRunner;
+import dev.lumiaagent.job.JobSpec;
 import dev.lumiaagent.record.JobRecord;
 import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.BusEvent;
@@ -41,7 +44,8 @@ public final class Station implements AutoCloseable {
     private record Done(JobIdentity identity, String outcome, Instant at, boolean deadBattery) {
     }
 
-    private final BenchContext ctx;
+    private final JobContext ctx;
+    private final JobSpec spec;
     private final boolean rerunOnReconnect;
     private final Tally tally = new Tally();
     private final Set<PortPath> busy = new HashSet<>();
@@ -54,8 +58,9 @@ public final class Station implements AutoCloseable {
     private Bus.Subscription subscription;
     private volatile boolean stopping;
 
-    public Station(BenchContext ctx, boolean rerunOnReconnect) {
+    public Station(JobContext ctx, JobSpec spec, boolean rerunOnReconnect) {
         this.ctx = ctx;
+        this.spec = spec;
         this.rerunOnReconnect = rerunOnReconnect;
         this.decisions = Executors.newSingleThreadExecutor(r -> daemon(r, "station-dispatch"));
         AtomicInteger n = new AtomicInteger();
@@ -122,7 +127,7 @@ public final class Station implements AutoCloseable {
                 // when it comes up in another mode.
                 return;
             }
-            Optional<String> cannot = ctx.job().cannotStartOn(d);
+            Optional<String> cannot = spec.cannotStartOn(d);
             if (cannot.isPresent()) {
                 ctx.listener().leftAlone(d, cannot.get());
                 return;
@@ -155,18 +160,18 @@ public final class Station implements AutoCloseable {
             synchronized (this) {
                 last = lastDone.get(port);
             }
-            PortJob job = new PortJob(ctx);
-            DeviceInfo info = job.readPhone(d); // read once: for the same-phone check and for the job
+            JobRunner job = new JobRunner(ctx);
+            DeviceInfo info = job.readPhone(spec, d); // read once: for the same-phone check and for the job
             if (last != null && !rerunOnReconnect) {
                 JobIdentity id = JobIdentity.of(info, d);
                 if (last.identity().compare(id) == PhoneIdentity.Match.SAME) {
-                    ctx.listener().leftAlone(d, "the same phone (" + id + ") already had its " + ctx.job().command() + " at "
+                    ctx.listener().leftAlone(d, "the same phone (" + id + ") already had its " + spec.command() + " at "
                             + HHMM.format(last.at()) + " UTC (" + last.outcome() + "); not run again — unplug it, or start the station "
                             + "with --rerun-on-reconnect");
                     return;
                 }
             }
-            record = job.run(d, info);
+            record = job.run(spec, d, info);
             tally.add(record);
             boolean deadBattery = d.personality().mode() == Mode.EMERGENCY_CHARGING;
             if (!record.skipped() || deadBattery) {

@@ -43,7 +43,7 @@ public final class Tally {
 
     /** How an interrupted job on {@code port} is finished: the row of the tally and the record's next step say this. */
     public static String resumeCommand(String port) {
-        return "lumia-agent resume --port " + port;
+        return dev.lumiaagent.job.JobRunner.resumeCommand(port);
     }
 
     public synchronized List<JobRecord> jobs() {

@@ -1,8 +1,8 @@
 package dev.lumiaagent.cli;
 
 import dev.lumiaagent.bench.Bench;
-import dev.lumiaagent.bench.BenchContext;
-import dev.lumiaagent.bench.BenchSettings;
+import dev.lumiaagent.job.JobContext;
+import dev.lumiaagent.job.JobSettings;
 import dev.lumiaagent.bench.Tally;
 import java.io.IOException;
 import picocli.CommandLine.Command;
@@ -27,17 +27,17 @@ final class BatchCommand extends BenchCommandBase {
             private Bench run;
 
             @Override
-            public String header(BenchContext ctx) {
-                BenchSettings s = ctx.settings();
+            public String header(JobContext ctx) {
+                JobSettings s = ctx.settings();
                 return "on " + (portSet.isPresent() ? portSet.get().size() + " ports" : ctx.bus().devices().size() + " phones")
                         + " of " + ctx.bus().describe() + ": at most " + s.maxParallel() + " at once, " + s.retries() + " retr"
                         + (s.retries() == 1 ? "y" : "ies");
             }
 
             @Override
-            public void run(BenchContext ctx) throws InterruptedException {
+            public void run(JobContext ctx, dev.lumiaagent.job.JobSpec spec) throws InterruptedException {
                 run = new Bench(ctx);
-                run.batch(portSet);
+                run.batch(spec, portSet);
             }
 
             @Override

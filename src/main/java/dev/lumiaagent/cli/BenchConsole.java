@@ -1,6 +1,6 @@
 package dev.lumiaagent.cli;
 
-import dev.lumiaagent.bench.BenchListener;
+import dev.lumiaagent.job.JobListener;
 import dev.lumiaagent.bench.Tally;
 import dev.lumiaagent.flow.Outcome;
 import dev.lumiaagent.flow.PhoneWatcher;
@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * file it prints plain lines prefixed with the port, {@code <1-1.3>}, with no control codes, and at most
  * one progress line per port per quarter of a step.
  */
-final class BenchConsole implements BenchListener, AutoCloseable {
+final class BenchConsole implements JobListener, AutoCloseable {
     private static final String CLEAR_LINE = "\033[K";
     /** The row of a phone that was queued when the run was stopped. */
     static final String NOT_STARTED = "not started (queued) — run the job for it again";

@@ -1,9 +1,9 @@
 package dev.lumiaagent.cli;
 
-import dev.lumiaagent.bench.BenchJob;
-import dev.lumiaagent.bench.BenchJobs;
-import dev.lumiaagent.bench.BenchSettings;
-import dev.lumiaagent.bench.FirmwareFiles;
+import dev.lumiaagent.job.JobSpec;
+import java.util.Optional;
+import dev.lumiaagent.job.JobSettings;
+import dev.lumiaagent.job.FirmwareFiles;
 import dev.lumiaagent.firmware.FirmwareLibrary;
 import dev.lumiaagent.firmware.ProductType;
 import dev.lumiaagent.flow.HardResetFlow;
@@ -79,8 +79,8 @@ final class BenchOptions {
         return j;
     }
 
-    BenchSettings settings() {
-        return new BenchSettings(maxParallel, retries, Duration.ofSeconds(reattachSeconds), station(), operator());
+    JobSettings settings() {
+        return new JobSettings(maxParallel, retries, Duration.ofSeconds(reattachSeconds), station(), operator());
     }
 
     String station() {
@@ -107,7 +107,11 @@ final class BenchOptions {
     }
 
     /** The job with its options checked; files that do not exist and options of another job are usage errors. */
-    BenchJob job(String job, PrintWriter out, FirmwareFiles files) throws IOException {
+    /** A bench's job: the spec every phone gets, and the consent given for the run. */
+    record Built(JobSpec spec, Consent consent) {
+    }
+
+    Built job(String job, PrintWriter out) throws IOException {
         String j = checkJob(job);
         only(j, "--method", method != null, "hard-reset");
         only(j, "--programmer", programmer != null, "emergency");
@@ -119,21 +123,24 @@ final class BenchOptions {
         }
         switch (j) {
             case "info":
-                return BenchJobs.info();
+                return new Built(new JobSpec.Info(), Consent.none());
             case "soft-reset":
-                return BenchJobs.softReset();
-            case "hard-reset":
-                return BenchJobs.hardReset(HardResetFlow.Method.parse(method != null ? method : "auto"), ffuChoice(out),
-                        consentUpFront(out, "factory-reset every phone of this run"), consent.describe());
-            case "reflash":
-                return BenchJobs.reflash(ffuChoice(out), files, consentUpFront(out, "erase and reflash every phone of this run"),
-                        consent.describe());
+                return new Built(new JobSpec.SoftReset(), Consent.none());
+            case "hard-reset": {
+                JobSpec spec = new JobSpec.HardReset(HardResetFlow.Method.parse(method != null ? method : "auto"),
+                        Optional.of(ffuChoice(out)), consent.describe());
+                return new Built(spec, consentUpFront(out, "factory-reset every phone of this run"));
+            }
+            case "reflash": {
+                JobSpec spec = new JobSpec.Reflash(ffuChoice(out), consent.describe());
+                return new Built(spec, consentUpFront(out, "erase and reflash every phone of this run"));
+            }
             default:
-                return emergency(out, files);
+                return emergency(out);
         }
     }
 
-    private BenchJob emergency(PrintWriter out, FirmwareFiles files) throws IOException {
+    private Built emergency(PrintWriter out) throws IOException {
         Path prog = programmer;
         Path image = ffu;
         if (prog == null && image == null && productType == null) {
@@ -141,8 +148,8 @@ final class BenchOptions {
             FirmwareLibrary lib = library();
             out.println("emergency files from the firmware library " + lib.root() + " (" + lib.entries().stream()
                     .filter(e -> e.kind() == FirmwareLibrary.Kind.PROGRAMMER).count() + " programmers), chosen per phone by its root-key hash");
-            return BenchJobs.emergencyFromLibrary(lib, files, consentUpFront(out, "erase and rewrite every phone of this run"),
-                    consent.describe());
+            return new Built(new JobSpec.Emergency(new JobSpec.FromLibrary(lib.root()), consent.describe()),
+                    consentUpFront(out, "erase and rewrite every phone of this run"));
         }
         if (prog == null || image == null) {
             if (productType == null) {
@@ -164,17 +171,18 @@ final class BenchOptions {
         if (!Files.isRegularFile(prog)) {
             throw new IllegalArgumentException("programmer file not found: " + prog);
         }
-        return BenchJobs.emergency(prog, image, files, consentUpFront(out, "erase and rewrite every phone of this run"), consent.describe());
+        return new Built(new JobSpec.Emergency(new JobSpec.Fixed(prog, image), consent.describe()),
+                consentUpFront(out, "erase and rewrite every phone of this run"));
     }
 
-    private BenchJobs.FfuChoice ffuChoice(PrintWriter out) throws IOException {
+    private JobSpec.Firmware ffuChoice(PrintWriter out) throws IOException {
         if (ffu != null) {
-            return new BenchJobs.OneFfu(ffu);
+            return new JobSpec.OneFfu(ffu);
         }
         FirmwareLibrary lib = library();
         out.println("FFUs from the firmware library " + lib.root() + " (" + lib.entries().stream()
                 .filter(e -> e.kind() == FirmwareLibrary.Kind.FFU).count() + " FFUs), chosen per phone");
-        return new BenchJobs.Library(lib);
+        return new JobSpec.Library(lib.root());
     }
 
     private FirmwareLibrary library() throws IOException {

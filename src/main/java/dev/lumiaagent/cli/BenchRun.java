@@ -1,18 +1,21 @@
 package dev.lumiaagent.cli;
 
-import dev.lumiaagent.bench.BenchContext;
+import dev.lumiaagent.job.JobContext;
 import dev.lumiaagent.bench.Tally;
 import dev.lumiaagent.flow.FlowListener;
-import dev.lumiaagent.flow.job.JobJournal;
+import dev.lumiaagent.job.JobJournal;
 import dev.lumiaagent.sim.SimBus;
 import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.PortPath;
 import ch.qos.logback.classic.Level;
-import dev.lumiaagent.flow.job.JobLog;
+import dev.lumiaagent.job.JobLog;
 import dev.lumiaagent.transport.TracingBus;
-import dev.lumiaagent.bench.BenchJob;
-import dev.lumiaagent.bench.BenchSettings;
-import dev.lumiaagent.bench.FirmwareFiles;
+import dev.lumiaagent.job.JobPlans;
+import dev.lumiaagent.job.JobSpec;
+import dev.lumiaagent.flow.gate.Consent;
+import java.util.Optional;
+import dev.lumiaagent.job.JobSettings;
+import dev.lumiaagent.job.FirmwareFiles;
 import dev.lumiaagent.record.RecordStore;
 import dev.lumiaagent.record.RecordStoreException;
 import java.io.IOException;
@@ -37,10 +40,10 @@ final class BenchRun {
     /** A bench command's own work on the prepared context. */
     interface Body {
         /** Says what is about to happen (one line). */
-        String header(BenchContext ctx);
+        String header(JobContext ctx);
 
-        /** Runs until done; interrupted by Ctrl-C. */
-        void run(BenchContext ctx) throws InterruptedException;
+        /** Runs until done; interrupted by Ctrl-C. {@code spec}: the job every phone gets (null for resume: each phone its own). */
+        void run(JobContext ctx, JobSpec spec) throws InterruptedException;
 
         /** The jobs that ended, also after an interruption. */
         Tally tally();
@@ -53,42 +56,54 @@ final class BenchRun {
      */
     static int execute(String kind, String job, CommandSpec spec, BusOptions busOptions, BenchOptions bench, JobOptions jobs,
                        StoreOptions storeOptions, Body body) throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
         String j = BenchOptions.checkJob(job);
-        BenchSettings settings = bench.settings();
+        return execute(kind, j, spec, busOptions, bench.settings(), out -> bench.job(j, out), jobs, storeOptions, body);
+    }
+
+    /** How a run gets its spec (null for resume) and the consent given for it, once the console is up. */
+    interface Preparing {
+        BenchOptions.Built prepare(PrintWriter out) throws IOException;
+    }
+
+    /** As above, for a run whose job is not one spec for every phone ({@code resume}: each phone its own job). */
+    static int execute(String kind, String j, CommandSpec spec, BusOptions busOptions, JobSettings settings, Preparing preparing,
+                       JobOptions jobs, StoreOptions storeOptions, Body body) throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
         BenchConsole console = new BenchConsole(out, System.console() != null);
         List<AutoCloseable> toClose = new ArrayList<>(List.of(console));
-        RecordStore store;
-        try {
-            store = storeOptions.open();
-        } catch (RecordStoreException e) {
-            console.close();
-            return StoreOptions.fail(e, spec.commandLine().getErr());
-        }
+        // A store that cannot be opened does not stop the run (as with a single phone): every job still has its
+        // job file, and `resume` and `jobs` work from those; the line says so before anything is done.
+        RecordStore store = storeOptions.openOrWarn(spec.commandLine().getErr());
+        String records = store == null ? "job files only (the record store cannot be opened)" : store.describe();
         StopOnShutdown stop = null;
-        try (store; Bus raw = busOptions.open(); TracingBus bus = new TracingBus(raw)) {
-            BenchJob benchJob = bench.job(j, out, new FirmwareFiles(console::note));
-            BenchContext ctx = new BenchContext(bus, busOptions.clock(), benchJob, settings, jobs.journal(), store,
-                    newRunId(kind), console, perJob(raw, bus, jobs.journal().dir(), out, toClose));
-            out.println(kind + " " + j + " " + body.header(ctx) + "; station " + settings.station() + ", operator " + settings.operator()
-                    + "; records in " + store.describe());
+        try (Bus raw = busOptions.open(); TracingBus bus = new TracingBus(raw)) {
+            BenchOptions.Built built = preparing.prepare(out);
+            Consent consent = built.consent();
+            JobContext ctx = new JobContext(bus, busOptions.clock(), settings, jobs.journal(), store,
+                    newRunId(kind), console, perJob(raw, bus, jobs.journal().dir(), out, toClose),
+                    new JobPlans.Means(consent, Optional.of(new FirmwareFiles(console::note)), console::note));
+            out.println(kind + (j == null ? "" : " " + j) + " " + body.header(ctx) + "; station " + settings.station() + ", operator "
+                    + settings.operator() + "; records in " + records);
             out.flush();
             stop = new StopOnShutdown(Thread.currentThread());
             boolean interrupted = false;
             try {
-                body.run(ctx);
+                body.run(ctx, built.spec());
             } catch (InterruptedException e) {
                 interrupted = true;
             }
             // A signal that came after the body returned still stops the run; the flag is cleared so that closing
             // the store and the bus below is not cut short by it.
             interrupted |= stop.fired() | Thread.interrupted();
-            String title = Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + " " + j;
+            String title = Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + (j == null ? "" : " " + j);
             console.printTally(title + (interrupted ? " stopped (Ctrl-C): interrupted jobs are resumable with "
-                    + Tally.resumeCommand("P") + " (listed below); queued phones were not started" : ""), body.tally(), store.describe());
+                    + Tally.resumeCommand("P") + " (listed below); queued phones were not started" : ""), body.tally(), records);
             return exitCode(body.tally(), interrupted);
         } finally {
             closeAll(toClose);
+            if (store != null) {
+                store.close();
+            }
             if (stop != null) {
                 stop.done();
             }
@@ -107,7 +122,7 @@ final class BenchRun {
      * — what {@code lumia-agent diag} bundles. On an in-process simulated bench, also the simulated
      * technician who presses the keys a guided step asks for (nobody stands at simulated phones).
      */
-    static BenchContext.PerJob perJob(Bus raw, TracingBus tracing, Path jobsDir, PrintWriter out, List<AutoCloseable> toClose) {
+    static JobContext.PerJob perJob(Bus raw, TracingBus tracing, Path jobsDir, PrintWriter out, List<AutoCloseable> toClose) {
         SimBus sim = BusOptions.simulated(raw);
         SimulatedTechnician technician = sim != null ? new SimulatedTechnician(sim, out) : null;
         if (technician != null) {
@@ -119,7 +134,7 @@ final class BenchRun {
             JobLog log = JobLog.open(jobsDir.resolve(jobId + ".log"), Clock.systemUTC()).register(jobId);
             tracing.traceTo(port, jobsDir.resolve(jobId + ".trace"));
             JobOptions.noteCapture(raw, jobsDir, jobId);
-            return new BenchContext.Extras() {
+            return new JobContext.Extras() {
                 @Override
                 public List<FlowListener> listeners() {
                     List<FlowListener> l = new ArrayList<>();

@@ -2,8 +2,8 @@ package dev.lumiaagent.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.lumiaagent.flow.job.Job;
-import dev.lumiaagent.flow.job.JobJournal;
+import dev.lumiaagent.job.Job;
+import dev.lumiaagent.job.JobJournal;
 import dev.lumiaagent.record.AuditEntry;
 import dev.lumiaagent.record.DiagBundle;
 import dev.lumiaagent.record.DiagBundleException;

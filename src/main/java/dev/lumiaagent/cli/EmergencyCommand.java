@@ -1,6 +1,6 @@
 package dev.lumiaagent.cli;
 
-import dev.lumiaagent.flow.FlowListener;
+import dev.lumiaagent.job.JobSpec;
 import java.util.ArrayList;
 import dev.lumiaagent.firmware.FirmwareLibrary;
 import dev.lumiaagent.flow.EmergencyFlow;
@@ -91,23 +91,21 @@ final class EmergencyCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("next step: check it with `lumia-agent ffu inspect`. Nothing was written.");
             return ExitCode.FAILED.code();
         }
-        try (ffu; Bus bus = busOptions.openTraced()) {
+        ffu.close(); // it parses: the job opens it again for the flow
+        return run(new JobSpec.Emergency(new JobSpec.Fixed(programmer, ffuPath), consentOptions.describe()), out);
+    }
+
+    /** The emergency job on the selected phone, through the job runner (a bench of one). */
+    private int run(JobSpec job, PrintWriter out) {
+        try (dev.lumiaagent.transport.TracingBus bus = busOptions.openTraced()) {
             Optional<UsbDevice> phone = selection.select(bus);
             if (phone.isEmpty()) {
                 throw new PhoneSelection.NoSinglePhone(ExitCode.NO_PHONE, "No phone on port " + selection.port().orElseThrow() + ".",
                         "Plug the phone in; in 9008 it shows up as 05C6:9008 in `lumia-agent devices`.");
             }
-            EmergencyFlow flow = new EmergencyFlow(phone.get(), programmer, ffu, ffuPath.getFileName().toString(),
-                    consentOptions.consent(out, "erase and rewrite this phone"), EmergencyFlow.Bounds.standard());
-            List<FlowListener> listeners = new ArrayList<>(jobs.startRecorded(bus, phone.get(), phone.get().port(), "emergency", Map.of(
-                    "programmer", List.of(programmer.toAbsolutePath().toString()), "ffu", List.of(ffuPath.toAbsolutePath().toString()),
-                    "consent", List.of(consentOptions.describe())), true, storeOptions, Optional.of(ffuPath),
-                    () -> flow.verification().map(FfuVerification::fileSha256), out));
-            listeners.add(new ConsoleProgress(out, System.console() != null));
-            listeners.add(GateLines.printer(out));
-            FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(), listeners);
-            Outcome o = FlowRunner.run(flow, ctx);
-            return FlowExitCodes.of(o);
+            return jobs.runOne(job, bus, busOptions.clock(), phone.get().port(), phone, consentOptions.consent(out,
+                    "erase and rewrite this phone"), storeOptions, out, spec.commandLine().getErr(),
+                    List.of(new ConsoleProgress(out, System.console() != null), GateLines.printer(out)));
         }
     }
 
@@ -119,22 +117,7 @@ final class EmergencyCommand implements Callable<Integer> {
     private int fromLibrary(PrintWriter out) throws IOException {
         FirmwareLibrary lib = FirmwareLibrary.scan(firmwareDir != null ? firmwareDir : FirmwareLibrary.defaultRoot());
         out.println("programmer and FFU: chosen from the firmware library " + lib.root() + " by the phone's root-key hash");
-        try (Bus bus = busOptions.openTraced()) {
-            Optional<UsbDevice> phone = selection.select(bus);
-            if (phone.isEmpty()) {
-                throw new PhoneSelection.NoSinglePhone(ExitCode.NO_PHONE, "No phone on port " + selection.port().orElseThrow() + ".",
-                        "Plug the phone in; in 9008 it shows up as 05C6:9008 in `lumia-agent devices`.");
-            }
-            EmergencyFlow flow = new EmergencyFlow(phone.get(), new dev.lumiaagent.flow.LibraryEmergencyFiles(lib),
-                    consentOptions.consent(out, "erase and rewrite this phone"), EmergencyFlow.Bounds.standard());
-            List<FlowListener> listeners = new ArrayList<>(jobs.startRecorded(bus, phone.get(), phone.get().port(), "emergency", Map.of(
-                    "firmwareDir", List.of(lib.root().toAbsolutePath().toString()), "consent", List.of(consentOptions.describe())),
-                    true, storeOptions, Optional.empty(), () -> flow.verification().map(FfuVerification::fileSha256), out));
-            listeners.add(new ConsoleProgress(out, System.console() != null));
-            listeners.add(GateLines.printer(out));
-            FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(), listeners);
-            return FlowExitCodes.of(FlowRunner.run(flow, ctx));
-        }
+        return run(new JobSpec.Emergency(new JobSpec.FromLibrary(lib.root()), consentOptions.describe()), out);
     }
 
     private int rawProgram(PrintWriter out) throws IOException {
@@ -154,25 +137,7 @@ final class EmergencyCommand implements Callable<Integer> {
             throw new IllegalArgumentException(e.getMessage());
         }
         Path dir = images != null ? images : rawprogram.get(0).toAbsolutePath().getParent();
-        try (Bus bus = busOptions.openTraced()) {
-            Optional<UsbDevice> phone = selection.select(bus);
-            if (phone.isEmpty()) {
-                throw new PhoneSelection.NoSinglePhone(ExitCode.NO_PHONE, "No phone on port " + selection.port().orElseThrow() + ".",
-                        "Plug the phone in; in 9008 it shows up as 05C6:9008 in `lumia-agent devices`.");
-            }
-            List<FlowListener> listeners = new ArrayList<>(jobs.startRecorded(bus, phone.get(), phone.get().port(), "emergency", Map.of(
-                    "programmer", List.of(programmer.toAbsolutePath().toString()),
-                    "rawprogram", rawprogram.stream().map(f -> f.toAbsolutePath().toString()).toList(),
-                    "patch", patch.stream().map(f -> f.toAbsolutePath().toString()).toList(),
-                    "images", List.of(dir.toAbsolutePath().toString()), "consent", List.of(consentOptions.describe())), true,
-                    storeOptions, Optional.of(programmer), Optional::empty, out));
-            listeners.add(new ConsoleProgress(out, System.console() != null));
-            listeners.add(GateLines.printer(out));
-            FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(), listeners);
-            return FlowExitCodes.of(FlowRunner.run(new EmergencyFlow(phone.get(), programmer, set, dir,
-                    rawprogram.get(0).getFileName().toString(), consentOptions.consent(out, "erase and rewrite this phone"),
-                    EmergencyFlow.Bounds.standard()), ctx));
-        }
+        return run(new JobSpec.Emergency(new JobSpec.RawProgram(programmer, rawprogram, patch, dir), consentOptions.describe()), out);
     }
 
     private void resolveFiles(PrintWriter out) throws IOException {

@@ -70,59 +70,26 @@ final class HardResetCommand implements Callable<Integer> {
         if (ffuPath != null && !Files.isRegularFile(ffuPath)) {
             throw new IllegalArgumentException("FFU file not found: " + ffuPath);
         }
-        try (Bus bus = busOptions.openTraced()) {
+        try (dev.lumiaagent.transport.TracingBus bus = busOptions.openTraced()) {
             Optional<UsbDevice> phone = selection.select(bus);
             PortPath port = phone.map(UsbDevice::port).orElseGet(() -> selection.port().orElseThrow());
-            List<FlowListener> listeners = new ArrayList<>();
-            java.util.Map<String, List<String>> params = new java.util.HashMap<>();
-            params.put("method", List.of(m.key()));
-            params.put("consent", List.of(consentOptions.describe()));
-            if (ffuPath != null) {
-                params.put("ffu", List.of(ffuPath.toAbsolutePath().toString()));
-            }
-            if (firmwareDir != null) {
-                params.put("firmwareDir", List.of(firmwareDir.toAbsolutePath().toString()));
-            }
-            listeners.addAll(jobs.startRecorded(bus, phone.orElse(null), port, "hard-reset", params, true, storeOptions,
-                    Optional.ofNullable(ffuPath), Optional::empty, out));
-            listeners.add(new ConsoleProgress(out, System.console() != null));
-            listeners.add(GateLines.printer(out));
-            SimBus sim = BusOptions.simulated(bus);
-            SimulatedTechnician technician = sim != null ? new SimulatedTechnician(sim, out) : null;
-            if (technician != null) {
-                listeners.add(technician);
-            }
-            try {
-                HardResetFlow flow = new HardResetFlow(phone, m, ffuSource(out), consentOptions.consent(out, "factory-reset this phone"), HardResetFlow.Bounds.standard(),
-                        ReflashFlow.Bounds.standard());
-                Outcome outcome = FlowRunner.run(flow, new FlowContext(bus, busOptions.clock(), port, listeners));
-                flow.chosen().ifPresent(c -> out.println("Method: " + c.method().key() + " (" + c.why() + ")"));
-                return FlowExitCodes.of(outcome);
-            } finally {
-                if (technician != null) {
-                    technician.close();
+            Optional<dev.lumiaagent.job.JobSpec.Firmware> ffu = ffuPath != null ? Optional.of(new dev.lumiaagent.job.JobSpec.OneFfu(ffuPath))
+                    : Optional.of(new dev.lumiaagent.job.JobSpec.Library(firmwareDir != null ? firmwareDir : FirmwareLibrary.defaultRoot()));
+            dev.lumiaagent.job.JobSpec job = new dev.lumiaagent.job.JobSpec.HardReset(m, ffu, consentOptions.describe());
+            FlowListener method = new FlowListener() {
+                @Override
+                public void stepStarted(PortPath p, String step, String description, java.time.Duration bound) {
+                    if (step.equals(HardResetFlow.CHOOSE_METHOD) && description.startsWith("method ")) {
+                        int colon = description.indexOf(": ");
+                        out.println("Method: " + description.substring(7, colon) + " (" + description.substring(colon + 2) + ")");
+                    }
                 }
-            }
+            };
+            return jobs.runOne(job, bus, busOptions.clock(), port, phone, consentOptions.consent(out, "factory-reset this phone"),
+                    storeOptions, out, spec.commandLine().getErr(), List.of(new ConsoleProgress(out, System.console() != null),
+                            GateLines.printer(out), method));
         }
     }
 
-    /** --ffu when given; else the library's FFU for the phone, by product code, platform ID or product type. */
-    private HardResetFlow.FfuSource ffuSource(PrintWriter out) {
-        if (ffuPath != null) {
-            return info -> Optional.of(ffuPath);
-        }
-        return info -> {
-            FirmwareLibrary lib;
-            try {
-                lib = FirmwareLibrary.scan(firmwareDir != null ? firmwareDir : FirmwareLibrary.defaultRoot());
-            } catch (IOException e) {
-                out.println("      (firmware library not readable: " + e.getMessage() + ")");
-                return Optional.empty();
-            }
-            Optional<Path> found = HardResetFlow.FfuSource.library(lib).ffuFor(info);
-            found.ifPresent(p -> out.println("      FFU from the firmware library: " + p));
-            return found;
-        };
-    }
 
 }

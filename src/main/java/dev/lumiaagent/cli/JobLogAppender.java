@@ -13,7 +13,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
-import dev.lumiaagent.flow.job.JobLog;
+import dev.lumiaagent.job.JobLog;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;

@@ -1,17 +1,22 @@
 package dev.lumiaagent.cli;
 
-import dev.lumiaagent.bench.SingleJobRecord;
+import dev.lumiaagent.job.JobContext;
+import dev.lumiaagent.job.JobListener;
+import dev.lumiaagent.job.JobPlans;
+import dev.lumiaagent.job.JobRunner;
+import dev.lumiaagent.job.JobSpec;
+import dev.lumiaagent.record.JobRecord;
 import dev.lumiaagent.device.DeviceInfo;
 import dev.lumiaagent.device.InfoReader;
 import dev.lumiaagent.flow.FlowListener;
-import dev.lumiaagent.flow.job.JobIdentity;
+import dev.lumiaagent.job.JobIdentity;
 import dev.lumiaagent.record.RecordStore;
 import dev.lumiaagent.record.RecordStoreException;
 import java.util.ArrayList;
 import java.util.Optional;
 import java.util.function.Supplier;
-import dev.lumiaagent.flow.job.JobJournal;
-import dev.lumiaagent.flow.job.JobRecorder;
+import dev.lumiaagent.job.JobJournal;
+import dev.lumiaagent.job.Checkpoint;
 import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;
@@ -34,88 +39,129 @@ final class JobOptions {
     }
 
     /**
-     * The job's listeners, to be listed first and in this order: its checkpoint (the job file, for
-     * `resume`) and its record in the record store (with the audit log), so both are written before the
-     * console shows an outcome. What is read from the phone first (where its mode allows) goes into both.
-     * A store that cannot be opened is said, and the job runs with its job file only.
+     * A single-phone verb's job, run as a bench of one by the same {@link JobRunner} as batch, station and
+     * resume: the phone's lease, its job file (for `resume`), its record and audit entries in the store (a
+     * store that cannot be opened is said, and the job runs with its job file only), its own log and protocol
+     * trace next to the job file (what `diag` bundles), then the flow with {@code console} (what people see)
+     * listed last. Returns the verb's exit code; a job that ended before its flow ran (the phone is busy, the
+     * firmware is not for it) is printed as {@code error:} and {@code next step:}.
      */
-    List<FlowListener> startRecorded(Bus bus, UsbDevice phone, PortPath port, String command, Map<String, List<String>> params,
-                                     boolean readPhone, StoreOptions store, Optional<Path> firmware,
-                                     Supplier<Optional<String>> firmwareSha, PrintWriter out) {
-        DeviceInfo info = phone == null ? DeviceInfo.builder().build()
-                : readPhone ? JobIdentity.readInfo(bus, phone) : InfoReader.fromBus(phone);
-        JobIdentity identity = phone == null ? new JobIdentity(null, null, null) : JobIdentity.of(info, phone);
-        RecordStore records;
-        String notRecorded = null;
+    int runOne(JobSpec spec, dev.lumiaagent.transport.TracingBus bus, dev.lumiaagent.time.AgentClock clock, PortPath port,
+               Optional<UsbDevice> phone, dev.lumiaagent.flow.gate.Consent consent, StoreOptions storeOptions, PrintWriter out,
+               PrintWriter err, List<FlowListener> console) {
+        RecordStore store = storeOptions.openOrWarn(out);
+        List<AutoCloseable> toClose = new ArrayList<>();
         try {
-            records = store.open();
-        } catch (RecordStoreException e) {
-            records = null;
-            notRecorded = e.getMessage();
-        }
-        // One phone, one job (issue #14): the phone's lease (this machine's lock, and the store's lease row that
-        // other stations see) is taken in the new job's name before its job file is written, and given back when
-        // the flow ends; a phone another job drives is refused by name, before anything is done to it.
-        String jobId = dev.lumiaagent.flow.job.JobJournal.newId(java.time.Instant.now());
-        dev.lumiaagent.flow.job.PhoneLease lease;
-        RecordStore shared = records;
-        try {
-            lease = dev.lumiaagent.flow.job.PhoneLease.acquire(journal().dir(), port, identity, jobId, command,
-                    BenchOptions.defaultStation(), shared == null ? null : dev.lumiaagent.bench.StoreLeases.of(shared),
-                    java.time.Clock.systemUTC(), line -> {
-                        out.println("note: " + line);
-                        out.flush();
-                        if (shared != null) {
-                            try {
-                                shared.audit().append(BenchOptions.defaultStation(), BenchOptions.defaultOperator(), jobId,
-                                        port.toString(), ResumeCommand.LEASE_TAKEN_OVER, line);
-                            } catch (RecordStoreException e) {
-                                out.println("warning: the takeover could not be audited: " + e.getMessage());
-                            }
+            JobJournal journal = journal();
+            try {
+                java.nio.file.Files.createDirectories(journal.dir());
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new IllegalArgumentException("the jobs directory " + journal.dir() + " cannot be written (" + e.getMessage()
+                        + ") — give a writable directory with --jobs-dir or $" + JobJournal.ENV_JOBS + ". Nothing was done to the phone.");
+            }
+            dev.lumiaagent.job.JobSettings settings = new dev.lumiaagent.job.JobSettings(1, 0, java.time.Duration.ofMinutes(2),
+                    BenchOptions.defaultStation(), BenchOptions.defaultOperator());
+            OneJobConsole listener = new OneJobConsole(journal, console, out, err);
+            JobContext ctx = new JobContext(bus, clock, settings, journal, store, BenchRun.newRunId("single"), listener,
+                    BenchRun.perJob(bus, bus, journal.dir(), out, toClose),
+                    new JobPlans.Means(consent, Optional.empty(), line -> {
+                        synchronized (out) {
+                            out.println("      " + line);
+                            out.flush();
                         }
-                    });
-        } catch (dev.lumiaagent.flow.job.PhoneLease.Busy e) {
-            if (records != null) {
-                records.close();
+                    }));
+            JobRecord record = new JobRunner(ctx).runOne(spec, port, phone);
+            return FlowExitCodes.of(JobRunner.outcomeOf(record));
+        } finally {
+            BenchRun.closeAll(toClose);
+            if (store != null) {
+                store.close();
             }
-            throw new PhoneSelection.NoSinglePhone(ExitCode.FAILED, dev.lumiaagent.flow.Reason.PHONE_BUSY + ": " + e.getMessage()
-                    + ". Nothing was done to the phone.", e.nextStep());
         }
-        JobRecorder recorder;
-        try {
-            recorder = start(jobId, port, command, params, identity, phone == null ? "absent" : phone.personality().mode().name(), out);
-        } catch (RuntimeException e) {
-            lease.close();
-            if (records != null) {
-                records.close();
+    }
+
+    /** What one phone's job tells people: the console's flow events, the job's file, notes, and an end before any flow ran. */
+    private static final class OneJobConsole implements JobListener {
+        private final JobJournal journal;
+        private final List<FlowListener> console;
+        private final PrintWriter out;
+        private final PrintWriter err;
+        private volatile boolean flowRan;
+
+        OneJobConsole(JobJournal journal, List<FlowListener> console, PrintWriter out, PrintWriter err) {
+            this.journal = journal;
+            this.console = List.copyOf(console);
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public void note(String line) {
+            synchronized (out) {
+                out.println("note: " + line);
+                out.flush();
             }
-            throw e;
         }
-        noteCapture(bus, journal().dir(), recorder.job().id);
-        List<FlowListener> listeners = new ArrayList<>(List.of(recorder));
-        // Given back when the flow ends, before the record closes its store (the lease row lives there).
-        listeners.add(new FlowListener() {
-            @Override
-            public void finished(PortPath p, String flow, dev.lumiaagent.flow.Outcome outcome) {
-                lease.close();
+
+        @Override
+        public void jobStarted(PortPath port, JobRecord record) {
+            synchronized (out) {
+                out.println("job " + record.jobId + " recorded in " + journal.dir()
+                        + "; if the agent is stopped, `lumia-agent resume` continues it.");
+                out.flush();
             }
-        });
-        List<FlowListener> logAndTrace = logAndTrace(bus, port, jobId);
-        if (records == null) {
-            out.println("warning: the job is not recorded in the record store (" + notRecorded + "); its job file has it.");
-            out.flush();
-            listeners.addAll(logAndTrace);
-            return listeners;
         }
-        listeners.add(SingleJobRecord.start(records, BenchOptions.defaultStation(), BenchOptions.defaultOperator(), recorder.job().id,
-                command, port, info, phone == null ? "absent" : phone.personality().mode().name(), firmware, firmwareSha, line -> {
-                    synchronized (out) {
-                        out.println("warning: " + line);
-                        out.flush();
-                    }
-                }));
-        listeners.addAll(logAndTrace);
-        return listeners;
+
+        @Override
+        public void jobFinished(PortPath port, JobRecord record) {
+            if (flowRan) {
+                return; // the console said how the flow ended
+            }
+            synchronized (err) {
+                err.println("error: " + record.outcome + ": " + record.summary + (record.outcome != null
+                        && record.outcome.equals(dev.lumiaagent.flow.Reason.PHONE_BUSY.name()) ? " Nothing was done to the phone." : ""));
+                if (record.nextStep != null) {
+                    err.println("next step: " + record.nextStep);
+                }
+                err.flush();
+            }
+        }
+
+        @Override
+        public void planned(PortPath port, String flow, List<String> steps) {
+            flowRan = true;
+            console.forEach(l -> l.planned(port, flow, steps));
+        }
+
+        @Override
+        public void stepStarted(PortPath port, String step, String description, java.time.Duration bound) {
+            console.forEach(l -> l.stepStarted(port, step, description, bound));
+        }
+
+        @Override
+        public void progress(PortPath port, String step, double fraction, String status) {
+            console.forEach(l -> l.progress(port, step, fraction, status));
+        }
+
+        @Override
+        public void actionRequired(PortPath port, String step, List<String> instructions) {
+            console.forEach(l -> l.actionRequired(port, step, instructions));
+        }
+
+        @Override
+        public void gate(PortPath port, dev.lumiaagent.flow.gate.GateResult result) {
+            console.forEach(l -> l.gate(port, result));
+        }
+
+        @Override
+        public void stepFinished(PortPath port, String step, boolean ok, String detail) {
+            console.forEach(l -> l.stepFinished(port, step, ok, detail));
+        }
+
+        @Override
+        public void finished(PortPath port, String flow, dev.lumiaagent.flow.Outcome outcome) {
+            console.forEach(l -> l.finished(port, flow, outcome));
+        }
     }
 
     /**
@@ -136,54 +182,7 @@ final class JobOptions {
         }
     }
 
-    /**
-     * The job's own log ({@code ID.log}: its steps, gates, outcome and the agent's log lines for it, protocol
-     * packets included) and, on a traced bus, the protocol trace of its phone ({@code ID.trace}), next to the
-     * job file, as a bench job has them: what `lumia-agent diag` bundles (issue #14: a single-phone job's diag
-     * had neither). Both end with the flow.
-     */
-    private List<FlowListener> logAndTrace(Bus bus, PortPath port, String jobId) {
-        Path dir = journal().dir();
-        dev.lumiaagent.transport.TracingBus tracing = bus instanceof dev.lumiaagent.transport.TracingBus
-                ? (dev.lumiaagent.transport.TracingBus) bus : null;
-        if (tracing != null) {
-            tracing.traceTo(port, dir.resolve(jobId + ".trace"));
-        }
-        JobLogAppender.install(ch.qos.logback.classic.Level.INFO);
-        dev.lumiaagent.flow.job.JobLog log = dev.lumiaagent.flow.job.JobLog.open(dir.resolve(jobId + ".log"),
-                java.time.Clock.systemUTC()).register(jobId);
-        // The flow runs on this thread: its log lines (protocol packets at DEBUG) go to this job's log.
-        org.slf4j.MDC.put(JobLogAppender.MDC_KEY, jobId);
-        FlowListener closer = new FlowListener() {
-            @Override
-            public void finished(PortPath p, String flow, dev.lumiaagent.flow.Outcome outcome) {
-                if (tracing != null) {
-                    tracing.stopTracing(port);
-                }
-                log.close();
-                org.slf4j.MDC.remove(JobLogAppender.MDC_KEY);
-                JobLogAppender.uninstall();
-            }
-        };
-        return List.of(log, closer); // the log writes the outcome, then both end
-    }
-
     /** The suffix of the note that names a job's capture file. */
     static final String CAPTURE_NOTE = ".capture";
 
-    /** Writes the job file (a jobs directory that cannot be written stops the command before anything is done) and says so. */
-    private JobRecorder start(String jobId, PortPath port, String command, Map<String, List<String>> params, JobIdentity identity,
-                              String startMode, PrintWriter out) {
-        JobJournal journal = journal();
-        try {
-            JobRecorder r = JobRecorder.start(journal, jobId, command, params, port, identity, startMode);
-            out.println("job " + r.job().id + " (" + identity + ") recorded in " + journal.dir()
-                    + "; if the agent is stopped, `lumia-agent resume` continues it.");
-            out.flush();
-            return r;
-        } catch (UncheckedIOException e) {
-            throw new IllegalArgumentException(e.getMessage() + " — give a writable directory with --jobs-dir or $"
-                    + JobJournal.ENV_JOBS + ". Nothing was done to the phone.");
-        }
-    }
 }

@@ -1,8 +1,8 @@
 package dev.lumiaagent.cli;
 
-import dev.lumiaagent.flow.job.Job;
-import dev.lumiaagent.flow.job.JobJournal;
-import dev.lumiaagent.flow.job.JobState;
+import dev.lumiaagent.job.Job;
+import dev.lumiaagent.job.JobJournal;
+import dev.lumiaagent.job.JobState;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;

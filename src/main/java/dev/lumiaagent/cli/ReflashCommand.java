@@ -1,6 +1,6 @@
 package dev.lumiaagent.cli;
 
-import dev.lumiaagent.flow.FlowListener;
+import dev.lumiaagent.job.JobSpec;
 import java.util.ArrayList;
 import dev.lumiaagent.flow.FlowContext;
 import dev.lumiaagent.flow.FlowRunner;
@@ -72,23 +72,18 @@ final class ReflashCommand implements Callable<Integer> {
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("FFU file not found: " + ffuPath);
         }
-        try (ffu; Bus bus = busOptions.openTraced()) {
+        ffu.close(); // it parses: the job opens it again for the flow
+        try (dev.lumiaagent.transport.TracingBus bus = busOptions.openTraced()) {
             Optional<UsbDevice> phone = selection.select(bus);
             if (phone.isEmpty()) {
                 PortPath p = selection.port().orElseThrow();
                 throw new PhoneSelection.NoSinglePhone(ExitCode.NO_PHONE, "No phone on port " + p + ".",
                         "Plug the phone in (any mode but 9008) and run reflash again.");
             }
-            ReflashFlow flow = new ReflashFlow(phone.get(), ffu, ffuPath.getFileName().toString(),
-                    consentOptions.consent(out, "erase and reflash this phone"), ReflashFlow.Bounds.standard());
-            List<FlowListener> listeners = new ArrayList<>(jobs.startRecorded(bus, phone.get(), phone.get().port(), "reflash",
-                    Map.of("ffu", List.of(ffuPath.toAbsolutePath().toString()), "consent", List.of(consentOptions.describe())), true,
-                    storeOptions, Optional.of(ffuPath), () -> flow.verification().map(FfuVerification::fileSha256), out));
-            listeners.add(new ConsoleProgress(out, System.console() != null));
-            listeners.add(GateLines.printer(out));
-            FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.get().port(), listeners);
-            Outcome outcome = FlowRunner.run(flow, ctx);
-            return FlowExitCodes.of(outcome);
+            JobSpec job = new JobSpec.Reflash(new JobSpec.OneFfu(ffuPath), consentOptions.describe());
+            return jobs.runOne(job, bus, busOptions.clock(), phone.get().port(), phone, consentOptions.consent(out, "erase and reflash this phone"),
+                    storeOptions, out, spec.commandLine().getErr(), List.of(new ConsoleProgress(out, System.console() != null),
+                            GateLines.printer(out)));
         }
     }
 

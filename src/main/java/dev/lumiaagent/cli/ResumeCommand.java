@@ -10,11 +10,12 @@ import dev.lumiaagent.flow.ReflashFlow;
 import dev.lumiaagent.flow.HardResetFlow;
 import dev.lumiaagent.flow.SoftResetFlow;
 import dev.lumiaagent.flow.gate.Consent;
-import dev.lumiaagent.flow.job.Job;
-import dev.lumiaagent.flow.job.JobIdentity;
-import dev.lumiaagent.flow.job.JobJournal;
-import dev.lumiaagent.flow.job.JobRecorder;
-import dev.lumiaagent.flow.job.PhoneLease;
+import dev.lumiaagent.job.Job;
+import dev.lumiaagent.job.JobIdentity;
+import dev.lumiaagent.job.JobJournal;
+import dev.lumiaagent.job.Checkpoint;
+import dev.lumiaagent.job.JobRunner;
+import dev.lumiaagent.job.PhoneLease;
 import dev.lumiaagent.image.ffu.FfuFile;
 import dev.lumiaagent.protocol.firehose.RawProgramException;
 import dev.lumiaagent.protocol.firehose.RawProgramSet;
@@ -74,10 +75,13 @@ final class ResumeCommand implements Callable<Integer> {
     private record Found(UsbDevice device, JobIdentity identity, String how) {
     }
 
+    @Option(names = "--max-parallel", paramLabel = "N", defaultValue = "4",
+            description = "At most N phones are resumed at once (default 4); the others queue.")
+    int maxParallel;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         JobJournal journal = jobs.journal();
         Optional<PortPath> only = Optional.ofNullable(port).map(PortPath::parse);
         List<Job> interrupted = journal.running();
@@ -85,150 +89,128 @@ final class ResumeCommand implements Callable<Integer> {
             out.println("Nothing to resume: no interrupted job in " + journal.dir() + ".");
             return ExitCode.OK.code();
         }
-        int worst = ExitCode.OK.code();
-        int resumed = 0;
-        interrupted = supersedeOlder(journal, interrupted, out);
-        try (Bus bus = busOptions.open()) {
-            Map<PortPath, JobIdentity> identities = new LinkedHashMap<>();
-            // A phone another job holds right now (another agent on this machine) is not read at all: even a
-            // read disturbs a phone mid-flash. Its port is remembered, to refuse its job by name below.
-            Map<PortPath, PhoneLease.Holder> busy = new LinkedHashMap<>();
-            List<UsbDevice> devices = new ArrayList<>();
-            for (UsbDevice d : bus.devices()) {
-                if (only.isPresent() && !d.port().equals(only.get())) {
-                    continue;
-                }
-                Optional<PhoneLease.Holder> holder = PhoneLease.heldBy(journal.dir(), d.port());
-                if (holder.isPresent()) {
-                    busy.put(d.port(), holder.get());
-                } else {
-                    devices.add(d);
-                }
-            }
-            for (Job job : interrupted) {
-                PhoneLease.Holder holder = busy.get(PortPath.parse(job.port));
-                if (holder != null) {
-                    worst = Math.max(worst, refuse(err, job, new PhoneLease.Busy(job.port, holder)));
-                    continue;
-                }
-                Found found;
-                try {
-                    found = find(bus, job, devices, identities);
-                } catch (DifferentPhone e) {
-                    err.println("error: job " + job.id + ": " + e.getMessage());
-                    err.println("next step: put the job's phone (" + job.identity + ") on the bus and run resume again; "
-                            + "nothing was done to the phone on " + job.port + ".");
-                    worst = Math.max(worst, ExitCode.FAILED.code());
-                    continue;
-                }
-                if (found == null && restarting(job) && (only.isEmpty() || only.get().toString().equals(job.port))) {
-                    out.println("job " + job.id + " (" + job.command + " on " + job.port + ", " + job.identity + ") was stopped while its phone "
-                            + "restarted (last step " + job.lastStep().orElse("?") + "); waiting up to " + RESTART_WAIT.toMinutes()
-                            + " min for it to come back…");
-                    out.flush();
-                    try {
-                        found = awaitRestarted(bus, journal, job, only, identities);
-                    } catch (DifferentPhone e) {
-                        err.println("error: job " + job.id + ": " + e.getMessage());
-                        err.println("next step: put the job's phone (" + job.identity + ") on the bus and run resume again; "
-                                + "nothing was done to the phone on " + job.port + ".");
-                        worst = Math.max(worst, ExitCode.FAILED.code());
-                        continue;
-                    }
-                }
-                if (found == null) {
-                    if (only.isEmpty() || only.get().toString().equals(job.port)) {
-                        out.println("job " + job.id + " (" + job.command + " on " + job.port + ", " + job.identity
-                                + "): its phone is not on the bus" + (only.isPresent() ? " at " + only.get() : "")
-                                + "; left as it is.");
-                        worst = Math.max(worst, ExitCode.NO_PHONE.code());
-                    }
-                    continue;
-                }
-                try (Leased leased = lease(journal, job, found, err)) {
-                    // Read again under the lease: another agent may have finished (or superseded) the job meanwhile.
-                    Optional<Job> current = journal.load(job.id);
-                    if (current.isEmpty() || current.get().state != dev.lumiaagent.flow.job.JobState.RUNNING) {
-                        out.println("job " + job.id + " was " + current.map(j -> "ended (" + j.state + ")").orElse("removed")
-                                + " by another agent meanwhile; left as it is.");
-                        continue;
-                    }
-                    job = current.get();
-                    out.println("Resuming job " + job.id + ": " + job.command + ", last at " + job.lastStep().orElse("(no step)")
-                            + ", on " + found.device().port() + " " + found.how() + "; the phone is in "
-                            + found.device().personality().mode().label() + " now.");
-                    out.flush();
-                    resumed++;
-                    worst = Math.max(worst, rerun(bus, journal, job, found, out));
-                    journal.load(job.id).ifPresent(after -> recordResumed(after, err));
-                } catch (PhoneLease.Busy e) {
-                    worst = Math.max(worst, refuse(err, job, e));
-                }
+        List<Job> newest = supersedeOlder(journal, interrupted, out);
+        List<Job> mine = new ArrayList<>();
+        for (Job job : newest) {
+            if (only.isEmpty() || only.get().toString().equals(job.port)) {
+                mine.add(job);
             }
         }
-        if (resumed == 0 && worst == ExitCode.OK.code()) {
-            out.println("Nothing to resume" + (only.isPresent() ? " for the phone on " + only.get() : "") + ".");
+        if (mine.isEmpty()) {
+            out.println("Nothing to resume" + only.map(p -> " for the phone on " + p).orElse("") + ".");
+            return ExitCode.OK.code();
         }
-        return worst;
+        // Every phone is resumed by the job runner, as a bench: in parallel under --max-parallel, with the bench
+        // view, each job's log and trace, and a tally.
+        dev.lumiaagent.job.JobSettings settings = new dev.lumiaagent.job.JobSettings(maxParallel, 0, java.time.Duration.ofMinutes(2),
+                BenchOptions.defaultStation(), BenchOptions.defaultOperator());
+        return BenchRun.execute("resume", null, spec, busOptions, settings,
+                o -> new BenchOptions.Built(null, consentOptions.consent(o, "erase the phone and finish the interrupted job")), jobs,
+                storeOptions, new BenchRun.Body() {
+                    private dev.lumiaagent.bench.Bench bench;
+
+                    @Override
+                    public String header(dev.lumiaagent.job.JobContext ctx) {
+                        return mine.size() + " unfinished job" + (mine.size() == 1 ? "" : "s") + " on " + ctx.bus().describe()
+                                + ": at most " + maxParallel + " phones at once";
+                    }
+
+                    @Override
+                    public void run(dev.lumiaagent.job.JobContext ctx, dev.lumiaagent.job.JobSpec none) throws InterruptedException {
+                        bench = new dev.lumiaagent.bench.Bench(ctx);
+                        bench.run(work(ctx, journal, mine, only));
+                    }
+
+                    @Override
+                    public dev.lumiaagent.bench.Tally tally() {
+                        return bench == null ? new dev.lumiaagent.bench.Tally() : bench.tally();
+                    }
+                });
     }
 
-    /** The lease of a resumed job's phone and the store that shares it with other stations (null when it cannot be opened). */
-    private record Leased(PhoneLease lease, dev.lumiaagent.record.RecordStore store) implements AutoCloseable {
-        @Override
-        public void close() {
+    /**
+     * Each job's phone, found on the bus by its identity (or its port where the identity cannot tell), as a
+     * bench's work. A phone another agent holds now is not read (even a read disturbs a phone mid-flash): its
+     * job is refused by name by the runner. A phone known to be restarting is waited for, bounded, in its worker.
+     */
+    private List<dev.lumiaagent.bench.Bench.Work> work(dev.lumiaagent.job.JobContext ctx, JobJournal journal, List<Job> jobsToRun,
+                                                       Optional<PortPath> only) {
+        Bus bus = ctx.bus();
+        Map<PortPath, JobIdentity> identities = new LinkedHashMap<>();
+        Map<PortPath, UsbDevice> busy = new LinkedHashMap<>();
+        List<UsbDevice> devices = new ArrayList<>();
+        for (UsbDevice d : bus.devices()) {
+            if (only.isPresent() && !d.port().equals(only.get())) {
+                continue;
+            }
+            if (PhoneLease.heldBy(journal.dir(), d.port()).isPresent()) {
+                busy.put(d.port(), d);
+            } else {
+                devices.add(d);
+            }
+        }
+        List<dev.lumiaagent.bench.Bench.Work> work = new ArrayList<>();
+        for (Job job : jobsToRun) {
+            PortPath jobPort = PortPath.parse(job.port);
+            UsbDevice held = busy.get(jobPort);
+            if (held != null) {
+                work.add(new dev.lumiaagent.bench.Bench.Work(jobPort, Optional.of(held),
+                        r -> r.resume(job, held, new JobIdentity(null, null, null))));
+                continue;
+            }
+            Found found;
             try {
-                lease.close();
-            } finally {
-                if (store != null) {
-                    store.close();
-                }
+                found = find(bus, job, devices, identities);
+            } catch (DifferentPhone e) {
+                work.add(new dev.lumiaagent.bench.Bench.Work(jobPort, Optional.empty(), r -> Optional.of(r.notResumed(job, jobPort,
+                        new Outcome(dev.lumiaagent.flow.Reason.DIFFERENT_PHONE, e.getMessage() + "; nothing was done to it.",
+                                "Put the job's phone (" + job.identity + ") on the bus and run resume again.")))));
+                continue;
+            }
+            if (found != null) {
+                devices.remove(found.device());
+                work.add(new dev.lumiaagent.bench.Bench.Work(found.device().port(), Optional.of(found.device()), r -> {
+                    say(ctx, job, found);
+                    return r.resume(job, found.device(), found.identity());
+                }));
+            } else if (restarting(job)) {
+                work.add(new dev.lumiaagent.bench.Bench.Work(jobPort, Optional.empty(), r -> {
+                    ctx.listener().note("job " + job.id + " (" + job.command + " on " + job.port + ", " + job.identity + ") was stopped "
+                            + "while its phone restarted (last step " + job.lastStep().orElse("?") + "); waiting up to "
+                            + RESTART_WAIT.toMinutes() + " min for it to come back…");
+                    Found back;
+                    try {
+                        back = awaitRestarted(bus, journal, job, only);
+                    } catch (DifferentPhone e) {
+                        return Optional.of(r.notResumed(job, jobPort, new Outcome(dev.lumiaagent.flow.Reason.DIFFERENT_PHONE,
+                                e.getMessage() + "; nothing was done to it.", "Put the job's phone (" + job.identity
+                                + ") on the bus and run resume again.")));
+                    }
+                    if (back == null) {
+                        return Optional.of(r.notResumed(job, jobPort, new Outcome(dev.lumiaagent.flow.Reason.PHONE_DID_NOT_RETURN,
+                                "Its phone did not come back within " + RESTART_WAIT.toMinutes() + " min; the job is left as it is.",
+                                "Check the phone's screen and cable, then run `lumia-agent resume` again.")));
+                    }
+                    say(ctx, job, back);
+                    return r.resume(job, back.device(), back.identity());
+                }));
+            } else {
+                work.add(new dev.lumiaagent.bench.Bench.Work(jobPort, Optional.empty(), r -> Optional.of(r.notResumed(job, jobPort,
+                        new Outcome(dev.lumiaagent.flow.Reason.NO_PHONE, "Its phone (" + job.identity + ") is not on the bus"
+                                + only.map(p -> " at " + p).orElse("") + "; the job is left as it is.",
+                                "Plug the phone in and run `lumia-agent resume` again.")))));
             }
         }
+        return work;
     }
 
-    private Leased lease(JobJournal journal, Job job, Found found, PrintWriter err) throws PhoneLease.Busy {
-        dev.lumiaagent.record.RecordStore store;
-        try {
-            store = storeOptions.open();
-        } catch (dev.lumiaagent.record.RecordStoreException e) {
-            err.println("warning: the record store cannot be opened (" + e.getMessage() + "); only this machine's lock keeps "
-                    + "other agents off the phone.");
-            store = null;
-        }
-        String station = BenchOptions.defaultStation();
-        dev.lumiaagent.record.RecordStore s = store;
-        try {
-            PhoneLease lease = PhoneLease.acquire(journal.dir(), found.device().port(), job.identity.fillFrom(found.identity()), job.id,
-                    job.command, station, store == null ? null : dev.lumiaagent.bench.StoreLeases.of(store), java.time.Clock.systemUTC(),
-                    line -> {
-                        err.println("note: " + line);
-                        if (s != null) {
-                            try {
-                                s.audit().append(station, BenchOptions.defaultOperator(), job.id, found.device().port().toString(),
-                                        LEASE_TAKEN_OVER, line);
-                            } catch (dev.lumiaagent.record.RecordStoreException e) {
-                                err.println("warning: the takeover could not be audited: " + e.getMessage());
-                            }
-                        }
-                    });
-            return new Leased(lease, store);
-        } catch (PhoneLease.Busy | RuntimeException e) {
-            if (store != null) {
-                store.close();
-            }
-            throw e;
-        }
+    private static void say(dev.lumiaagent.job.JobContext ctx, Job job, Found found) {
+        ctx.listener().note("Resuming job " + job.id + ": " + job.command + ", last at " + job.lastStep().orElse("(no step)") + ", on "
+                + found.device().port() + " " + found.how() + "; the phone is in " + found.device().personality().mode().label() + " now.");
     }
 
     /** The audit event of a lease taken over from a holder that died. */
-    static final String LEASE_TAKEN_OVER = "LEASE_TAKEN_OVER";
-
-    private static int refuse(PrintWriter err, Job job, PhoneLease.Busy busy) {
-        err.println("error: job " + job.id + ": " + dev.lumiaagent.flow.Reason.PHONE_BUSY + ": " + busy.getMessage());
-        err.println("next step: " + busy.nextStep());
-        err.flush();
-        return FlowExitCodes.of(new Outcome(dev.lumiaagent.flow.Reason.PHONE_BUSY, busy.getMessage(), busy.nextStep()));
-    }
+    static final String LEASE_TAKEN_OVER = JobRunner.LEASE_TAKEN_OVER;
 
     /**
      * One job per phone: of the unfinished jobs of one phone (the same identity, or the same port where the
@@ -246,7 +228,7 @@ final class ResumeCommand implements Callable<Integer> {
                 kept.add(job);
                 continue;
             }
-            JobRecorder.supersede(journal, job, newer.get().id);
+            Checkpoint.supersede(journal, job, newer.get().id);
             out.println("job " + job.id + " (" + job.command + " on " + job.port + "): superseded by the newer job " + newer.get().id
                     + " for the same phone; it is closed, not run.");
             recordSuperseded(job, newer.get().id);
@@ -263,7 +245,7 @@ final class ResumeCommand implements Callable<Integer> {
     private void recordSuperseded(Job job, String newer) {
         try (dev.lumiaagent.record.RecordStore store = storeOptions.open()) {
             store.job(job.id).ifPresent(r -> {
-                r.outcome = dev.lumiaagent.flow.job.JobState.SUPERSEDED.name();
+                r.outcome = dev.lumiaagent.job.JobState.SUPERSEDED.name();
                 r.summary = job.summary;
                 r.ended = job.updated;
                 store.save(r);
@@ -293,7 +275,8 @@ final class ResumeCommand implements Callable<Integer> {
     }
 
     /** Waits (bounded) for the restarting phone of {@code job} to arrive; its Found, or null when it did not come. */
-    private Found awaitRestarted(Bus bus, JobJournal journal, Job job, Optional<PortPath> only, Map<PortPath, JobIdentity> identities) {
+    private Found awaitRestarted(Bus bus, JobJournal journal, Job job, Optional<PortPath> only) {
+        Map<PortPath, JobIdentity> identities = new LinkedHashMap<>();
         java.util.concurrent.BlockingQueue<UsbDevice> arrivals = new java.util.concurrent.LinkedBlockingQueue<>();
         try (Bus.Subscription sub = bus.watch(e -> {
             if (e instanceof dev.lumiaagent.transport.BusEvent.Attached) {
@@ -355,154 +338,4 @@ final class ResumeCommand implements Callable<Integer> {
                 + samePort.personality().mode().label() + "; resuming on the job's port)");
     }
 
-    private int rerun(Bus bus, JobJournal journal, Job job, Found found, PrintWriter out) throws IOException {
-        UsbDevice phone = found.device();
-        switch (job.command) {
-            case "reflash":
-                requireFile(job, "ffu");
-                break;
-            case "emergency":
-                if (job.param("programmer").isEmpty() && job.param("firmwareDir").isPresent()) {
-                    break; // a bench job that chose its files per phone from the library: it chooses again
-                }
-                requireFile(job, "programmer");
-                if (job.paramList("rawprogram").isEmpty()) {
-                    requireFile(job, "ffu");
-                }
-                break;
-            default:
-                break;
-        }
-        JobRecorder recorder = JobRecorder.resume(journal, job, phone.port(), found.identity(), phone.personality().mode().name());
-        List<FlowListener> listeners = new ArrayList<>(List.of(recorder, new ConsoleProgress(out, System.console() != null),
-                GateLines.printer(out)));
-        // On an in-process bench nobody stands at the phones: the simulated technician presses the keys
-        // a resumed soft or hard reset may ask for, as in the original commands.
-        try (SimulatedTechnician technician = BusOptions.simulated(bus) != null
-                ? new SimulatedTechnician(BusOptions.simulated(bus), out) : null) {
-            if (technician != null) {
-                listeners.add(technician);
-            }
-            return runFlow(bus, job, recorder, phone, listeners, out);
-        }
-    }
-
-    private int runFlow(Bus bus, Job job, JobRecorder recorder, UsbDevice phone, List<FlowListener> listeners, PrintWriter out)
-            throws IOException {
-        FlowContext ctx = new FlowContext(bus, busOptions.clock(), phone.port(), listeners);
-        Consent consent = consentOptions.consent(out, "erase the phone and finish the interrupted job");
-        switch (job.command) {
-            case "reflash": {
-                Path ffuPath = requireFile(job, "ffu");
-                try (FfuFile ffu = FfuFile.open(ffuPath)) {
-                    return FlowExitCodes.of(FlowRunner.run(new ReflashFlow(phone, ffu, ffuPath.getFileName().toString(), consent,
-                            ReflashFlow.Bounds.standard()), ctx));
-                }
-            }
-            case "soft-reset":
-                return FlowExitCodes.of(FlowRunner.run(new SoftResetFlow(Optional.of(phone), SoftResetFlow.Bounds.standard()), ctx));
-            case "hard-reset": {
-                // Rerun with the recorded method, from the mode the phone is in now (a wipe or a reset that
-                // was cut off simply starts again; the flow re-evaluates its gates).
-                HardResetFlow.Method m = HardResetFlow.Method.parse(job.param("method").orElse("auto"));
-                Optional<Path> ffu = job.param("ffu").map(Path::of);
-                Optional<Path> library = job.param("firmwareDir").map(Path::of);
-                HardResetFlow.FfuSource source = ffu.isPresent() || library.isEmpty() ? info -> ffu
-                        : HardResetFlow.FfuSource.library(dev.lumiaagent.firmware.FirmwareLibrary.scan(library.get()));
-                return FlowExitCodes.of(FlowRunner.run(new HardResetFlow(Optional.of(phone), m, source, consent,
-                        HardResetFlow.Bounds.standard(), dev.lumiaagent.flow.ReflashFlow.Bounds.standard()), ctx));
-            }
-            case "emergency": {
-                if (job.param("programmer").isEmpty() && job.param("firmwareDir").isPresent()) {
-                    // Chosen per phone from the library by its root-key hash: the same choice is made again.
-                    Path dir = Path.of(job.param("firmwareDir").get());
-                    return FlowExitCodes.of(FlowRunner.run(new EmergencyFlow(phone,
-                            new dev.lumiaagent.flow.LibraryEmergencyFiles(dev.lumiaagent.firmware.FirmwareLibrary.scan(dir)), consent,
-                            EmergencyFlow.Bounds.standard()), ctx));
-                }
-                Path programmer = requireFile(job, "programmer");
-                if (!job.paramList("rawprogram").isEmpty()) {
-                    RawProgramSet set;
-                    try {
-                        set = RawProgramSet.read(job.paramList("rawprogram").stream().map(Path::of).toList(),
-                                job.paramList("patch").stream().map(Path::of).toList());
-                    } catch (RawProgramException e) {
-                        return failBeforeStart(recorder, ctx, "emergency", e.getMessage());
-                    }
-                    Path images = Path.of(job.param("images").orElseThrow());
-                    return FlowExitCodes.of(FlowRunner.run(new EmergencyFlow(phone, programmer, set, images,
-                            Path.of(job.paramList("rawprogram").get(0)).getFileName().toString(), consent,
-                            EmergencyFlow.Bounds.standard()), ctx));
-                }
-                Path ffuPath = requireFile(job, "ffu");
-                try (FfuFile ffu = FfuFile.open(ffuPath)) {
-                    return FlowExitCodes.of(FlowRunner.run(new EmergencyFlow(phone, programmer, ffu, ffuPath.getFileName().toString(),
-                            consent, EmergencyFlow.Bounds.standard()), ctx));
-                }
-            }
-            default:
-                return failBeforeStart(recorder, ctx, job.command, "this agent cannot resume a '" + job.command + "' job");
-        }
-    }
-
-    /**
-     * A recorded job (a bench's, or a single-phone command's) gets its resumed run added to its record (steps,
-     * attempt, outcome, and the firmware's SHA-256 when the killed run had not taken it yet) and audited, so
-     * reports show how it ended. A job with no record is left alone. A store that cannot be opened is said,
-     * not fatal: the job file holds the outcome.
-     */
-    private void recordResumed(Job job, PrintWriter err) {
-        try (dev.lumiaagent.record.RecordStore store = storeOptions.open()) {
-            Optional<dev.lumiaagent.record.JobRecord> found = store.job(job.id);
-            if (found.isEmpty()) {
-                return;
-            }
-            dev.lumiaagent.record.JobRecord r = found.get();
-            r.attempts = r.attempts + 1;
-            job.currentRun().ifPresent(run -> run.steps.forEach(st -> r.steps.add(
-                    new dev.lumiaagent.record.JobRecord.StepRecord(r.attempts, st.name(), st.ok(), st.detail(), st.at()))));
-            if (r.firmwareSha256 == null) {
-                // A run killed before its end never took the SHA-256 (it is taken when the flow ends): the record
-                // names the firmware the resumed run wrote by its SHA-256, read from the job's file.
-                Optional<Path> firmware = Optional.ofNullable(r.firmwareFile).map(Path::of).or(() -> job.param("ffu").map(Path::of))
-                        .filter(Files::isRegularFile);
-                if (firmware.isPresent()) {
-                    try {
-                        r.firmwareFile = firmware.get().toAbsolutePath().toString();
-                        r.firmwareSha256 = dev.lumiaagent.bench.FirmwareFiles.sha256(firmware.get());
-                    } catch (java.io.IOException e) {
-                        err.println("warning: could not read " + firmware.get() + " for its SHA-256: " + e.getMessage());
-                    }
-                }
-            }
-            if (job.state != dev.lumiaagent.flow.job.JobState.RUNNING) {
-                r.outcome = job.state == dev.lumiaagent.flow.job.JobState.DONE ? dev.lumiaagent.record.JobRecord.DONE : job.reason;
-                r.summary = job.summary;
-                r.nextStep = job.nextStep;
-                r.ended = job.updated;
-            }
-            store.save(r);
-            store.audit().append(r.station, System.getProperty("user.name", "unknown"), r.jobId, job.port, "resumed",
-                    "run " + job.runs.size() + " by `lumia-agent resume`: " + (r.outcome != null ? r.outcome + ": " + r.summary : "not finished"));
-        } catch (dev.lumiaagent.record.RecordStoreException e) {
-            err.println("warning: job " + job.id + " finished but could not be recorded in the record store: " + e.getMessage()
-                    + " (its job file has the outcome)");
-        }
-    }
-
-    private static Path requireFile(Job job, String param) {
-        Path p = Path.of(job.param(param).orElseThrow(() -> new IllegalArgumentException("job " + job.id
-                + " has no recorded " + param + "; run the command again by hand")));
-        if (!Files.isRegularFile(p)) {
-            throw new IllegalArgumentException("job " + job.id + ": the recorded " + param + " file " + p
-                    + " is gone; put it back or run the command again by hand");
-        }
-        return p;
-    }
-
-    private static int failBeforeStart(JobRecorder recorder, FlowContext ctx, String flow, String why) {
-        Outcome o = new Outcome(dev.lumiaagent.flow.Reason.INTERNAL_ERROR, why + ".", "Run the command again by hand.");
-        recorder.finished(ctx.port(), flow, o);
-        return FlowExitCodes.of(o);
-    }
 }

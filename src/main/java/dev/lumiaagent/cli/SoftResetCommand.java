@@ -46,27 +46,13 @@ final class SoftResetCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (Bus bus = busOptions.openTraced()) {
+        try (dev.lumiaagent.transport.TracingBus bus = busOptions.openTraced()) {
             Optional<UsbDevice> phone = selection.select(bus);
             PortPath port = phone.map(UsbDevice::port).orElseGet(() -> selection.port().orElseThrow());
-            List<FlowListener> listeners = new ArrayList<>();
-            listeners.addAll(jobs.startRecorded(bus, phone.orElse(null), port, "soft-reset", Map.of(), false, storeOptions,
-                    Optional.empty(), Optional::empty, out));
-            listeners.add(new ConsoleProgress(out, System.console() != null));
-            SimBus sim = BusOptions.simulated(bus);
-            SimulatedTechnician technician = sim != null ? new SimulatedTechnician(sim, out) : null;
-            if (technician != null) {
-                listeners.add(technician);
-            }
-            try {
-                FlowContext ctx = new FlowContext(bus, busOptions.clock(), port, listeners);
-                Outcome outcome = FlowRunner.run(new SoftResetFlow(phone, SoftResetFlow.Bounds.standard()), ctx);
-                return FlowExitCodes.of(outcome);
-            } finally {
-                if (technician != null) {
-                    technician.close();
-                }
-            }
+            // On an in-process simulated bench the job's simulated technician presses the keys (BenchRun.perJob).
+            return jobs.runOne(new dev.lumiaagent.job.JobSpec.SoftReset(), bus, busOptions.clock(), port, phone,
+                    dev.lumiaagent.flow.gate.Consent.none(), storeOptions, out, spec.commandLine().getErr(),
+                    List.of(new ConsoleProgress(out, System.console() != null)));
         }
     }
 }

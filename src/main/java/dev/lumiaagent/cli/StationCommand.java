@@ -1,6 +1,6 @@
 package dev.lumiaagent.cli;
 
-import dev.lumiaagent.bench.BenchContext;
+import dev.lumiaagent.job.JobContext;
 import dev.lumiaagent.bench.Station;
 import dev.lumiaagent.bench.Tally;
 import java.io.IOException;
@@ -35,14 +35,14 @@ final class StationCommand extends BenchCommandBase {
             private Station station;
 
             @Override
-            public String header(BenchContext ctx) {
+            public String header(JobContext ctx) {
                 return "on " + ctx.bus().describe() + ": plug phones in; at most " + ctx.settings().maxParallel() + " at once"
                         + (rerunOnReconnect ? ", phones plugged in again are run again" : "") + ". Ctrl-C stops";
             }
 
             @Override
-            public void run(BenchContext ctx) throws InterruptedException {
-                station = new Station(ctx, rerunOnReconnect).start();
+            public void run(JobContext ctx, dev.lumiaagent.job.JobSpec spec) throws InterruptedException {
+                station = new Station(ctx, spec, rerunOnReconnect).start();
                 try {
                     long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
                     while (System.nanoTime() < deadline) {

@@ -39,6 +39,22 @@ final class StoreOptions {
         return RecordStores.open(url());
     }
 
+    /**
+     * Opens the store, or says on {@code err} why it cannot be opened and returns null: the run goes on with
+     * its job files only (every job is checkpointed there; `jobs` and `resume` read them).
+     */
+    RecordStore openOrWarn(PrintWriter err) {
+        try {
+            return open();
+        } catch (RecordStoreException e) {
+            err.println("warning: the record store cannot be opened (" + e.getMessage() + "); the jobs are kept in their job files "
+                    + "only, and other stations on the store cannot see this station's phones.");
+            err.println("next step: " + e.nextStep());
+            err.flush();
+            return null;
+        }
+    }
+
     /** Prints a store failure as people read errors ({@code error:} + {@code next step:}); returns its exit code. */
     static int fail(RecordStoreException e, PrintWriter err) {
         err.println("error: " + e.getMessage());

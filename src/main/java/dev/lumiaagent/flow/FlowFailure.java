@@ -4,6 +4,10 @@ package dev.lumiaagent.flow;
 public final class FlowFailure extends RuntimeException {
     private final Outcome outcome;
 
+    public FlowFailure(Outcome outcome) {
+        this(outcome.reason(), outcome.summary(), outcome.nextStep());
+    }
+
     public FlowFailure(Reason reason, String summary, String nextStep) {
         super(summary);
         this.outcome = new Outcome(reason, summary, nextStep);

@@ -178,15 +178,11 @@ public final class ReflashFlow implements FlowRunner.Flow {
                         "Check the file (lumia-agent ffu verify), or download the FFU again.");
             }
             verification = v;
-            if (!v.valid()) {
-                GateResult g = GateResult.failed(Gate.FFU_INTEGRITY, ffuName + " is damaged: " + v.failures().get(0)
-                        + (v.badChunks() > 0 ? "; first bad chunk " + v.firstBadChunk() + " at offset " + v.firstBadChunkOffset() : ""),
-                        "Download the FFU again; nothing was written to the phone.");
-                record(ctx, g);
-                throw new FlowFailure(Reason.FFU_INVALID, g.detail() + ".", g.nextStep());
+            GateResult g = Gates.ffuIntegrity(ffuName, v, verified != null ? verifiedWhen : null);
+            record(ctx, g);
+            if (g.blocks()) {
+                throw new FlowFailure(Outcome.blockedBy(g));
             }
-            record(ctx, GateResult.passed(Gate.FFU_INTEGRITY, v.chunksChecked() + " chunks verified, file sha256 " + v.fileSha256()
-                    + (verified != null ? " (" + verifiedWhen + ")" : "")));
             return null;
         });
     }
@@ -281,16 +277,7 @@ public final class ReflashFlow implements FlowRunner.Flow {
             }
             DeviceInfo info = phone.readInfo();
             String platform = info.text(InfoField.PLATFORM_ID).orElse(null);
-            GateResult match;
-            if (platform == null) {
-                match = GateResult.unknown(Gate.FIRMWARE_MATCH, "the flash app did not report its platform ID", true,
-                        "Read the phone with `lumia-agent info` and check the FFU's platform IDs (`lumia-agent ffu inspect`).");
-            } else if (ffu.image().platformMatches(platform)) {
-                match = GateResult.passed(Gate.FIRMWARE_MATCH, "phone " + platform + " matches the FFU (" + String.join(", ", ffu.image().platformIds()) + ")");
-            } else {
-                match = GateResult.failed(Gate.FIRMWARE_MATCH, "the phone is " + platform + " but the FFU is for "
-                        + String.join(", ", ffu.image().platformIds()), "Use the FFU for this phone's product type; nothing was written.");
-            }
+            GateResult match = Gates.firmwareMatch(ffu.image().platformIds(), java.util.Optional.ofNullable(platform));
             record(ctx, match);
             GateResult battery = Gates.battery(info, false);
             record(ctx, battery);
@@ -300,8 +287,7 @@ public final class ReflashFlow implements FlowRunner.Flow {
                 if (!Boolean.TRUE.equals(info.get(InfoField.FLASHING_INCOMPLETE).orElse(false))) {
                     phone.session().reboot(); // leave it as it was: back to its OS
                 }
-                throw new FlowFailure(match.blocks() ? Reason.FIRMWARE_MISMATCH : Reason.BATTERY_LOW,
-                        why.gate().label() + ": " + why.detail() + ".", why.nextStep());
+                throw new FlowFailure(Outcome.blockedBy(why));
             }
             return v;
         });

@@ -3,9 +3,9 @@ package dev.lumiaagent.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lumiaagent.cli.Main;
-import dev.lumiaagent.flow.job.Job;
-import dev.lumiaagent.flow.job.JobJournal;
-import dev.lumiaagent.flow.job.JobState;
+import dev.lumiaagent.job.Job;
+import dev.lumiaagent.job.JobJournal;
+import dev.lumiaagent.job.JobState;
 import dev.lumiaagent.sim.SimBus;
 import dev.lumiaagent.sim.SimPhone;
 import dev.lumiaagent.testing.ChildJvm;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lumiaagent.cli.Main;
 import dev.lumiaagent.testing.ServedBench;
-import dev.lumiaagent.flow.job.Job;
-import dev.lumiaagent.flow.job.JobJournal;
-import dev.lumiaagent.flow.job.JobState;
+import dev.lumiaagent.job.Job;
+import dev.lumiaagent.job.JobJournal;
+import dev.lumiaagent.job.JobState;
 import dev.lumiaagent.record.JobRecord;
 import dev.lumiaagent.record.RecordStore;
 import dev.lumiaagent.record.RecordStores;

@@ -1,12 +1,18 @@
 package dev.lumiaagent.bench;
 
+import dev.lumiaagent.job.JobSpec;
+import dev.lumiaagent.job.JobPlans;
+import dev.lumiaagent.job.FirmwareFiles;
+import dev.lumiaagent.job.JobContext;
+import dev.lumiaagent.job.JobSettings;
+import dev.lumiaagent.job.JobListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lumiaagent.firmware.FirmwareLibrary;
 import dev.lumiaagent.firmware.ProductType;
 import dev.lumiaagent.flow.EmergencyFlow;
 import dev.lumiaagent.flow.gate.Consent;
-import dev.lumiaagent.flow.job.JobJournal;
+import dev.lumiaagent.job.JobJournal;
 import dev.lumiaagent.image.ede.EdeBuilder;
 import dev.lumiaagent.image.ffu.DemoDisk;
 import dev.lumiaagent.image.ffu.FfuBuilder;
@@ -102,11 +108,10 @@ class BenchEmergencyFromLibraryTest {
     }
 
     private Map<String, JobRecord> batch() throws Exception {
-        BenchJob job = BenchJobs.emergencyFromLibrary(FirmwareLibrary.scan(library), new FirmwareFiles(s -> { }), Consent.given("test"),
-                "--yes");
-        BenchContext ctx = new BenchContext(bus, bus.clock(), job, new BenchSettings(4, 0, Duration.ofSeconds(30), "bench-test",
-                "tester"), new JobJournal(jobs), store, "run-1", new BenchListener() { }, BenchContext.PerJob.NONE);
-        Tally tally = new Bench(ctx).batch(Optional.empty());
+        JobSpec job = new JobSpec.Emergency(new JobSpec.FromLibrary(library), "--yes");
+        JobContext ctx = new JobContext(bus, bus.clock(), new JobSettings(4, 0, Duration.ofSeconds(30), "bench-test",
+                "tester"), new JobJournal(jobs), store, "run-1", new JobListener() { }, JobContext.PerJob.NONE, new JobPlans.Means(Consent.given("test"), Optional.of(new FirmwareFiles(s -> { })), s -> { }));
+        Tally tally = new Bench(ctx).batch(job, Optional.empty());
         return tally.jobs().stream().collect(Collectors.toMap(r -> r.port, Function.identity()));
     }
 

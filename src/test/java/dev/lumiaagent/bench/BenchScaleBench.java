@@ -1,10 +1,16 @@
 package dev.lumiaagent.bench;
 
+import dev.lumiaagent.job.JobSpec;
+import dev.lumiaagent.job.JobPlans;
+import dev.lumiaagent.job.FirmwareFiles;
+import dev.lumiaagent.job.JobContext;
+import dev.lumiaagent.job.JobSettings;
+import dev.lumiaagent.job.JobListener;
 import com.sun.management.OperatingSystemMXBean;
 import dev.lumiaagent.firmware.FirmwareLibrary;
 import dev.lumiaagent.flow.ReflashFlow;
 import dev.lumiaagent.flow.gate.Consent;
-import dev.lumiaagent.flow.job.JobJournal;
+import dev.lumiaagent.job.JobJournal;
 import dev.lumiaagent.image.ffu.FfuBuilder;
 import dev.lumiaagent.image.ffu.FfuFile;
 import dev.lumiaagent.record.JobRecord;
@@ -86,7 +92,7 @@ public final class BenchScaleBench {
         Path work = Files.createTempDirectory("lumia-scale-run");
         Map<PortPath, long[]> write = new ConcurrentHashMap<>();
         AtomicInteger writing = new AtomicInteger();
-        BenchListener timer = new BenchListener() {
+        JobListener timer = new JobListener() {
             @Override
             public void stepStarted(PortPath port, String step, String description, Duration bound) {
                 if (step.equals(ReflashFlow.WRITE_CHUNKS)) {
@@ -120,12 +126,11 @@ public final class BenchScaleBench {
         Tally tally;
         SimBus bus = SimBench.start(spec, AgentClock.scaled(spec.clockSpeed()));
         try (RecordStore store = RecordStores.open("jdbc:sqlite:" + work.resolve("records.db"))) {
-            BenchJob job = BenchJobs.reflash(new BenchJobs.Library(FirmwareLibrary.scan(lib)), new FirmwareFiles(note -> { }),
-                    Consent.given("bench"), "--yes");
-            BenchContext ctx = new BenchContext(bus, bus.clock(), job,
-                    new BenchSettings(n, 0, Duration.ofSeconds(60), "scale-bench", "bench"), new JobJournal(work.resolve("jobs")),
-                    store, "scale-" + n, timer, BenchContext.PerJob.NONE);
-            tally = new Bench(ctx).batch(Optional.empty());
+            JobSpec job = new JobSpec.Reflash(new JobSpec.Library(lib), "--yes");
+            JobContext ctx = new JobContext(bus, bus.clock(),
+                    new JobSettings(n, 0, Duration.ofSeconds(60), "scale-bench", "bench"), new JobJournal(work.resolve("jobs")),
+                    store, "scale-" + n, timer, JobContext.PerJob.NONE, new JobPlans.Means(Consent.given("test"), Optional.of(new FirmwareFiles(s -> { })), s -> { }));
+            tally = new Bench(ctx).batch(job, Optional.empty());
         } finally {
             bus.close();
         }

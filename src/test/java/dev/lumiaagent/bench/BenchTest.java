@@ -1,12 +1,19 @@
 package dev.lumiaagent.bench;
 
+import dev.lumiaagent.job.JobSpec;
+import dev.lumiaagent.job.JobPlans;
+import dev.lumiaagent.job.FirmwareFiles;
+import dev.lumiaagent.job.JobContext;
+import dev.lumiaagent.job.JobSettings;
+import dev.lumiaagent.job.JobListener;
+import dev.lumiaagent.job.Listeners;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lumiaagent.firmware.FirmwareLibrary;
 import dev.lumiaagent.flow.ReflashFlow;
 import dev.lumiaagent.flow.gate.Consent;
-import dev.lumiaagent.flow.job.JobJournal;
-import dev.lumiaagent.flow.job.JobState;
+import dev.lumiaagent.job.JobJournal;
+import dev.lumiaagent.job.JobState;
 import dev.lumiaagent.image.ffu.DemoDisk;
 import dev.lumiaagent.image.ffu.FfuBuilder;
 import dev.lumiaagent.record.JobRecord;
@@ -107,14 +114,13 @@ class BenchTest {
         return new BenchSpec(200, phones);
     }
 
-    private BenchContext context(BenchJob job, int maxParallel, int retries, BenchListener listener) {
-        return new BenchContext(bus, bus.clock(), job, new BenchSettings(maxParallel, retries, Duration.ofSeconds(30), "bench-test", "tester"),
-                new JobJournal(jobs), store, "run-1", listener, BenchContext.PerJob.NONE);
+    private JobContext context(int maxParallel, int retries, JobListener listener) {
+        return new JobContext(bus, bus.clock(), new JobSettings(maxParallel, retries, Duration.ofSeconds(30), "bench-test", "tester"),
+                new JobJournal(jobs), store, "run-1", listener, JobContext.PerJob.NONE, new JobPlans.Means(Consent.given("test"), Optional.of(new FirmwareFiles(s -> { })), s -> { }));
     }
 
-    private static BenchJob reflashFromLibrary() throws Exception {
-        return BenchJobs.reflash(new BenchJobs.Library(FirmwareLibrary.scan(library)), new FirmwareFiles(s -> { }),
-                Consent.given("test"), "--yes");
+    private static JobSpec reflashFromLibrary() {
+        return new JobSpec.Reflash(new JobSpec.Library(library), "--yes");
     }
 
     @Test
@@ -124,7 +130,7 @@ class BenchTest {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger maxRunning = new AtomicInteger();
         Map<PortPath, Boolean> pulledOnce = new ConcurrentHashMap<>();
-        BenchListener watch = new BenchListener() {
+        JobListener watch = new JobListener() {
             @Override
             public void jobStarted(PortPath port, JobRecord record) {
                 maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
@@ -145,7 +151,7 @@ class BenchTest {
                 }
             }
         };
-        Tally tally = new Bench(context(reflashFromLibrary(), 8, 1, watch)).batch(Optional.empty());
+        Tally tally = new Bench(context(8, 1, watch)).batch(reflashFromLibrary(), Optional.empty());
 
         Map<String, JobRecord> byPort = tally.jobs().stream().collect(Collectors.toMap(r -> r.port, Function.identity()));
         assertThat(byPort).hasSize(16);
@@ -196,7 +202,7 @@ class BenchTest {
         phone.uefiApp(SimUefiApp.BOOT_MANAGER);
         bus.attach(port, phone);
         AtomicInteger pulls = new AtomicInteger();
-        BenchListener replug = new BenchListener() {
+        JobListener replug = new JobListener() {
             @Override
             public void progress(PortPath p, String step, double fraction, String status) {
                 if (step.equals(ReflashFlow.WRITE_CHUNKS) && fraction >= 0.3 && pulls.getAndIncrement() == 0) {
@@ -211,12 +217,12 @@ class BenchTest {
             }
         };
         List<Integer> retries = new ArrayList<>();
-        Tally tally = new Bench(context(reflashFromLibrary(), 2, 2, new Listeners(List.of(replug, new BenchListener() {
+        Tally tally = new Bench(context(2, 2, new Listeners(List.of(replug, new JobListener() {
             @Override
             public void retrying(PortPath p, int attempt, int attempts, dev.lumiaagent.flow.Outcome failed) {
                 retries.add(attempt);
             }
-        })))).batch(Optional.empty());
+        })))).batch(reflashFromLibrary(), Optional.empty());
         JobRecord r = tally.jobs().get(0);
         assertThat(r.outcome).as(r.summary).isEqualTo("DONE");
         assertThat(r.attempts).isEqualTo(2);
@@ -230,13 +236,13 @@ class BenchTest {
     void aFailureThatIsNotSafeToRetryIsNotRetried() throws Exception {
         bus = SimBench.start(sixteen(), AgentClock.scaled(200));
         List<Integer> retries = new ArrayList<>();
-        BenchListener l = new BenchListener() {
+        JobListener l = new JobListener() {
             @Override
             public void retrying(PortPath p, int attempt, int attempts, dev.lumiaagent.flow.Outcome failed) {
                 retries.add(attempt);
             }
         };
-        Tally tally = new Bench(context(reflashFromLibrary(), 4, 3, l)).batch(Optional.of(Set.of(PortPath.of(1, 2, 3),
+        Tally tally = new Bench(context(4, 3, l)).batch(reflashFromLibrary(), Optional.of(Set.of(PortPath.of(1, 2, 3),
                 PortPath.of(1, 2, 6), PortPath.of(1, 7, 7))));
         assertThat(tally.failed()).isEqualTo(2);
         assertThat(tally.skipped()).isEqualTo(1);
@@ -249,8 +255,8 @@ class BenchTest {
     void withoutAnFfuForItsModelAPhoneIsSkippedWithTheReason() throws Exception {
         bus = SimBench.start(sixteen(), AgentClock.scaled(200));
         Path one = library.resolve("RM-1104.ffu");
-        BenchJob job = BenchJobs.reflash(new BenchJobs.OneFfu(one), new FirmwareFiles(s -> { }), Consent.given("test"), "--yes");
-        Tally tally = new Bench(context(job, 8, 0, new BenchListener() { })).batch(Optional.of(Set.of(PortPath.of(1, 1, 2),
+        JobSpec job = new JobSpec.Reflash(new JobSpec.OneFfu(one), "--yes");
+        Tally tally = new Bench(context(8, 0, new JobListener() { })).batch(job, Optional.of(Set.of(PortPath.of(1, 1, 2),
                 PortPath.of(1, 1, 1))));
         // 1-1.2 is a Lumia 535 in its flash app, which tells its platform ID: left alone. 1-1.1 is a 520 in
         // normal mode, which does not: the flow's own platform check refuses it before anything is written.
@@ -271,7 +277,7 @@ class BenchTest {
     @Test
     void aListenerThatThrowsDoesNotEndAPhonesJob() throws Exception {
         bus = SimBench.start(sixteen(), AgentClock.scaled(200));
-        BenchListener broken = new BenchListener() {
+        JobListener broken = new JobListener() {
             @Override
             public void jobStarted(PortPath port, JobRecord record) {
                 throw new IllegalStateException("a broken view");
@@ -282,7 +288,7 @@ class BenchTest {
                 throw new IllegalStateException("a broken view");
             }
         };
-        Tally tally = new Bench(context(reflashFromLibrary(), 2, 0, broken)).batch(Optional.of(Set.of(PortPath.of(1, 1, 1))));
+        Tally tally = new Bench(context(2, 0, broken)).batch(reflashFromLibrary(), Optional.of(Set.of(PortPath.of(1, 1, 1))));
         assertThat(tally.jobs()).singleElement().satisfies(r -> assertThat(r.outcome).as(r.summary).isEqualTo("DONE"));
     }
 }

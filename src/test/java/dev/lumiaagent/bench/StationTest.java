@@ -1,8 +1,16 @@
 package dev.lumiaagent.bench;
 
+import dev.lumiaagent.job.JobSpec;
+import dev.lumiaagent.job.JobPlans;
+import dev.lumiaagent.job.FirmwareFiles;
+import dev.lumiaagent.flow.gate.Consent;
+import java.util.Optional;
+import dev.lumiaagent.job.JobContext;
+import dev.lumiaagent.job.JobSettings;
+import dev.lumiaagent.job.JobListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lumiaagent.flow.job.JobJournal;
+import dev.lumiaagent.job.JobJournal;
 import dev.lumiaagent.record.JobRecord;
 import dev.lumiaagent.record.RecordStore;
 import dev.lumiaagent.record.RecordStores;
@@ -53,9 +61,9 @@ class StationTest {
         return p;
     }
 
-    private Station start(BenchJob job, boolean rerun) {
+    private Station start(JobSpec job, boolean rerun) {
         store = RecordStores.open("jdbc:sqlite:" + dir.resolve("records.db"));
-        BenchListener l = new BenchListener() {
+        JobListener l = new JobListener() {
             @Override
             public void leftAlone(UsbDevice device, String why) {
                 synchronized (leftAlone) { // awaitLeftAlone waits on this event
@@ -64,9 +72,9 @@ class StationTest {
                 }
             }
         };
-        BenchContext ctx = new BenchContext(bus, bus.clock(), job, new BenchSettings(4, 0, Duration.ofSeconds(30), "station-test", "tester"),
-                new JobJournal(dir.resolve("jobs")), store, "station-run", l, BenchContext.PerJob.NONE);
-        station = new Station(ctx, rerun).start();
+        JobContext ctx = new JobContext(bus, bus.clock(), new JobSettings(4, 0, Duration.ofSeconds(30), "station-test", "tester"),
+                new JobJournal(dir.resolve("jobs")), store, "station-run", l, JobContext.PerJob.NONE, new JobPlans.Means(Consent.given("test"), Optional.of(new FirmwareFiles(s -> { })), s -> { }));
+        station = new Station(ctx, job, rerun).start();
         return station;
     }
 
@@ -75,7 +83,7 @@ class StationTest {
         PortPath p1 = PortPath.of(1, 1);
         PortPath p2 = PortPath.of(1, 2);
         bus.attach(p1, phone("RM-914", "356938035640001", Mode.NORMAL));
-        start(BenchJobs.info(), false);
+        start(new JobSpec.Info(), false);
         assertThat(station.awaitFinished(1, WAIT)).isTrue();
 
         bus.attach(p2, phone("RM-1104", "356938035640002", Mode.UEFI));
@@ -118,7 +126,7 @@ class StationTest {
         });
         bus.attach(p1, new SimPhone(SimModels.standard().require("RM-914"), "356938035640009", "SN40009", Mode.NORMAL, 0,
                 LinkKind.PACKET, EnumSet.of(SimFault.DEAD_BATTERY)));
-        start(BenchJobs.info(), false);
+        start(new JobSpec.Info(), false);
         assertThat(station.awaitFinished(1, WAIT)).isTrue();
         assertThat(fourMore.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).as("it re-enumerated").isTrue();
         station.stop(WAIT);
@@ -131,7 +139,7 @@ class StationTest {
     void withRerunOnReconnectTheSamePhoneRunsAgain() throws Exception {
         PortPath p1 = PortPath.of(1, 1);
         bus.attach(p1, phone("RM-914", "356938035640001", Mode.NORMAL));
-        start(BenchJobs.info(), true);
+        start(new JobSpec.Info(), true);
         assertThat(station.awaitFinished(1, WAIT)).isTrue();
         SimPhone first = bus.detach(p1).orElseThrow();
         bus.attach(p1, first);
@@ -143,7 +151,7 @@ class StationTest {
     void aSoftResetsOwnRebootsArePartOfTheJobNotNewJobs() throws Exception {
         PortPath p1 = PortPath.of(1, 1);
         bus.attach(p1, phone("RM-1104", "356938035640009", Mode.NORMAL));
-        start(BenchJobs.softReset(), false);
+        start(new JobSpec.SoftReset(), false);
         assertThat(station.awaitFinished(1, WAIT)).isTrue();
         // The phone left and came back during its job (the reset); after it, nothing runs again.
         Thread.sleep(300);
@@ -156,8 +164,7 @@ class StationTest {
     @Test
     void aPhoneInAModeTheJobCannotStartFromIsLeftAloneWithTheReason() throws Exception {
         bus.attach(PortPath.of(1, 4), phone("RM-1104", "356938035640004", Mode.EDL_PBL));
-        start(BenchJobs.reflash(new BenchJobs.OneFfu(dir.resolve("none.ffu")), new FirmwareFiles(s -> { }),
-                dev.lumiaagent.flow.gate.Consent.given("test"), "--yes"), false);
+        start(new JobSpec.Reflash(new JobSpec.OneFfu(dir.resolve("none.ffu")), "--yes"), false);
         awaitLeftAlone(1);
         assertThat(leftAlone.get(0)).contains("9008");
         assertThat(station.finishedJobs()).isZero();
@@ -185,16 +192,16 @@ class StationTest {
         bus.attach(p1, hung);
         java.util.concurrent.BlockingQueue<String> actions = new java.util.concurrent.LinkedBlockingQueue<>();
         store = RecordStores.open("jdbc:sqlite:" + dir.resolve("records.db"));
-        BenchListener l = new BenchListener() {
+        JobListener l = new JobListener() {
             @Override
             public void actionRequired(PortPath port, String step, List<String> instructions) {
                 actions.add(step); // nobody is at the bench to press the keys
             }
         };
         JobJournal journal = new JobJournal(dir.resolve("jobs"));
-        station = new Station(new BenchContext(bus, bus.clock(), BenchJobs.softReset(),
-                new BenchSettings(2, 0, Duration.ofSeconds(30), "station-test", "tester"), journal, store, "run", l,
-                BenchContext.PerJob.NONE), false).start();
+        station = new Station(new JobContext(bus, bus.clock(),
+                new JobSettings(2, 0, Duration.ofSeconds(30), "station-test", "tester"), journal, store, "run", l,
+                JobContext.PerJob.NONE, new JobPlans.Means(Consent.given("test"), Optional.of(new FirmwareFiles(s -> { })), s -> { })), new JobSpec.SoftReset(), false).start();
         assertThat(actions.poll(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).as("the job waits for a person")
                 .isNotNull();
 

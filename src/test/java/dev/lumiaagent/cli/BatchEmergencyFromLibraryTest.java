@@ -89,10 +89,10 @@ class BatchEmergencyFromLibraryTest {
         Path bench = dir.resolve("one.json");
         Files.writeString(bench, "{\"phones\": [{\"port\": \"1-2\", \"model\": \"RM-1104\", \"mode\": \"edl\", \"usbSerial\": \"EDL42\"}]}");
         // The job file a bench leaves when it is killed before the job ends: RUNNING, files to be chosen from the library.
-        dev.lumiaagent.flow.job.JobJournal journal = new dev.lumiaagent.flow.job.JobJournal(dir.resolve("jobs"));
-        dev.lumiaagent.flow.job.JobRecorder.start(journal, "emergency", java.util.Map.of("consent", List.of("--yes"),
+        dev.lumiaagent.job.JobJournal journal = new dev.lumiaagent.job.JobJournal(dir.resolve("jobs"));
+        dev.lumiaagent.job.Checkpoint.start(journal, "emergency", java.util.Map.of("consent", List.of("--yes"),
                 "firmwareDir", List.of(library.toString())), dev.lumiaagent.transport.PortPath.parse("1-2"),
-                new dev.lumiaagent.flow.job.JobIdentity(null, null, "EDL42"), "EDL_PBL");
+                new dev.lumiaagent.job.JobIdentity(null, null, "EDL42"), "EDL_PBL");
         assertThat(journal.running()).hasSize(1);
 
         CliRunner.Result r = CliRunner.run("resume", "--bench", bench.toString(), "--sim-speed", "200", "--yes",

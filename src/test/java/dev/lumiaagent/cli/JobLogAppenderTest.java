@@ -3,7 +3,7 @@ package dev.lumiaagent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import dev.lumiaagent.flow.job.JobLog;
+import dev.lumiaagent.job.JobLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

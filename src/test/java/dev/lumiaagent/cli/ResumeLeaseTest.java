@@ -2,12 +2,12 @@ package dev.lumiaagent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lumiaagent.flow.job.Job;
-import dev.lumiaagent.flow.job.JobIdentity;
-import dev.lumiaagent.flow.job.JobJournal;
-import dev.lumiaagent.flow.job.JobRecorder;
-import dev.lumiaagent.flow.job.JobState;
-import dev.lumiaagent.flow.job.PhoneLease;
+import dev.lumiaagent.job.Job;
+import dev.lumiaagent.job.JobIdentity;
+import dev.lumiaagent.job.JobJournal;
+import dev.lumiaagent.job.Checkpoint;
+import dev.lumiaagent.job.JobState;
+import dev.lumiaagent.job.PhoneLease;
 import dev.lumiaagent.record.AuditEntry;
 import dev.lumiaagent.record.PhoneLeases;
 import dev.lumiaagent.record.RecordStore;
@@ -51,7 +51,7 @@ class ResumeLeaseTest {
         while (!Instant.now().isAfter(before)) {
             Thread.onSpinWait(); // ids are the start time to the millisecond: the next job must sort after this one
         }
-        return JobRecorder.start(journal, "soft-reset", Map.of(), PORT, new JobIdentity(IMEI, null, null), "NORMAL").job();
+        return Checkpoint.start(journal, "soft-reset", Map.of(), PORT, new JobIdentity(IMEI, null, null), "NORMAL").job();
     }
 
     CliRunner.Result resume() {

@@ -2,9 +2,9 @@ package dev.lumiaagent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lumiaagent.flow.job.JobIdentity;
-import dev.lumiaagent.flow.job.JobJournal;
-import dev.lumiaagent.flow.job.PhoneLease;
+import dev.lumiaagent.job.JobIdentity;
+import dev.lumiaagent.job.JobJournal;
+import dev.lumiaagent.job.PhoneLease;
 import dev.lumiaagent.transport.PortPath;
 import java.nio.file.Path;
 import java.time.Clock;

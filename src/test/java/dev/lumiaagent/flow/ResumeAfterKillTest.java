@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lumiaagent.cli.Main;
 import dev.lumiaagent.testing.ServedBench;
-import dev.lumiaagent.flow.job.Job;
-import dev.lumiaagent.flow.job.JobJournal;
-import dev.lumiaagent.flow.job.JobState;
-import dev.lumiaagent.flow.job.RunState;
+import dev.lumiaagent.job.Job;
+import dev.lumiaagent.job.JobJournal;
+import dev.lumiaagent.job.JobState;
+import dev.lumiaagent.job.RunState;
 import dev.lumiaagent.image.ffu.DemoDisk;
 import dev.lumiaagent.image.ffu.FfuBuilder;
 import dev.lumiaagent.image.ffu.FfuFile;

@@ -50,6 +50,35 @@ public final class Gates {
                 + "; if it is on, whoever sets the phone up next needs the previous owner's Microsoft account");
     }
 
+    /**
+     * Whether the FFU is made for this phone: its platform IDs against the phone's. A phone that does not
+     * tell its platform blocks (nothing is written on a guess). Decided here only: a bench that reads the
+     * platform in normal mode and a flow that reads it in the flash app reach the same verdict and outcome.
+     */
+    public static GateResult firmwareMatch(java.util.List<String> ffuPlatformIds, Optional<String> phonePlatform) {
+        String ffuIds = String.join(", ", ffuPlatformIds);
+        if (phonePlatform.isEmpty()) {
+            return GateResult.unknown(Gate.FIRMWARE_MATCH, "the phone did not report its platform ID", true,
+                    "Read the phone with `lumia-agent info` and check the FFU's platform IDs (`lumia-agent ffu inspect`).");
+        }
+        if (dev.lumiaagent.image.ffu.FfuImage.platformMatches(ffuPlatformIds, phonePlatform.get())) {
+            return GateResult.passed(Gate.FIRMWARE_MATCH, "phone " + phonePlatform.get() + " matches the FFU (" + ffuIds + ")");
+        }
+        return GateResult.failed(Gate.FIRMWARE_MATCH, "the phone is " + phonePlatform.get() + " but the FFU is for " + ffuIds,
+                "Use the FFU for this phone's product type; nothing was written.");
+    }
+
+    /** Whether every chunk of the FFU matched its hash table ({@code when}: a note on an earlier verification reused). */
+    public static GateResult ffuIntegrity(String ffuName, dev.lumiaagent.image.ffu.FfuVerification v, String when) {
+        if (!v.valid()) {
+            return GateResult.failed(Gate.FFU_INTEGRITY, ffuName + " is damaged: " + v.failures().get(0)
+                    + (v.badChunks() > 0 ? "; first bad chunk " + v.firstBadChunk() + " at offset " + v.firstBadChunkOffset() : ""),
+                    "Download the FFU again; nothing was written to the phone.");
+        }
+        return GateResult.passed(Gate.FFU_INTEGRITY, v.chunksChecked() + " chunks verified, file sha256 " + v.fileSha256()
+                + (when != null ? " (" + when + ")" : ""));
+    }
+
     public static GateResult backupWarning() {
         return GateResult.warning(Gate.BACKUP_WARNING, ERASE_WARNING);
     }

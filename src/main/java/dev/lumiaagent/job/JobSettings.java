@@ -1,4 +1,4 @@
-package dev.lumiaagent.bench;
+package dev.lumiaagent.job;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -8,8 +8,8 @@ import java.util.Objects;
  * {@code retries} further attempts for failures that are safe to repeat, each after the phone is back
  * on its port within {@code reattachBound} and re-identified; and who and where, for the records.
  */
-public record BenchSettings(int maxParallel, int retries, Duration reattachBound, String station, String operator) {
-    public BenchSettings {
+public record JobSettings(int maxParallel, int retries, Duration reattachBound, String station, String operator) {
+    public JobSettings {
         if (maxParallel < 1 || maxParallel > 256) {
             throw new IllegalArgumentException("--max-parallel must be 1 to 256, not " + maxParallel);
         }

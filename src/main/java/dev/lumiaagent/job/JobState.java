@@ -1,4 +1,4 @@
-package dev.lumiaagent.flow.job;
+package dev.lumiaagent.job;
 
 /** Where a job stands. A job whose agent was killed stays {@link #RUNNING} in its file: that is how an interrupted job is found. */
 public enum JobState {

@@ -1,4 +1,4 @@
-package dev.lumiaagent.flow.job;
+package dev.lumiaagent.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -185,6 +185,6 @@ class JobLogTest {
         assertThat(lines.get(1)).endsWith("WARN     flow.FlowRunner: two");
         assertThat(lines.get(2)).isEqualTo("    lines");
         assertThat(lines.get(3)).isEqualTo("    java.lang.IllegalStateException: boom");
-        assertThat(lines.get(4)).startsWith("        at dev.lumiaagent.flow.job.JobLogTest");
+        assertThat(lines.get(4)).startsWith("        at dev.lumiaagent.job.JobLogTest");
     }
 }

@@ -1,4 +1,4 @@
-package dev.lumiaagent.bench;
+package dev.lumiaagent.job;
 
 import dev.lumiaagent.device.DeviceInfo;
 import dev.lumiaagent.device.InfoField;
@@ -20,18 +20,18 @@ import org.slf4j.LoggerFactory;
  * reported once to the bench and does not stop the job: the job file in the jobs directory still holds
  * the job.
  */
-final class JobRecords implements FlowListener {
-    private static final Logger LOG = LoggerFactory.getLogger(JobRecords.class);
+final class StoreRecord implements FlowListener {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreRecord.class);
 
     private final RecordStore store;
     private final Clock clock;
-    private final BenchSettings settings;
+    private final JobSettings settings;
     private final JobRecord record;
-    private final BenchListener bench;
+    private final JobListener bench;
     private volatile int attempt = 1;
     private volatile boolean storeFailed;
 
-    JobRecords(RecordStore store, Clock clock, BenchSettings settings, JobRecord record, BenchListener bench) {
+    StoreRecord(RecordStore store, Clock clock, JobSettings settings, JobRecord record, JobListener bench) {
         this.store = store;
         this.clock = clock;
         this.settings = settings;
@@ -39,7 +39,7 @@ final class JobRecords implements FlowListener {
         this.bench = bench;
     }
 
-    static JobRecord newRecord(String jobId, String runId, String command, BenchSettings settings, PortPath port, DeviceInfo info,
+    static JobRecord newRecord(String jobId, String runId, String command, JobSettings settings, PortPath port, DeviceInfo info,
                                String startMode, Clock clock) {
         JobRecord r = new JobRecord();
         r.jobId = jobId;
@@ -80,8 +80,29 @@ final class JobRecords implements FlowListener {
         record.attempts = n;
     }
 
-    /** Saves the record; true when it is durable in the store. */
+    JobRecord record() {
+        return record;
+    }
+
+    /**
+     * The firmware the flow used: its file, and its SHA-256 from the flow's own verification (which read the
+     * file anyway); only when no verification gave it (a resumed job that did not write again) is the file read.
+     */
+    void firmware(java.util.Optional<java.nio.file.Path> file, java.util.function.Supplier<java.util.Optional<String>> verifiedSha) {
+        file.ifPresent(f -> record.firmwareFile = f.toAbsolutePath().toString());
+        java.util.Optional<String> sha = verifiedSha.get();
+        if (sha.isPresent()) {
+            record.firmwareSha256 = sha.get();
+        } else if (record.firmwareSha256 == null && record.firmwareFile != null) {
+            JobRunner.sha256(java.nio.file.Path.of(record.firmwareFile)).ifPresent(h -> record.firmwareSha256 = h);
+        }
+    }
+
+    /** Saves the record; true when it is durable in the store (false without a store: the job file holds the job). */
     boolean save() {
+        if (store == null) {
+            return false;
+        }
         try {
             store.save(record);
             return true;
@@ -92,6 +113,9 @@ final class JobRecords implements FlowListener {
     }
 
     void audit(String event, String detail) {
+        if (store == null) {
+            return;
+        }
         try {
             store.audit().append(settings.station(), settings.operator(), record.jobId, record.port, event, detail);
         } catch (RuntimeException e) {

@@ -1,4 +1,4 @@
-package dev.lumiaagent.flow.job;
+package dev.lumiaagent.job;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * One job as its file holds it: what was asked (command and the parameters needed to run it again),
  * on which port and which phone, every run with its steps and gates, and the state. Mutable: the
- * {@link JobRecorder} fills it in and the {@link JobJournal} writes it after every step.
+ * {@link Checkpoint} fills it in and the {@link JobJournal} writes it after every step.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,4 +1,4 @@
-package dev.lumiaagent.bench;
+package dev.lumiaagent.job;
 
 import dev.lumiaagent.flow.Outcome;
 import dev.lumiaagent.flow.gate.GateResult;
@@ -13,16 +13,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Many bench listeners as one; a listener that throws is logged and the others still hear the event. */
-public final class Listeners implements BenchListener {
+public final class Listeners implements JobListener {
     private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
-    private final List<BenchListener> all = new CopyOnWriteArrayList<>();
+    private final List<JobListener> all = new CopyOnWriteArrayList<>();
 
-    public Listeners(List<? extends BenchListener> listeners) {
+    public Listeners(List<? extends JobListener> listeners) {
         all.addAll(listeners);
     }
 
-    private void each(Consumer<BenchListener> event) {
-        for (BenchListener l : all) {
+    private void each(Consumer<JobListener> event) {
+        for (JobListener l : all) {
             try {
                 event.accept(l);
             } catch (RuntimeException e) {

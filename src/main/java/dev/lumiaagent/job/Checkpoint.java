@@ -1,4 +1,4 @@
-package dev.lumiaagent.flow.job;
+package dev.lumiaagent.job;
 
 import dev.lumiaagent.flow.FlowListener;
 import dev.lumiaagent.flow.Outcome;
@@ -17,35 +17,35 @@ import java.util.Map;
  * agent dies keeps its job RUNNING in the file; {@link #resume} marks that run INTERRUPTED and
  * records the next run into the same job.
  */
-public final class JobRecorder implements FlowListener {
+public final class Checkpoint implements FlowListener {
     private final JobJournal journal;
     private final Clock clock;
     private final Job job;
 
-    private JobRecorder(JobJournal journal, Clock clock, Job job) {
+    private Checkpoint(JobJournal journal, Clock clock, Job job) {
         this.journal = journal;
         this.clock = clock;
         this.job = job;
     }
 
     /** A new RUNNING job with its first run, written at once. */
-    public static JobRecorder start(JobJournal journal, String command, Map<String, List<String>> params, PortPath port,
+    public static Checkpoint start(JobJournal journal, String command, Map<String, List<String>> params, PortPath port,
                                     JobIdentity identity, String startMode) {
         return start(journal, Clock.systemUTC(), command, params, port, identity, startMode);
     }
 
-    static JobRecorder start(JobJournal journal, Clock clock, String command, Map<String, List<String>> params, PortPath port,
+    static Checkpoint start(JobJournal journal, Clock clock, String command, Map<String, List<String>> params, PortPath port,
                              JobIdentity identity, String startMode) {
         return start(journal, clock, JobJournal.newId(clock.instant()), command, params, port, identity, startMode);
     }
 
     /** As {@link #start}, with the id chosen beforehand (the phone's lease is taken in its name before the job file exists). */
-    public static JobRecorder start(JobJournal journal, String id, String command, Map<String, List<String>> params, PortPath port,
+    public static Checkpoint start(JobJournal journal, String id, String command, Map<String, List<String>> params, PortPath port,
                                     JobIdentity identity, String startMode) {
         return start(journal, Clock.systemUTC(), id, command, params, port, identity, startMode);
     }
 
-    private static JobRecorder start(JobJournal journal, Clock clock, String id, String command, Map<String, List<String>> params,
+    private static Checkpoint start(JobJournal journal, Clock clock, String id, String command, Map<String, List<String>> params,
                                      PortPath port, JobIdentity identity, String startMode) {
         Job job = new Job();
         job.id = id;
@@ -54,7 +54,7 @@ public final class JobRecorder implements FlowListener {
         job.port = port.toString();
         job.identity = identity;
         job.created = clock.instant().toString();
-        JobRecorder r = new JobRecorder(journal, clock, job);
+        Checkpoint r = new Checkpoint(journal, clock, job);
         r.newRun(startMode);
         return r;
     }
@@ -63,8 +63,8 @@ public final class JobRecorder implements FlowListener {
      * Takes over an interrupted job: its running run becomes INTERRUPTED, a new run starts (on
      * {@code port}, with the identity keys learned now added), and the job is RUNNING again. Written at once.
      */
-    public static JobRecorder resume(JobJournal journal, Job job, PortPath port, JobIdentity learned, String startMode) {
-        JobRecorder r = new JobRecorder(journal, Clock.systemUTC(), job);
+    public static Checkpoint resume(JobJournal journal, Job job, PortPath port, JobIdentity learned, String startMode) {
+        Checkpoint r = new Checkpoint(journal, Clock.systemUTC(), job);
         for (JobRun run : job.runs) {
             if (run.state == RunState.RUNNING) {
                 run.state = RunState.INTERRUPTED;

@@ -1,7 +1,7 @@
-package dev.lumiaagent.bench;
+package dev.lumiaagent.job;
 
 import dev.lumiaagent.flow.FlowListener;
-import dev.lumiaagent.flow.job.JobJournal;
+import dev.lumiaagent.job.JobJournal;
 import dev.lumiaagent.record.RecordStore;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.Bus;
@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What every worker of one bench run shares: the bus and the clock flows wait on, the job, the
- * settings, where jobs are checkpointed (for {@code resume}) and recorded (records and audit), the
- * listeners, and per-job extras the caller adds (a job log, a protocol trace, a simulated technician).
+ * What every job of one run shares (a bench's workers, a resume's phones, a verb's one phone): the bus and
+ * the clock flows wait on, the settings, where jobs are checkpointed (for {@code resume}) and recorded
+ * (records and audit; {@code store} is null when it cannot be opened: the job files still hold every job),
+ * the listener, per-job extras the caller adds (a job log, a protocol trace, a simulated technician), and
+ * what preparing a flow needs (consent, the run's firmware checks).
  */
-public record BenchContext(Bus bus, AgentClock clock, BenchJob job, BenchSettings settings, JobJournal journal, RecordStore store,
-                           String runId, BenchListener listener, PerJob perJob) {
+public record JobContext(Bus bus, AgentClock clock, JobSettings settings, JobJournal journal, RecordStore store,
+                         String runId, JobListener listener, PerJob perJob, JobPlans.Means means) {
 
     /** Listeners and resources for one job on one port, opened when it starts and closed when it ends. */
     public interface PerJob {
@@ -46,13 +48,12 @@ public record BenchContext(Bus bus, AgentClock clock, BenchJob job, BenchSetting
         };
     }
 
-    public BenchContext {
+    public JobContext {
         Objects.requireNonNull(bus, "bus");
         Objects.requireNonNull(clock, "clock");
-        Objects.requireNonNull(job, "job");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(journal, "journal");
-        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(means, "means");
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(listener, "listener");
         perJob = perJob == null ? PerJob.NONE : perJob;

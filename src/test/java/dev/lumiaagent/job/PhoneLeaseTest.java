@@ -1,4 +1,4 @@
-package dev.lumiaagent.flow.job;
+package dev.lumiaagent.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.lumiaagent.flow.job;
+package dev.lumiaagent.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,15 +28,15 @@ class JobJournalTest {
     @TempDir
     Path dir;
 
-    private JobRecorder start(JobJournal journal, Instant at) {
-        return JobRecorder.start(journal, Clock.fixed(at, ZoneOffset.UTC), "reflash",
+    private Checkpoint start(JobJournal journal, Instant at) {
+        return Checkpoint.start(journal, Clock.fixed(at, ZoneOffset.UTC), "reflash",
                 Map.of("ffu", List.of("/x/rm1104.ffu"), "consent", List.of("--yes")), PORT, PHONE, "NORMAL");
     }
 
     @Test
     void everyStepIsACheckpointAndAKilledRunStaysRunning() throws Exception {
         JobJournal journal = new JobJournal(dir.resolve("jobs"));
-        JobRecorder r = start(journal, Instant.parse("2025-03-01T10:00:00Z"));
+        Checkpoint r = start(journal, Instant.parse("2025-03-01T10:00:00Z"));
         String id = r.job().id;
         assertThat(journal.load(id).orElseThrow().state).isEqualTo(JobState.RUNNING);
 
@@ -59,7 +59,7 @@ class JobJournalTest {
         assertThat(journal.running()).extracting(j -> j.id).containsExactly(id);
 
         // resume: the old run is INTERRUPTED, a new one runs in the same job and ends it.
-        JobRecorder again = JobRecorder.resume(journal, onDisk, PORT, new JobIdentity(null, null, null), "UEFI");
+        Checkpoint again = Checkpoint.resume(journal, onDisk, PORT, new JobIdentity(null, null, null), "UEFI");
         again.planned(PORT, "reflash", List.of("WriteChunks"));
         again.stepStarted(PORT, "WriteChunks", "write", Duration.ofSeconds(1));
         again.stepFinished(PORT, "WriteChunks", false, "the phone left");
@@ -76,7 +76,7 @@ class JobJournalTest {
     @Test
     void writesLeaveNoTempFilesAndReplaceTheJobFileWhole() throws Exception {
         JobJournal journal = new JobJournal(dir);
-        JobRecorder r = start(journal, Instant.now());
+        Checkpoint r = start(journal, Instant.now());
         for (int i = 0; i < 50; i++) {
             r.stepFinished(PORT, "Step" + i, true, "x".repeat(i * 10));
         }
@@ -90,7 +90,7 @@ class JobJournalTest {
     void listsOldestFirstAndSkipsDamagedFiles() throws Exception {
         JobJournal journal = new JobJournal(dir);
         String later = start(journal, Instant.parse("2025-03-02T10:00:00Z")).job().id;
-        JobRecorder first = start(journal, Instant.parse("2025-03-01T10:00:00Z"));
+        Checkpoint first = start(journal, Instant.parse("2025-03-01T10:00:00Z"));
         first.finished(PORT, "reflash", Outcome.done("ok"));
         Files.writeString(dir.resolve("20250303-000000-000-abcdef.json"), "{ half a file");
         Files.writeString(dir.resolve("notes.json"), "{}");

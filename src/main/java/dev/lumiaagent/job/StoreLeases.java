@@ -1,6 +1,6 @@
-package dev.lumiaagent.bench;
+package dev.lumiaagent.job;
 
-import dev.lumiaagent.flow.job.PhoneLease;
+import dev.lumiaagent.job.PhoneLease;
 import dev.lumiaagent.record.PhoneLeases;
 import dev.lumiaagent.record.RecordStore;
 import java.time.Instant;

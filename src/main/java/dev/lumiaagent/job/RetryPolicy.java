@@ -1,4 +1,4 @@
-package dev.lumiaagent.bench;
+package dev.lumiaagent.job;
 
 import dev.lumiaagent.flow.Reason;
 import java.util.EnumSet;

@@ -1,4 +1,4 @@
-package dev.lumiaagent.flow.job;
+package dev.lumiaagent.job;
 
 import dev.lumiaagent.transport.PortPath;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.lumiaagent.flow.job;
+package dev.lumiaagent.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +32,7 @@ class JobFilesWhenInterruptedTest {
     void theLastCheckpointAndLogLinesOfAnInterruptedJobAreWritten() throws Exception {
         PortPath port = PortPath.parse("1-3");
         JobJournal journal = new JobJournal(dir);
-        JobRecorder recorder = JobRecorder.start(journal, "reflash", Map.of(), port, new JobIdentity("356938035643809", null, null), "NORMAL");
+        Checkpoint recorder = Checkpoint.start(journal, "reflash", Map.of(), port, new JobIdentity("356938035643809", null, null), "NORMAL");
         Path logFile = dir.resolve(recorder.job().id + ".log");
         try (JobLog log = JobLog.open(logFile, Clock.systemUTC())) {
             Thread.currentThread().interrupt(); // what FlowRunner leaves set when a flow is stopped

@@ -1,4 +1,4 @@
-package dev.lumiaagent.bench;
+package dev.lumiaagent.job;
 
 import dev.lumiaagent.flow.FlowListener;
 import dev.lumiaagent.flow.Outcome;
@@ -12,7 +12,7 @@ import dev.lumiaagent.transport.UsbDevice;
  * alone. The live view and the tests are listeners. Listeners must not block; one that throws is
  * logged and ignored.
  */
-public interface BenchListener extends FlowListener {
+public interface JobListener extends FlowListener {
 
     /** A line about the run as a whole (a firmware file being checked, the run stopping). */
     default void note(String line) {
