@@ -252,18 +252,23 @@ class BenchTest {
     }
 
     @Test
-    void withoutAnFfuForItsModelAPhoneIsSkippedWithTheReason() throws Exception {
+    void anFfuForAnotherPhoneFailsTheFirmwareGateWithOneOutcomeInEveryMode() throws Exception {
         bus = SimBench.start(sixteen(), AgentClock.scaled(200));
         Path one = library.resolve("RM-1104.ffu");
         JobSpec job = new JobSpec.Reflash(new JobSpec.OneFfu(one), "--yes");
         Tally tally = new Bench(context(8, 0, new JobListener() { })).batch(job, Optional.of(Set.of(PortPath.of(1, 1, 2),
                 PortPath.of(1, 1, 1))));
-        // 1-1.2 is a Lumia 535 in its flash app, which tells its platform ID: left alone. 1-1.1 is a 520 in
-        // normal mode, which does not: the flow's own platform check refuses it before anything is written.
+        // 1-1.2 is a Lumia 535 in its flash app, which tells its platform ID before any flow runs; 1-1.1 is a 520
+        // in normal mode, which does not, so the flow's own check in the flash app refuses it. One gate decides
+        // both (issue #14: a mismatch was SKIPPED on one path and FIRMWARE_MISMATCH on the other).
         Map<String, JobRecord> byPort = tally.jobs().stream().collect(Collectors.toMap(r -> r.port, Function.identity()));
-        assertThat(byPort.get("1-1.2").outcome).isEqualTo("SKIPPED");
-        assertThat(byPort.get("1-1.2").summary).contains("not this phone's platform");
-        assertThat(byPort.get("1-1.1").outcome).isEqualTo("FIRMWARE_MISMATCH");
+        for (String port : List.of("1-1.2", "1-1.1")) {
+            JobRecord r = byPort.get(port);
+            assertThat(r.outcome).as(port).isEqualTo("FIRMWARE_MISMATCH");
+            assertThat(r.summary).as(port).startsWith("firmware made for this phone: the phone is ").contains("but the FFU is for");
+            assertThat(r.gates).as(port).anyMatch(g -> g.gate().equals("FIRMWARE_MATCH") && g.verdict().equals("FAILED") && g.blocks());
+        }
+        assertThat(tally.skipped()).isZero();
     }
 
     private static void sleep(long ms) {

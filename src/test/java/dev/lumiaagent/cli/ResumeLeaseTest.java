@@ -67,8 +67,9 @@ class ResumeLeaseTest {
                 line -> { })) {
             CliRunner.Result r = resume();
             assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED.code());
-            assertThat(r.err()).contains("PHONE_BUSY: 1-5 is being flashed by job " + job.id + " (pid " + ProcessHandle.current().pid()
-                    + " on station bench-7").contains("next step: Wait for job " + job.id);
+            // resume is a bench of the unfinished jobs: the refusal is a row of its tally, with its next step
+            assertThat(r.out()).contains("PHONE_BUSY: 1-5 is being flashed by job " + job.id + " (pid " + ProcessHandle.current().pid()
+                    + " on station bench-7").contains("Wait for job " + job.id);
             assertThat(r.out()).doesNotContain("Resuming");
         }
         Job after = journal.load(job.id).orElseThrow();
@@ -86,7 +87,7 @@ class ResumeLeaseTest {
         }
         CliRunner.Result r = resume();
         assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED.code());
-        assertThat(r.err()).contains("PHONE_BUSY: 1-5 is busy with job 20250101-000000-000-abcdef (pid 77 on station station-b");
+        assertThat(r.out()).contains("PHONE_BUSY: 1-5 is busy with job 20250101-000000-000-abcdef (pid 77 on station station-b");
         assertThat(journal.load(job.id).orElseThrow().runs).hasSize(1);
     }
 

@@ -81,7 +81,7 @@ class ResumeAfterKillTest {
         Run resume = cli("resume", "--bus", served.uri(), "--jobs-dir", jobsDir.toString(), "--yes", "--store", store);
         assertThat(resume.code).as(resume.out).isZero();
         assertThat(resume.out).contains("Resuming job " + before.id).contains("same phone")
-                .contains("Done: ");
+                .contains("DONE: The phone on " + PORT);
 
         Job after = journal.load(before.id).orElseThrow();
         assertThat(after.state).isEqualTo(JobState.DONE);
@@ -147,9 +147,16 @@ class ResumeAfterKillTest {
             // it has booted: the same phone (IMEI, serial) back in normal mode
             bus.attach(PORT, phone("RM-1104", "356938035643817", "USB5"));
             resume.awaitLine("Resuming job " + before.id, Duration.ofSeconds(60));
-            resume.awaitLine("Done: ", Duration.ofSeconds(120));
+            assertThat(resume.awaitLine("DONE: ", Duration.ofSeconds(120))).contains("nothing was written again");
         }
-        assertThat(new JobJournal(jobsDir).load(before.id).orElseThrow().state).isEqualTo(JobState.DONE);
+        Job after = new JobJournal(jobsDir).load(before.id).orElseThrow();
+        assertThat(after.state).isEqualTo(JobState.DONE);
+        // Killed after its write finished (issue #14: such a job was flashed again): the resumed run only waits for
+        // the phone and confirms it; it writes nothing.
+        assertThat(after.runs).hasSize(2);
+        assertThat(after.runs.get(1).plan).containsExactly("AwaitReturn", "ConfirmIdentity");
+        assertThat(after.runs.get(1).steps).noneMatch(s -> s.name().equals(ReflashFlow.WRITE_CHUNKS)
+                || s.name().equals(ReflashFlow.SEND_HEADER));
     }
 
     private static SimPhone phone(String model, String imei, String usbSerial) {
