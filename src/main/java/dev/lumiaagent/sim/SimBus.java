@@ -279,8 +279,29 @@ public final class SimBus implements Bus {
 
     @Override
     public Subscription watch(Consumer<BusEvent> listener) {
-        listeners.add(listener);
+        synchronized (listeners) {
+            listeners.add(listener);
+            listeners.notifyAll();
+        }
         return () -> listeners.remove(listener);
+    }
+
+    /**
+     * Waits until at least {@code n} listeners watch this bus (an agent's station, a served client), or
+     * {@code timeout} (real time) passed: tests wait on the event, not on a sleep. True when they do.
+     */
+    public boolean awaitWatchers(int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (listeners) {
+            while (listeners.size() < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(listeners, left);
+            }
+            return true;
+        }
     }
 
     @Override
