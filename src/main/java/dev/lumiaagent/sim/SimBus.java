@@ -30,7 +30,7 @@ import java.util.function.Consumer;
 /**
  * The simulated USB bus: phones attach and detach on named ports and re-enumerate with a new
  * identity when they change mode, on the injected clock. Events are delivered in order on one bus
- * thread, as a real hotplug thread would.
+ * thread, as a real hotplug thread would, each to the listeners in the order they subscribed.
  */
 public final class SimBus implements Bus {
     private final AgentClock clock;
