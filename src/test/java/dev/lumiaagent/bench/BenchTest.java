@@ -201,12 +201,16 @@ class BenchTest {
             public void progress(PortPath p, String step, double fraction, String status) {
                 if (step.equals(ReflashFlow.WRITE_CHUNKS) && fraction >= 0.3 && pulls.getAndIncrement() == 0) {
                     bus.detach(p);
-                    // Plugged back in, it boots into its flash app, as a real one does after an interrupted flash.
+                }
+            }
+
+            @Override
+            public void retrying(PortPath p, int attempt, int attempts, dev.lumiaagent.flow.Outcome failed) {
+                // The person plugs it back in when the bench waits for it. It boots into its flash app, as a
+                // real one does after an interrupted flash.
+                if (bus.phoneAt(p).isEmpty()) {
                     phone.uefiApp(SimUefiApp.FLASH_APP);
-                    new Thread(() -> {
-                        sleep(50);
-                        bus.attach(p, phone);
-                    }).start();
+                    bus.attach(p, phone);
                 }
             }
         };
@@ -258,14 +262,6 @@ class BenchTest {
         assertThat(byPort.get("1-1.2").outcome).isEqualTo("SKIPPED");
         assertThat(byPort.get("1-1.2").summary).contains("not this phone's platform");
         assertThat(byPort.get("1-1.1").outcome).isEqualTo("FIRMWARE_MISMATCH");
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Test
