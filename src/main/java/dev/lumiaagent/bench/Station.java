@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -109,6 +110,20 @@ public final class Station implements AutoCloseable {
             }
             return true;
         }
+    }
+
+    /**
+     * Waits until every arrival the station has heard so far is decided (a job queued, the phone left alone,
+     * or the arrival ignored as part of a running job), or the timeout (real time) passed; true when it was.
+     */
+    public boolean awaitDecided(Duration timeout) throws InterruptedException {
+        CountDownLatch decided = new CountDownLatch(1);
+        try {
+            decisions.execute(decided::countDown); // after the decisions already asked for: one thread, in order
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return true; // stopped: nothing more is decided
+        }
+        return decided.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void consider(UsbDevice d) {

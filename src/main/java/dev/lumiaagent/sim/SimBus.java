@@ -30,7 +30,7 @@ import java.util.function.Consumer;
 /**
  * The simulated USB bus: phones attach and detach on named ports and re-enumerate with a new
  * identity when they change mode, on the injected clock. Events are delivered in order on one bus
- * thread, as a real hotplug thread would.
+ * thread, as a real hotplug thread would, each to the listeners in the order they subscribed.
  */
 public final class SimBus implements Bus {
     private final AgentClock clock;
@@ -279,8 +279,29 @@ public final class SimBus implements Bus {
 
     @Override
     public Subscription watch(Consumer<BusEvent> listener) {
-        listeners.add(listener);
+        synchronized (listeners) {
+            listeners.add(listener);
+            listeners.notifyAll();
+        }
         return () -> listeners.remove(listener);
+    }
+
+    /**
+     * Waits until at least {@code n} listeners watch this bus (an agent's station, a served client), or
+     * {@code timeout} (real time) passed: tests wait on the event, not on a sleep. True when they do.
+     */
+    public boolean awaitWatchers(int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (listeners) {
+            while (listeners.size() < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(listeners, left);
+            }
+            return true;
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.lumiaagent.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.BusEvent;
 import dev.lumiaagent.transport.DeviceGone;
 import dev.lumiaagent.transport.Link;
@@ -164,21 +165,33 @@ public final class SimServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Subscribes, then acknowledges: a client that heard the "ok" misses no event (it lists the devices
+     * next, as {@code Station} does). Events wait for the acknowledgement to be written first.
+     */
     private void watch(DataOutputStream out, DataInputStream in) throws IOException {
-        SimWire.writeLine(out, SimWire.ok());
-        try (var sub = bus.watch(event -> {
-            ObjectNode n = SimWire.JSON.createObjectNode();
-            n.put("event", event instanceof BusEvent.Attached ? "attached" : "detached");
-            n.set("device", SimWire.device(event.device()));
-            try {
-                SimWire.writeLine(out, n);
-            } catch (IOException e) {
-                SimLog.LOG.debug("simulator server: watcher went away");
+        Bus.Subscription sub = null;
+        try {
+            synchronized (out) {
+                sub = bus.watch(event -> {
+                    ObjectNode n = SimWire.JSON.createObjectNode();
+                    n.put("event", event instanceof BusEvent.Attached ? "attached" : "detached");
+                    n.set("device", SimWire.device(event.device()));
+                    try {
+                        SimWire.writeLine(out, n); // holds out's lock: after the "ok" below
+                    } catch (IOException e) {
+                        SimLog.LOG.debug("simulator server: watcher went away");
+                    }
+                });
+                SimWire.writeLine(out, SimWire.ok());
             }
-        })) {
             // The client never sends more on a watch connection; its end of stream ends the watch.
             while (in.read() >= 0) {
                 // ignore
+            }
+        } finally {
+            if (sub != null) {
+                sub.close();
             }
         }
     }

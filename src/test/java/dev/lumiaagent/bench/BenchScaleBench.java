@@ -302,6 +302,7 @@ public final class BenchScaleBench {
                     }
                 }
                 try {
+                    // time is the subject: the sampler's period (CPU time, heap and writers every 250 ms)
                     Thread.sleep(250);
                 } catch (InterruptedException e) {
                     return;

@@ -207,12 +207,16 @@ class BenchTest {
             public void progress(PortPath p, String step, double fraction, String status) {
                 if (step.equals(ReflashFlow.WRITE_CHUNKS) && fraction >= 0.3 && pulls.getAndIncrement() == 0) {
                     bus.detach(p);
-                    // Plugged back in, it boots into its flash app, as a real one does after an interrupted flash.
+                }
+            }
+
+            @Override
+            public void retrying(PortPath p, int attempt, int attempts, dev.lumiaagent.flow.Outcome failed) {
+                // The person plugs it back in when the bench waits for it. It boots into its flash app, as a
+                // real one does after an interrupted flash.
+                if (bus.phoneAt(p).isEmpty()) {
                     phone.uefiApp(SimUefiApp.FLASH_APP);
-                    new Thread(() -> {
-                        sleep(50);
-                        bus.attach(p, phone);
-                    }).start();
+                    bus.attach(p, phone);
                 }
             }
         };
@@ -269,14 +273,6 @@ class BenchTest {
             assertThat(r.gates).as(port).anyMatch(g -> g.gate().equals("FIRMWARE_MATCH") && g.verdict().equals("FAILED") && g.blocks());
         }
         assertThat(tally.skipped()).isZero();
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Test

@@ -40,6 +40,9 @@ class StationTest {
 
     private final SimBus bus = new SimBus(AgentClock.scaled(200));
     private final List<String> leftAlone = new CopyOnWriteArrayList<>();
+    /** What the station did with each phone it queued: "finished PORT" or "left alone PORT" (notifies on leftAlone). */
+    private final List<String> ended = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
     private RecordStore store;
     private Station station;
 
@@ -66,8 +69,22 @@ class StationTest {
         JobListener l = new JobListener() {
             @Override
             public void leftAlone(UsbDevice device, String why) {
-                synchronized (leftAlone) { // awaitLeftAlone waits on this event
+                synchronized (leftAlone) { // awaitLeftAlone and awaitEnded wait on this event
                     leftAlone.add(device.port() + ": " + why);
+                    ended.add("left alone " + device.port());
+                    leftAlone.notifyAll();
+                }
+            }
+
+            @Override
+            public void queued(UsbDevice device) {
+                queued.incrementAndGet();
+            }
+
+            @Override
+            public void jobFinished(PortPath port, JobRecord record) {
+                synchronized (leftAlone) {
+                    ended.add("finished " + port);
                     leftAlone.notifyAll();
                 }
             }
@@ -153,9 +170,14 @@ class StationTest {
         bus.attach(p1, phone("RM-1104", "356938035640009", Mode.NORMAL));
         start(new JobSpec.SoftReset(), false);
         assertThat(station.awaitFinished(1, WAIT)).isTrue();
-        // The phone left and came back during its job (the reset); after it, nothing runs again.
-        Thread.sleep(300);
+        // The phone left and came back during its job (the reset); after it, nothing runs again. The station
+        // heard each of those arrivals before the job did (it subscribed first, and the bus tells its listeners
+        // in that order), so once what it heard is decided, every job it queued is known: wait for each to end.
+        assertThat(station.awaitDecided(WAIT)).isTrue();
+        awaitEnded(queued.get());
         station.stop(WAIT);
+        assertThat(ended).as("one job; any other arrival is part of it or left alone").containsOnlyOnce("finished 1-1")
+                .allMatch(e -> e.equals("finished 1-1") || e.equals("left alone 1-1"));
         List<JobRecord> jobs = store.jobs(null);
         assertThat(jobs).hasSize(1);
         assertThat(jobs.get(0).outcome).as(jobs.get(0).summary).isEqualTo("DONE");
@@ -182,6 +204,21 @@ class StationTest {
             }
         }
         assertThat(leftAlone).hasSizeGreaterThanOrEqualTo(n);
+    }
+
+    /** Waits until {@code n} queued phones have ended (their job finished, or they were left alone). */
+    private void awaitEnded(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        synchronized (leftAlone) {
+            while (ended.size() < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(leftAlone, left);
+            }
+        }
+        assertThat(ended).as("every queued phone ended").hasSizeGreaterThanOrEqualTo(n);
     }
 
     @Test

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lumiaagent.bench.Tally;
 import dev.lumiaagent.record.JobRecord;
+import dev.lumiaagent.testing.WatchedWriter;
 import dev.lumiaagent.transport.PortPath;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ class BenchConsoleTest {
 
     @Test
     void onATerminalTheBlockIsRedrawnInPlaceWithOneLinePerPort() throws Exception {
-        StringWriter text = new StringWriter();
+        WatchedWriter text = new WatchedWriter();
         BenchConsole c = new BenchConsole(new PrintWriter(text, true), true);
         PortPath a = PortPath.parse("1-1.1");
         PortPath b = PortPath.parse("1-1.2");
@@ -39,13 +39,16 @@ class BenchConsoleTest {
         c.planned(a, "reflash", List.of("VerifyFfu", "WriteChunks"));
         c.stepStarted(a, "WriteChunks", "write", Duration.ofHours(2));
         c.progress(a, "WriteChunks", 0.5, "12 of 24 MiB, 7.9 MB/s");
-        Thread.sleep(600); // two redraws
+        // The block is redrawn on the console's own timer: wait for a redraw that shows the progress.
+        text.awaitText("12 of 24 MiB, 7.9 MB/s", Duration.ofSeconds(10));
         c.jobFinished(b, record("1-1.2", "BATTERY_DEAD"));
         Tally tally = new Tally();
         tally.add(record("1-1.2", "BATTERY_DEAD"));
         c.printTally("Batch reflash", tally, "SQLite x.db");
         String out = text.toString();
-        assertThat(out).contains("\033[").contains("\033[K"); // redrawn in place
+        assertThat(out).contains("\033[K");
+        // redrawn in place: the last drawing goes back up over the block drawn before (totals and two ports)
+        assertThat(out).contains("\033[3F");
         assertThat(out).containsPattern("1-1\\.1\\s+RM-914, IMEI 356938035643809.*\\[2/2\\] WriteChunks \\[#{12}-{12}\\]  50%  12 of 24 MiB, 7.9 MB/s");
         assertThat(out).contains("<1-1.2> FAILED BATTERY_DEAD: it ended BATTERY_DEAD. Next step: Charge it.");
         assertThat(out).contains("Succeeded 0 · Failed 1 · Skipped 0 · Running 1 · Queued 0");

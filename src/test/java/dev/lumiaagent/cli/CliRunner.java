@@ -9,7 +9,11 @@ final class CliRunner {
     }
 
     static Result run(String... args) {
-        StringWriter out = new StringWriter();
+        return run(new StringWriter(), args);
+    }
+
+    /** As {@link #run(String...)}, printing to {@code out}, which the test may watch while the command runs. */
+    static Result run(StringWriter out, String... args) {
         StringWriter err = new StringWriter();
         int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Result(code, out.toString(), err.toString());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lumiaagent.testing.ChildJvm;
+import dev.lumiaagent.testing.WatchedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,19 +115,25 @@ class DevicesCommandTest {
 
             // A guided soft reset against the served bench: a stalled phone, and a person who presses the keys.
             assertThat(CliRunner.run("simulate", "attach", "--bus", uri, "--port", "1-6", "--fault", "stall").exitCode()).isZero();
+            // The person presses the keys when the agent asks, once it found that the phone does not answer.
+            WatchedWriter shown = new WatchedWriter();
+            java.util.concurrent.atomic.AtomicReference<CliRunner.Result> pressed = new java.util.concurrent.atomic.AtomicReference<>();
             Thread person = new Thread(() -> {
                 try {
-                    Thread.sleep(3000); // the agent first finds that the phone does not answer (2 s)
+                    shown.awaitText("Your turn, at the phone on 1-6", Duration.ofSeconds(60));
                 } catch (InterruptedException e) {
                     return;
                 }
-                CliRunner.run("simulate", "press-keys", "--bus", uri, "--port", "1-6");
+                pressed.set(CliRunner.run("simulate", "press-keys", "--bus", uri, "--port", "1-6"));
             });
+            person.setDaemon(true);
             person.start();
-            CliRunner.Result reset = CliRunner.run("soft-reset", "--bus", uri, "--port", "1-6");
+            CliRunner.Result reset = CliRunner.run(shown, "soft-reset", "--bus", uri, "--port", "1-6");
             person.join(10_000);
             assertThat(reset.exitCode()).as(reset.out() + reset.err()).isZero();
             assertThat(reset.out()).contains("Your turn").contains("after the key reset");
+            assertThat(pressed.get()).as("the person pressed the keys when asked").isNotNull()
+                    .extracting(CliRunner.Result::exitCode).isEqualTo(0);
 
             assertThat(CliRunner.run("simulate", "detach", "--bus", uri, "--port", "1-1").exitCode()).isZero();
             CliRunner.Result after = CliRunner.run("devices", "--bus", uri);

@@ -64,6 +64,14 @@ class RemoteSimBusTest {
         }
     }
 
+    /** A client that lists the devices once its watch returned (as a station does) misses no phone in between. */
+    @Test
+    void aRemoteWatchIsInPlaceOnTheServedBusWhenWatchReturns() throws Exception {
+        try (RemoteSimBus remote = RemoteSimBus.connect(server.uri()); var sub = remote.watch(e -> { })) {
+            assertThat(bus.awaitWatchers(1, Duration.ZERO)).as("subscribed before the client heard ok").isTrue();
+        }
+    }
+
     @Test
     void attachDetachAndReEnumerationReachRemoteWatchers() throws Exception {
         BlockingQueue<BusEvent> events = new LinkedBlockingQueue<>();

@@ -295,7 +295,7 @@ class SimEdlSessionTest {
     }
 
     @Test
-    void resetAnswersAndThePhoneLeavesEmergencyMode() {
+    void resetAnswersAndThePhoneLeavesEmergencyMode() throws Exception {
         open(RM1073, LinkKind.PACKET, 2, SimFault.HELLO_CONSUMED);
         SaharaSession s = new SaharaSession(link, IO);
         s.reset();
@@ -492,14 +492,20 @@ class SimEdlSessionTest {
         assertThat(pbl.phone().violations()).singleElement().asString().contains("not Sahara");
     }
 
-    private void awaitModeOtherThan(Mode mode) {
-        long deadline = System.nanoTime() + IO.toNanos();
-        while (phone.mode() == mode && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+    /**
+     * Waits for the phone to come back on the bus after leaving {@code mode}: it changes mode when it leaves
+     * and enumerates again in the new one, so an arrival heard after subscribing (or a mode already changed
+     * when subscribing) is the event. Fails when it has not within {@link #IO}.
+     */
+    private void awaitModeOtherThan(Mode mode) throws InterruptedException {
+        java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+        try (dev.lumiaagent.transport.Bus.Subscription s = bus.watch(e -> {
+            if (e instanceof dev.lumiaagent.transport.BusEvent.Attached) {
+                arrived.countDown();
+            }
+        })) {
+            if (phone.mode() == mode) {
+                arrived.await(IO.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             }
         }
         assertThat(phone.mode()).isNotEqualTo(mode);

@@ -91,7 +91,8 @@ class SimTtyBridgeTest {
     private void writeByteByByte(byte[] b) throws InterruptedException {
         for (byte x : b) {
             host.write(ByteBuffer.wrap(new byte[] {x}), Duration.ofSeconds(2));
-            Thread.sleep(2); // let the pty deliver the pieces separately
+            // time is the subject: a host that dribbles its bytes, so the pty delivers the pieces separately
+            Thread.sleep(2);
         }
     }
 

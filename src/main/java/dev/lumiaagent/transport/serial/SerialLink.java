@@ -75,6 +75,8 @@ public final class SerialLink implements Link {
     private byte[][] spare;
     /** The last write that timed out while its chunk was still inside the driver, or null. */
     private volatile Future<?> stuckWrite;
+    /** Runs on the reader's thread once a read has begun waiting on the port (tests wait on it, not on a sleep). */
+    private volatile Runnable readWaiting = () -> { };
 
     private SerialLink(SerialPort port, String path, SerialErrors.Platform platform) {
         this.port = port;
@@ -306,6 +308,7 @@ public final class SerialLink implements Link {
             }
             long deadline = System.nanoTime() + timeout.toNanos();
             boolean last = false;
+            readWaiting.run();
             while (true) {
                 if (deadline - System.nanoTime() <= 0) {
                     // The deadline passed: take only what is already queued, then give up.
@@ -336,6 +339,11 @@ public final class SerialLink implements Link {
                 }
             }
         }
+    }
+
+    /** Sets what runs once each read has begun waiting on the port: from now on, a close ends that read. */
+    void onReadWaiting(Runnable r) {
+        this.readWaiting = Objects.requireNonNull(r, "r");
     }
 
     private TransportException readFailure() {

@@ -50,6 +50,7 @@ class NokFlashSessionTest {
             written.add(b);
             if (writeDelayMillis > 0) {
                 try {
+                    // time is the subject: a slow write that uses up the session's real-time flash bound
                     Thread.sleep(writeDelayMillis);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

@@ -13,6 +13,7 @@ import dev.lumiaagent.transport.discovery.Mode;
 import dev.lumiaagent.transport.discovery.PersonalityTable;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -140,18 +141,17 @@ class SerialBusTest {
     @Test
     void closeStopsPolling() throws Exception {
         AtomicInteger scans = new AtomicInteger();
+        CountDownLatch threeScans = new CountDownLatch(3);
         SerialBus bus = new SerialBus(() -> {
             scans.incrementAndGet();
+            threeScans.countDown();
             return List.of();
         }, PersonalityTable::standard, Duration.ofMillis(10));
         bus.watch(e -> { });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (scans.get() < 3 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(scans.get()).as("the poller ran").isGreaterThanOrEqualTo(3);
+        assertThat(threeScans.await(5, TimeUnit.SECONDS)).as("the poller ran").isTrue();
         bus.close();
         int afterClose = scans.get();
+        // time is the subject: no scan in the 20 poll intervals after close (a negative check)
         Thread.sleep(200);
         assertThat(scans.get()).isEqualTo(afterClose);
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("serial-bus-watch") && t.isAlive());

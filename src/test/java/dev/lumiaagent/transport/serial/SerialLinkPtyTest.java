@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -206,6 +207,8 @@ class SerialLinkPtyTest {
     @Test
     void closeEndsABlockedRead() throws Exception {
         SerialLink a = open(pty.left());
+        CountDownLatch waiting = new CountDownLatch(1);
+        a.onReadWaiting(waiting::countDown);
         CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
             try {
                 a.read(ByteBuffer.allocate(16), Duration.ofSeconds(30));
@@ -214,11 +217,12 @@ class SerialLinkPtyTest {
                 return e;
             }
         });
-        Thread.sleep(300);
+        assertThat(waiting.await(10, TimeUnit.SECONDS)).as("the read is waiting on the port").isTrue();
         a.close();
         Throwable t = reader.get(10, TimeUnit.SECONDS);
         assertThat(t).isInstanceOf(TransportFailure.class);
         assertThat(((TransportFailure) t).code()).isEqualTo("LINK_CLOSED");
+        assertThat(t.getMessage()).as("ended by the close, not refused before it").contains("closed during a read");
     }
 
     @Test
