@@ -3,6 +3,7 @@ package dev.lumiaagent.device;
 import dev.lumiaagent.protocol.ncsd.DeviceMode;
 import dev.lumiaagent.protocol.ncsd.NcsdCodec;
 import dev.lumiaagent.protocol.ncsd.NcsdError;
+import dev.lumiaagent.protocol.ncsd.NcsdResponse;
 import dev.lumiaagent.protocol.ncsd.NcsdSession;
 import dev.lumiaagent.protocol.ncsd.ResetMethod;
 import dev.lumiaagent.transport.Link;
@@ -73,8 +74,8 @@ public final class NormalPhone implements Phone {
         return refusal(session.setDeviceMode(DeviceMode.NORMAL, ResetMethod.HW_RESET));
     }
 
-    private static Optional<NcsdError> refusal(Optional<dev.lumiaagent.protocol.ncsd.NcsdResponse> reply) {
-        return reply.flatMap(r -> r.error());
+    private static Optional<NcsdError> refusal(Optional<NcsdResponse> reply) {
+        return reply.flatMap(NcsdResponse::error);
     }
 
     @Override
