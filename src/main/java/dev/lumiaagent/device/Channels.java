@@ -8,11 +8,11 @@ import dev.lumiaagent.transport.ZlpPolicy;
 import dev.lumiaagent.transport.discovery.WireProtocol;
 
 /** Opens a phone's protocol channel with the transfer rules its protocol needs. */
-public final class Channels {
+final class Channels {
     private Channels() {
     }
 
-    public static Link open(Bus bus, UsbDevice device) {
+    static Link open(Bus bus, UsbDevice device) {
         WireProtocol p = device.personality().protocol();
         // Sahara must not get OUT ZLPs (qdl issue #320); Nokia's stack and Firehose terminate OUT transfers.
         ZlpPolicy zlp = p == WireProtocol.QUALCOMM_EDL ? ZlpPolicy.NEVER : ZlpPolicy.TERMINATE_OUT;

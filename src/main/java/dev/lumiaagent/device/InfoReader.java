@@ -1,10 +1,7 @@
 package dev.lumiaagent.device;
 
-import dev.lumiaagent.protocol.ncsd.NcsdSession;
 import dev.lumiaagent.transport.Bus;
-import dev.lumiaagent.transport.Link;
 import dev.lumiaagent.transport.UsbDevice;
-import dev.lumiaagent.transport.discovery.Mode;
 
 /**
  * Reads what the phone's current mode can tell and merges it with what the bus already says. A mode
@@ -25,34 +22,10 @@ public final class InfoReader {
                 .build();
     }
 
+    /** Opens the phone in its mode ({@link Phones#open}) and reads it. */
     public static DeviceInfo read(Bus bus, UsbDevice d) {
-        DeviceInfo base = fromBus(d);
-        Mode mode = d.personality().mode();
-        switch (mode) {
-            case NORMAL:
-            case LABEL:
-                try (Link link = Channels.open(bus, d)) {
-                    return base.merge(NormalModeReader.read(new NcsdSession(link)));
-                }
-            case UEFI:
-                try (Link link = Channels.open(bus, d)) {
-                    return base.merge(new UefiPhone(link).readInfo());
-                }
-            case EMERGENCY_CHARGING:
-                return base.merge(DeviceInfo.builder().put(InfoField.BATTERY_PERCENT, 0)
-                        .note("Battery dead: the phone shows up only as Qualcomm emergency charging (05C6:F006). "
-                                + "Charge it for at least 20 minutes with a wall charger, then check again.").build());
-            case EDL_PBL:
-            case EDL_PROGRAMMER:
-            case EDL:
-                try (Link link = Channels.open(bus, d)) {
-                    return base.merge(EdlReader.read(link));
-                }
-            case MASS_STORAGE:
-                return base.merge(DeviceInfo.builder().note("Mass-storage mode: the phone is a USB disk and has no "
-                        + "information channel. Restart it (hold Volume-Down + Power) to read it in normal mode.").build());
-            default:
-                return base.merge(DeviceInfo.builder().note("The agent cannot read a phone in " + mode.label() + ".").build());
+        try (Phone phone = Phones.open(bus, d)) {
+            return phone.readInfo();
         }
     }
 }

@@ -9,11 +9,11 @@ import dev.lumiaagent.protocol.wire.Bytes;
  * phone rejects leaves its field absent; the first call also proves the phone answers at all (a
  * {@code TransferTimeout} from it ends the read).
  */
-public final class NormalModeReader {
+final class NormalModeReader {
     private NormalModeReader() {
     }
 
-    public static DeviceInfo read(NcsdSession s) {
+    static DeviceInfo read(NcsdSession s) {
         DeviceInfo.Builder b = DeviceInfo.builder();
         NcsdAnswer<String> modelName = s.manufacturerModelName();
         b.put(InfoField.MODEL_NAME, modelName.value());
@@ -36,7 +36,7 @@ public final class NormalModeReader {
     }
 
     /** Only what identifies the phone: IMEI and public ID (two calls, for re-confirmation). */
-    public static PhoneIdentity identity(NcsdSession s) {
+    static PhoneIdentity identity(NcsdSession s) {
         return new PhoneIdentity(s.imei(0).value().orElse(null), s.publicId().value().map(Bytes::hex).orElse(null));
     }
 

@@ -1,5 +1,6 @@
 package dev.lumiaagent.device;
 
+import dev.lumiaagent.protocol.flashapp.NokAck;
 import dev.lumiaagent.protocol.flashapp.NokApp;
 import dev.lumiaagent.protocol.flashapp.NokParam;
 import dev.lumiaagent.protocol.flashapp.NokParamReply;
@@ -10,6 +11,8 @@ import dev.lumiaagent.protocol.flashapp.NokvBlock;
 import dev.lumiaagent.protocol.flashapp.NokvReply;
 import dev.lumiaagent.protocol.wire.Bytes;
 import dev.lumiaagent.transport.Link;
+import dev.lumiaagent.transport.UsbDevice;
+import dev.lumiaagent.transport.discovery.Mode;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
@@ -20,14 +23,35 @@ import java.util.stream.Collectors;
  * told apart by {@code NOKV}). The flash and phone-info apps get {@code NOKD} at once, as their
  * watchdog would otherwise reboot them; the boot manager does not, so that it continues to the OS
  * as the person expects (lumia-protocols.md §1.1 arrival logic, §3.1).
+ *
+ * <p>The write phase of an FFU flash goes through an {@link FfuWriter} ({@link #ffuWriter}), whose
+ * every message has the flash's own bound.
  */
-public final class UefiPhone {
+public final class UefiPhone implements Phone {
     private static final Duration NOKV_TIMEOUT = Duration.ofSeconds(5);
+    private final UsbDevice device;
+    private final Link link;
     private final NokSession session;
     private NokvReply nokv;
 
-    public UefiPhone(Link link) {
-        this.session = new NokSession(link);
+    UefiPhone(UsbDevice device, Link link) {
+        this.device = device;
+        this.link = link;
+        try {
+            this.session = new NokSession(link);
+        } catch (RuntimeException e) {
+            Phones.closeQuietly(link, e);
+            throw e;
+        }
+    }
+
+    static boolean speaks(Mode mode) {
+        return mode == Mode.UEFI;
+    }
+
+    @Override
+    public UsbDevice device() {
+        return device;
     }
 
     /** The NOKV answer (asked once per connection). */
@@ -41,16 +65,18 @@ public final class UefiPhone {
         return nokv;
     }
 
-    /** The session, for flows that drive the flash app message by message. */
-    public NokSession session() {
-        return session;
-    }
-
     public NokApp app() {
         return version().app();
     }
 
+    @Override
     public DeviceInfo readInfo() {
+        DeviceInfo base = InfoReader.fromBus(device);
+        return base.merge(readAppInfo());
+    }
+
+    /** What the running app tells (without the bus's fields). */
+    private DeviceInfo readAppInfo() {
         NokvReply v = version();
         DeviceInfo.Builder b = DeviceInfo.builder()
                 .put(InfoField.UEFI_APP, appName(v.app()))
@@ -105,6 +131,7 @@ public final class UefiPhone {
     }
 
     /** The flash app knows the public ID; the phone-info app the IMEI; the boot manager neither. */
+    @Override
     public PhoneIdentity identity() {
         NokApp app = app();
         if (app == NokApp.FLASH_APP) {
@@ -128,6 +155,47 @@ public final class UefiPhone {
             version(); // the session must see the boot manager before it may send NOKR
         }
         session.reboot();
+    }
+
+    /** {@code NOKR}: restart toward the OS (the phone-info app refuses it: use {@link #rebootToOs()} there). */
+    public void reboot() {
+        session.reboot();
+    }
+
+    /** {@code NOKS}: the boot manager restarts into the flash app (a real reboot; the phone leaves the bus). */
+    public void rebootToFlashApp() {
+        session.rebootToFlash();
+    }
+
+    /**
+     * {@code NOKXCB}: a v2 context switch to another app on the same enumeration. A refusal is a value:
+     * an older app may not know the command. The app {@link #app()} reports is not read again.
+     */
+    public NokResult<NokAck> switchTo(NokSwitchTarget target) {
+        return session.switchTo(target);
+    }
+
+    /** {@code NOKXFP}: erases a partition; "Data" (the user's data) is always allowed, others need authentication. */
+    public NokResult<NokAck> erasePartition(String name) {
+        return session.erasePartition(name);
+    }
+
+    /**
+     * The flash app's FFU write phase on this phone's channel: headers, payload, then {@code NOKR}.
+     * Each message (its write plus its reply) is bounded by {@code perMessage}.
+     */
+    public FfuWriter ffuWriter(Duration perMessage) {
+        return new FfuWriter(new NokSession(link, NokSession.DEFAULT_REPLY_TIMEOUT, NokSession.DEFAULT_SILENCE_WINDOW, perMessage));
+    }
+
+    @Override
+    public void close() {
+        link.close();
+    }
+
+    @Override
+    public String toString() {
+        return "UEFI phone " + device;
     }
 
     private static String appName(NokApp app) {

@@ -1,6 +1,8 @@
 package dev.lumiaagent.flow;
 
-import dev.lumiaagent.device.Channels;
+import dev.lumiaagent.device.EdlPhone;
+import dev.lumiaagent.device.Firehose;
+import dev.lumiaagent.device.Phones;
 import dev.lumiaagent.flow.gate.Consent;
 import dev.lumiaagent.flow.gate.Gate;
 import dev.lumiaagent.flow.gate.GateResult;
@@ -16,14 +18,11 @@ import dev.lumiaagent.protocol.firehose.RawPatchEntry;
 import dev.lumiaagent.protocol.firehose.RawProgramEntry;
 import dev.lumiaagent.protocol.firehose.RawProgramSet;
 import dev.lumiaagent.protocol.firehose.FirehoseResult;
-import dev.lumiaagent.protocol.firehose.FirehoseSession;
 import dev.lumiaagent.protocol.firehose.FirehoseStorageInfo;
 import dev.lumiaagent.protocol.sahara.MsmHwId;
 import dev.lumiaagent.protocol.sahara.SaharaDetect;
 import dev.lumiaagent.protocol.sahara.SaharaRefused;
-import dev.lumiaagent.protocol.sahara.SaharaSession;
 import dev.lumiaagent.protocol.wire.Bytes;
-import dev.lumiaagent.transport.Link;
 import dev.lumiaagent.transport.UsbDevice;
 import dev.lumiaagent.transport.discovery.Mode;
 import java.io.IOException;
@@ -195,20 +194,15 @@ public final class EmergencyFlow implements FlowRunner.Flow {
     }
 
     private Outcome runOnPhone(FlowContext ctx) throws InterruptedException {
-        try (Link link = Channels.open(ctx.bus(), start); PhoneWatcher watcher = new PhoneWatcher(ctx.bus(), ctx.clock(), ctx.port())) {
-            SaharaSession sahara = new SaharaSession(link, bounds.hello());
-            SaharaDetect.Detection seen = ctx.step(DETECT, "find out what answers on 9008 (Sahara, Firehose)", bounds.hello(),
-                    () -> SaharaDetect.detect(link, bounds.hello()));
+        try (EdlPhone phone = Phones.openEdl(ctx.bus(), start, bounds.hello());
+             PhoneWatcher watcher = new PhoneWatcher(ctx.bus(), ctx.clock(), ctx.port())) {
+            // A HELLO seen is kept by the phone; silence (§5: the PBL's only HELLO went to someone else) still takes a HELLO_RESP.
+            SaharaDetect.Detection seen = ctx.step(DETECT, "find out what answers on 9008 (Sahara, Firehose)", bounds.hello(), phone::detect);
             boolean programmerRunning = seen instanceof SaharaDetect.FirehoseSeen;
-            if (seen instanceof SaharaDetect.SaharaHelloSeen) {
-                sahara = new SaharaSession(link, bounds.hello(), ((SaharaDetect.SaharaHelloSeen) seen).hello());
-            } else if (seen instanceof SaharaDetect.Silent) {
-                sahara.assumeHelloConsumed(); // §5: the PBL's only HELLO went to someone else; it still takes a HELLO_RESP
-            } else if (!programmerRunning) {
+            if (!(seen instanceof SaharaDetect.SaharaHelloSeen) && !(seen instanceof SaharaDetect.Silent) && !programmerRunning) {
                 throw new FlowFailure(Reason.PROTOCOL_DESYNC, "The phone in 9008 answered neither Sahara nor Firehose (" + seen + ").",
                         "Unplug the phone, hold Volume-Down + Power for 10 s, plug it in again and rerun; if it repeats, it may need a different loader.");
             }
-            final SaharaSession s = sahara;
             if (programmerRunning && source != null) {
                 throw new FlowFailure(Reason.NOT_SUPPORTED_IN_MODE, "A programmer is already running on the phone on " + ctx.port()
                         + ": its chip (root-key hash) cannot be read, so no files can be chosen for it. Nothing was written.",
@@ -218,7 +212,7 @@ public final class EmergencyFlow implements FlowRunner.Flow {
             if (!programmerRunning) {
                 Chip chip = ctx.step(READ_CHIP, "read the chip: serial, HW ID, root-key hash (Sahara command mode)", Duration.ofSeconds(10), () -> {
                     try {
-                        s.enterCommandMode();
+                        phone.enterCommandMode();
                     } catch (SaharaRefused e) {
                         throw new FlowFailure(Reason.DEVICE_REJECTED, "The phone's loader refused Sahara command mode (" + e.status()
                                 + "), so its chip cannot be read. Nothing was written.",
@@ -227,10 +221,10 @@ public final class EmergencyFlow implements FlowRunner.Flow {
                     // Some PBLs refuse client commands one by one (END_OF_IMAGE_TRANSFER 0x01 to each, openpst/sahara#6,
                     // traces/sahara/008): go on with what could be read, and say what could not.
                     List<String> refused = new ArrayList<>();
-                    Long serial = chipValue(refused, "serial number", s::serialNumber);
-                    MsmHwId hwid = chipValue(refused, "MSM HW ID", s::msmHwId);
-                    byte[] hash = chipValue(refused, "root-key hash", s::oemPkHash);
-                    s.leaveCommandMode();
+                    Long serial = chipValue(refused, "serial number", phone::serialNumber);
+                    MsmHwId hwid = chipValue(refused, "MSM HW ID", phone::msmHwId);
+                    byte[] hash = chipValue(refused, "root-key hash", phone::oemPkHash);
+                    phone.leaveCommandMode();
                     ctx.progress(READ_CHIP, -1, (serial == null ? "serial unknown" : String.format("serial %08X", serial)) + ", "
                             + (hwid == null ? "HW ID unknown" : hwid) + ", root-key hash " + (hash == null ? "unknown" : Bytes.hex(hash))
                             + (refused.isEmpty() ? "" : " (the loader refused to tell: " + String.join(", ", refused) + ")"));
@@ -264,7 +258,7 @@ public final class EmergencyFlow implements FlowRunner.Flow {
             if (!programmerRunning) {
                 ctx.step(UPLOAD, "load the programmer through Sahara", Duration.ofMinutes(2), () -> {
                     try (FileChannel ch = FileChannel.open(programmer, StandardOpenOption.READ)) {
-                        s.uploadImage(ch);
+                        phone.uploadProgrammer(ch);
                     } catch (SaharaRefused e) {
                         throw new FlowFailure(Reason.DEVICE_REJECTED, "The phone refused the programmer: " + e.getMessage() + ".", e.nextStep());
                     } catch (IOException e) {
@@ -273,7 +267,7 @@ public final class EmergencyFlow implements FlowRunner.Flow {
                     return null;
                 });
             }
-            FirehoseSession firehose = new FirehoseSession(link);
+            Firehose firehose = phone.firehose();
             FirehoseStorageInfo storage = ctx.step(CONFIGURE, "configure Firehose and read the storage", Duration.ofSeconds(30), () -> {
                 FirehoseResult<FirehoseConfiguration> c = firehose.configure("emmc", 1 << 20);
                 if (!c.isOk()) {
@@ -396,7 +390,7 @@ public final class EmergencyFlow implements FlowRunner.Flow {
                     : GateResult.failed(Gate.FFU_INTEGRITY, ffuName + " is damaged: " + v.failures().get(0), "Download the FFU again; nothing was written.");
     }
 
-    private void writeRawProgram(FlowContext ctx, FirehoseSession firehose) throws InterruptedException {
+    private void writeRawProgram(FlowContext ctx, Firehose firehose) throws InterruptedException {
         ctx.step(WRITE_IMAGE, "write the rawprogram set (" + rawprogram.programs().size() + " entries) and apply its patches",
                 Duration.ofHours(2), () -> {
                     int done = 0;
@@ -433,7 +427,7 @@ public final class EmergencyFlow implements FlowRunner.Flow {
                 });
     }
 
-    private void writeImage(FlowContext ctx, FirehoseSession firehose, FirehoseStorageInfo storage) throws InterruptedException {
+    private void writeImage(FlowContext ctx, Firehose firehose, FirehoseStorageInfo storage) throws InterruptedException {
         long diskBytes = storage.totalBlocks() * storage.blockSize();
         long diskBlocks = diskBytes / ffu.image().blockSize();
         ctx.step(WRITE_IMAGE, "write the FFU's raw image (" + (ffu.image().payloadSize() >> 20) + " MiB) with Firehose program",

@@ -1,8 +1,8 @@
 package dev.lumiaagent.flow;
 
+import dev.lumiaagent.device.Firehose;
 import dev.lumiaagent.image.ffu.BlockSink;
 import dev.lumiaagent.protocol.firehose.FirehoseResult;
-import dev.lumiaagent.protocol.firehose.FirehoseSession;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -15,7 +15,7 @@ import java.nio.channels.Channels;
 final class FirehoseDiskWriter implements BlockSink {
     static final int MAX_RUN = 4 << 20;
 
-    private final FirehoseSession session;
+    private final Firehose session;
     private final int sectorSize;
     private final ByteBuffer run = ByteBuffer.allocate(MAX_RUN);
     private long runStart = -1;
@@ -26,7 +26,7 @@ final class FirehoseDiskWriter implements BlockSink {
         void written(long bytes);
     }
 
-    FirehoseDiskWriter(FirehoseSession session, Progress progress) {
+    FirehoseDiskWriter(Firehose session, Progress progress) {
         this.session = session;
         this.sectorSize = session.sectorSize();
         this.progress = progress;

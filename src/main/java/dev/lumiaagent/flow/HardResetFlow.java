@@ -1,11 +1,11 @@
 package dev.lumiaagent.flow;
 
-import dev.lumiaagent.device.Channels;
 import dev.lumiaagent.device.DeviceInfo;
 import dev.lumiaagent.device.InfoField;
 import dev.lumiaagent.device.InfoReader;
-import dev.lumiaagent.device.NormalModeReader;
+import dev.lumiaagent.device.NormalPhone;
 import dev.lumiaagent.device.PhoneIdentity;
+import dev.lumiaagent.device.Phones;
 import dev.lumiaagent.device.UefiPhone;
 import dev.lumiaagent.flow.gate.Consent;
 import dev.lumiaagent.flow.gate.GateResult;
@@ -15,10 +15,8 @@ import dev.lumiaagent.protocol.flashapp.NokAck;
 import dev.lumiaagent.protocol.flashapp.NokApp;
 import dev.lumiaagent.protocol.flashapp.NokResult;
 import dev.lumiaagent.protocol.flashapp.NokSwitchTarget;
-import dev.lumiaagent.protocol.ncsd.NcsdSession;
 import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.BusEvent;
-import dev.lumiaagent.transport.Link;
 import dev.lumiaagent.transport.TransferTimeout;
 import dev.lumiaagent.transport.UsbDevice;
 import dev.lumiaagent.transport.discovery.Mode;
@@ -324,9 +322,9 @@ public final class HardResetFlow implements FlowRunner.Flow {
         Mode mode = d.personality().mode();
         try {
             if (mode == Mode.NORMAL || mode == Mode.LABEL) {
-                try (Link link = Channels.open(ctx.bus(), d)) {
-                    // A phone that answers does so well within 2 s (WDRT allows 500 ms); a hung one never does.
-                    return InfoReader.fromBus(d).merge(NormalModeReader.read(new NcsdSession(link, Duration.ofSeconds(2), 1 << 20)));
+                // A phone that answers does so well within 2 s (WDRT allows 500 ms); a hung one never does.
+                try (NormalPhone phone = Phones.openNormal(ctx.bus(), d, Duration.ofSeconds(2))) {
+                    return phone.readInfo();
                 }
             }
             if (mode == Mode.UEFI || mode == Mode.EMERGENCY_CHARGING || mode == Mode.MASS_STORAGE) {
@@ -361,16 +359,15 @@ public final class HardResetFlow implements FlowRunner.Flow {
     }
 
     private void wipeData(FlowContext ctx, UsbDevice device) throws InterruptedException {
-        try (Link link = Channels.open(ctx.bus(), device)) {
-            UefiPhone phone = new UefiPhone(link);
+        try (UefiPhone phone = Phones.openUefi(ctx.bus(), device)) {
             ctx.step(ERASE_DATA, "usb-wipe: erase the user Data partition (NOKXFP \"Data\"): apps, messages, pictures, settings; "
                     + "not the modem NV, the OS version or reset protection", Duration.ofSeconds(60), () -> {
-                        if (phone.app() != NokApp.FLASH_APP && !phone.session().switchTo(NokSwitchTarget.FLASH_APP).isOk()) {
+                        if (phone.app() != NokApp.FLASH_APP && !phone.switchTo(NokSwitchTarget.FLASH_APP).isOk()) {
                             throw new FlowFailure(Reason.NOT_SUPPORTED_IN_MODE, "The phone runs its " + phone.app().traceName()
                                     + " and would not switch to the flash app, where Data can be erased.",
                                     "Use --method keys, or boot it into the flash app (with the phone off, hold Volume-Up and plug it in).");
                         }
-                        NokResult<NokAck> r = phone.session().erasePartition("Data");
+                        NokResult<NokAck> r = phone.erasePartition("Data");
                         if (r instanceof NokResult.Refused) {
                             NokResult.Refused<NokAck> refused = (NokResult.Refused<NokAck>) r;
                             throw new FlowFailure(Reason.DEVICE_REJECTED, "The flash app refused to erase Data: " + refused.status() + ".",
@@ -383,7 +380,7 @@ public final class HardResetFlow implements FlowRunner.Flow {
                         return null;
                     });
             ctx.step(REBOOT, "restart the phone into its OS (NOKR)", Duration.ofSeconds(5), () -> {
-                phone.session().reboot();
+                phone.reboot();
                 return null;
             });
         }

@@ -1,10 +1,8 @@
 package dev.lumiaagent.flow;
 
-import dev.lumiaagent.device.Channels;
-import dev.lumiaagent.device.NormalModeReader;
+import dev.lumiaagent.device.NormalPhone;
 import dev.lumiaagent.device.PhoneIdentity;
-import dev.lumiaagent.protocol.ncsd.NcsdSession;
-import dev.lumiaagent.transport.Link;
+import dev.lumiaagent.device.Phones;
 import dev.lumiaagent.transport.TransferTimeout;
 import dev.lumiaagent.transport.UsbDevice;
 import java.time.Duration;
@@ -47,8 +45,8 @@ final class Identities {
 
     static PhoneIdentity afterBoot(FlowContext ctx, UsbDevice back) throws InterruptedException {
         for (int attempt = 1; attempt <= 3; attempt++) {
-            try (Link link = Channels.open(ctx.bus(), back)) {
-                return NormalModeReader.identity(new NcsdSession(link, Duration.ofSeconds(3), 1 << 20));
+            try (NormalPhone phone = Phones.openNormal(ctx.bus(), back, Duration.ofSeconds(3))) {
+                return phone.identity();
             } catch (TransferTimeout e) {
                 ctx.clock().sleep(Duration.ofSeconds(2));
             }

@@ -1,11 +1,13 @@
 package dev.lumiaagent.flow;
 
-import dev.lumiaagent.device.Channels;
 import dev.lumiaagent.device.DeviceInfo;
+import dev.lumiaagent.device.FfuWriter;
 import dev.lumiaagent.device.FlashLimits;
 import dev.lumiaagent.device.InfoField;
 import dev.lumiaagent.device.InfoReader;
+import dev.lumiaagent.device.NormalPhone;
 import dev.lumiaagent.device.PhoneIdentity;
+import dev.lumiaagent.device.Phones;
 import dev.lumiaagent.device.UefiPhone;
 import dev.lumiaagent.flow.gate.Consent;
 import dev.lumiaagent.flow.gate.Gate;
@@ -18,21 +20,15 @@ import dev.lumiaagent.image.ffu.PayloadReader;
 import dev.lumiaagent.protocol.flashapp.NokAck;
 import dev.lumiaagent.protocol.flashapp.NokApp;
 import dev.lumiaagent.protocol.flashapp.NokResult;
-import dev.lumiaagent.protocol.flashapp.NokSession;
 import dev.lumiaagent.protocol.flashapp.NokSwitchTarget;
 import dev.lumiaagent.protocol.flashapp.NokvBlock;
 import dev.lumiaagent.protocol.flashapp.NokvReply;
-import dev.lumiaagent.protocol.ncsd.DeviceMode;
-import dev.lumiaagent.protocol.ncsd.NcsdSession;
-import dev.lumiaagent.protocol.ncsd.ResetMethod;
-import dev.lumiaagent.transport.Link;
 import dev.lumiaagent.transport.UsbDevice;
 import dev.lumiaagent.transport.discovery.Mode;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -142,14 +138,13 @@ public final class ReflashFlow implements FlowRunner.Flow {
         preFlight(ctx, before);
         try (PhoneWatcher watcher = new PhoneWatcher(ctx.bus(), ctx.clock(), ctx.port())) {
             UsbDevice flashApp = toFlashApp(ctx, watcher, mode);
-            try (Link link = Channels.open(ctx.bus(), flashApp)) {
-                UefiPhone phone = new UefiPhone(link);
+            try (UefiPhone phone = Phones.openUefi(ctx.bus(), flashApp)) {
                 NokvReply nokv = checkPhone(ctx, phone);
-                NokSession session = new NokSession(link, Duration.ofSeconds(5), Duration.ofSeconds(1), bounds.perMessage());
-                sendHeader(ctx, session);
-                writeChunks(ctx, session, nokv);
+                FfuWriter writer = phone.ffuWriter(bounds.perMessage());
+                sendHeader(ctx, writer);
+                writeChunks(ctx, writer, nokv);
                 ctx.step(REBOOT, "restart the phone into its new OS (NOKR)", Duration.ofSeconds(5), () -> {
-                    session.reboot();
+                    writer.reboot();
                     return null;
                 });
             }
@@ -215,33 +210,37 @@ public final class ReflashFlow implements FlowRunner.Flow {
     private UsbDevice toFlashApp(FlowContext ctx, PhoneWatcher watcher, Mode mode) throws InterruptedException {
         if (mode == Mode.NORMAL || mode == Mode.LABEL) {
             ctx.step(SWITCH_TO_FLASH, "ask the phone to reboot into its flash app (SetDeviceMode Flash)", Duration.ofSeconds(10), () -> {
-                try (Link link = Channels.open(ctx.bus(), start)) {
-                    new NcsdSession(link).setDeviceMode(DeviceMode.FLASH, ResetMethod.HW_RESET)
-                            .filter(r -> r.isError()).ifPresent(r -> {
-                                throw new FlowFailure(Reason.DEVICE_REJECTED, "The phone refused to switch to flash mode: "
-                                        + r.error().orElseThrow() + ".", "Switch it by keys instead: with the phone off, hold Volume-Up and plug it in.");
-                            });
+                try (NormalPhone phone = Phones.openNormal(ctx.bus(), start)) {
+                    phone.switchToFlash().ifPresent(error -> {
+                        throw new FlowFailure(Reason.DEVICE_REJECTED, "The phone refused to switch to flash mode: "
+                                + error + ".", "Switch it by keys instead: with the phone off, hold Volume-Up and plug it in.");
+                    });
                 }
                 return null;
             });
             return awaitFlashApp(ctx, watcher, true);
         }
         return ctx.step(SWITCH_TO_FLASH, "make sure the flash app is running", Duration.ofSeconds(30), () -> {
+            if (mode != Mode.UEFI) {
+                // Mass storage and 9008 were refused before anything was read; F006 stops at the battery gate.
+                throw new FlowFailure(Reason.NOT_SUPPORTED_IN_MODE, "The phone on " + ctx.port() + " is in " + mode.label()
+                        + ": the agent cannot bring it into its flash app from there.",
+                        "Restart it (hold Volume-Down + Power until it vibrates), then run reflash again.");
+            }
             NokApp app;
-            try (Link link = Channels.open(ctx.bus(), start)) {
-                UefiPhone phone = new UefiPhone(link);
+            try (UefiPhone phone = Phones.openUefi(ctx.bus(), start)) {
                 app = phone.app();
                 if (app == NokApp.FLASH_APP) {
                     return start;
                 }
                 if (app == NokApp.BOOT_MANAGER) {
-                    phone.session().rebootToFlash();
+                    phone.rebootToFlashApp();
                 } else {
-                    NokResult<NokAck> r = phone.session().switchTo(NokSwitchTarget.FLASH_APP);
+                    NokResult<NokAck> r = phone.switchTo(NokSwitchTarget.FLASH_APP);
                     if (r.isOk()) {
                         return start; // a context switch: same enumeration, now the flash app
                     }
-                    phone.session().rebootToFlash();
+                    phone.rebootToFlashApp();
                 }
             }
             return awaitFlashApp(ctx, watcher, true);
@@ -285,7 +284,7 @@ public final class ReflashFlow implements FlowRunner.Flow {
             if (match.blocks() || battery.blocks()) {
                 GateResult why = match.blocks() ? match : battery;
                 if (!Boolean.TRUE.equals(info.get(InfoField.FLASHING_INCOMPLETE).orElse(false))) {
-                    phone.session().reboot(); // leave it as it was: back to its OS
+                    phone.reboot(); // leave it as it was: back to its OS
                 }
                 throw new FlowFailure(Outcome.blockedBy(why));
             }
@@ -293,7 +292,7 @@ public final class ReflashFlow implements FlowRunner.Flow {
         });
     }
 
-    private void sendHeader(FlowContext ctx, NokSession session) throws InterruptedException {
+    private void sendHeader(FlowContext ctx, FfuWriter writer) throws InterruptedException {
         ctx.step(SEND_HEADER, "send the FFU headers (" + (ffu.image().combinedHeaderLength() / 1024) + " KiB) in one message",
                 bounds.perMessage(), () -> {
                     java.nio.ByteBuffer header;
@@ -303,13 +302,13 @@ public final class ReflashFlow implements FlowRunner.Flow {
                         throw new FlowFailure(Reason.FFU_INVALID, "Could not read the FFU header: " + e.getMessage(),
                                 "Check the file with `lumia-agent ffu verify`.");
                     }
-                    NokResult<NokAck> r = session.flashHeader(header, EnumSet.noneOf(dev.lumiaagent.protocol.flashapp.FlashOption.class), 0);
+                    NokResult<NokAck> r = writer.header(header);
                     refusedIsFailure(r, "the FFU header");
                     return null;
                 });
     }
 
-    private void writeChunks(FlowContext ctx, NokSession session, NokvReply nokv) throws InterruptedException {
+    private void writeChunks(FlowContext ctx, FfuWriter writer, NokvReply nokv) throws InterruptedException {
         String platform = nokv.platformId().orElse(null);
         FlashLimits.Limit limit = FlashLimits.forPlatform(platform);
         int chunk = ffu.image().chunkSize();
@@ -336,7 +335,7 @@ public final class ReflashFlow implements FlowRunner.Flow {
                 sent += p.blocks();
                 int progress = (int) Math.min(100, sent * 100 / Math.max(1, totalBlocks));
                 pacer.beforeSending(p.data().remaining());
-                refusedIsFailure(session.flashPayload(p.data(), useV2, progress), "payload block " + p.payloadBlock());
+                refusedIsFailure(writer.payload(p.data(), useV2, progress), "payload block " + p.payloadBlock());
                 bytes += (long) p.blocks() * chunk;
                 Duration elapsed = Duration.between(began, ctx.clock().now());
                 double mbps = elapsed.isZero() ? 0 : bytes / 1e6 / (elapsed.toNanos() / 1e9);

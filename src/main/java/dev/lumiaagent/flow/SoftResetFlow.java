@@ -1,14 +1,10 @@
 package dev.lumiaagent.flow;
 
-import dev.lumiaagent.device.Channels;
-import dev.lumiaagent.device.NormalModeReader;
+import dev.lumiaagent.device.NormalPhone;
 import dev.lumiaagent.device.PhoneIdentity;
+import dev.lumiaagent.device.Phones;
 import dev.lumiaagent.device.UefiPhone;
-import dev.lumiaagent.protocol.ncsd.DeviceMode;
-import dev.lumiaagent.protocol.ncsd.NcsdResponse;
-import dev.lumiaagent.protocol.ncsd.NcsdSession;
-import dev.lumiaagent.protocol.ncsd.ResetMethod;
-import dev.lumiaagent.transport.Link;
+import dev.lumiaagent.protocol.ncsd.NcsdError;
 import dev.lumiaagent.transport.TransferTimeout;
 import dev.lumiaagent.transport.UsbDevice;
 import dev.lumiaagent.transport.discovery.Mode;
@@ -113,12 +109,16 @@ public final class SoftResetFlow implements FlowRunner.Flow {
     /** Null when the phone does not answer: the flow then falls back to the guided key reset. */
     private PhoneIdentity readIdentity(FlowContext ctx, UsbDevice device) throws InterruptedException {
         return ctx.step(READ_IDENTITY, "read who the phone is before it restarts", bounds.identityRead(), () -> {
-            try (Link link = Channels.open(ctx.bus(), device)) {
+            try {
                 if (device.personality().mode() == Mode.UEFI) {
-                    return new UefiPhone(link).identity();
+                    try (UefiPhone phone = Phones.openUefi(ctx.bus(), device)) {
+                        return phone.identity();
+                    }
                 }
                 // A phone that answers does so well within 2 s (WDRT allows 500 ms); a hung one never does.
-                return NormalModeReader.identity(new NcsdSession(link, Duration.ofSeconds(2), 1 << 20));
+                try (NormalPhone phone = Phones.openNormal(ctx.bus(), device, Duration.ofSeconds(2))) {
+                    return phone.identity();
+                }
             } catch (TransferTimeout e) {
                 ctx.progress(READ_IDENTITY, -1, "the phone does not answer over USB (" + e.getMessage() + ")");
                 return null;
@@ -130,14 +130,16 @@ public final class SoftResetFlow implements FlowRunner.Flow {
         boolean uefi = device.personality().mode() == Mode.UEFI;
         ctx.step(SEND_RESET, uefi ? "ask the UEFI app to reboot (NOKR)" : "ask the phone to reboot (SetDeviceMode Normal, HwReset)",
                 Duration.ofSeconds(5), () -> {
-                    try (Link link = Channels.open(ctx.bus(), device)) {
-                        if (uefi) {
-                            new UefiPhone(link).rebootToOs();
-                        } else {
-                            Optional<NcsdResponse> reply = new NcsdSession(link).setDeviceMode(DeviceMode.NORMAL, ResetMethod.HW_RESET);
-                            if (reply.isPresent() && reply.get().isError()) {
+                    if (uefi) {
+                        try (UefiPhone phone = Phones.openUefi(ctx.bus(), device)) {
+                            phone.rebootToOs();
+                        }
+                    } else {
+                        try (NormalPhone phone = Phones.openNormal(ctx.bus(), device)) {
+                            Optional<NcsdError> refused = phone.reboot();
+                            if (refused.isPresent()) {
                                 throw new FlowFailure(Reason.DEVICE_REJECTED, "The phone on " + ctx.port() + " refused the reset: "
-                                        + reply.get().error().orElseThrow() + ".",
+                                        + refused.get() + ".",
                                         "Reset it with its keys instead: hold Volume-Down and Power until it vibrates (lumia-agent soft-reset guides you when the phone does not answer).");
                             }
                         }

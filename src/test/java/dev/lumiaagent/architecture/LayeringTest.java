@@ -2,6 +2,12 @@ package dev.lumiaagent.architecture;
 
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameEndingWith;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -84,6 +90,25 @@ class LayeringTest {
     static final ArchRule transportCoreDoesNotImportItsAdapters = noClasses().that().resideInAPackage("dev.lumiaagent.transport")
             .should().dependOnClassesThat().resideInAnyPackage("dev.lumiaagent.transport.usb..", "dev.lumiaagent.transport.serial..",
                     "dev.lumiaagent.transport.capture..");
+
+    /**
+     * Flows never build protocol sessions (DESIGN §1): the device facade ({@code device.Phones}) opens
+     * the phone in its mode and hands them a typed phone. No exception.
+     */
+    @ArchTest
+    static final ArchRule flowsBuildNoProtocolSessions = noClasses().that().resideInAPackage("dev.lumiaagent.flow..")
+            .should().callConstructorWhere(target(owner(simpleNameEndingWith("Session").and(resideInAPackage("dev.lumiaagent.protocol..")))))
+            .because("the device layer opens phones and builds their sessions (DESIGN §1)");
+
+    /**
+     * Nor do they open links: no call to {@code Bus.open} on any bus, whatever its class. Flows still
+     * watch the bus ({@code Bus.watch}, {@code Bus.devices}, as PhoneWatcher does); only opening is the
+     * device layer's. No exception.
+     */
+    @ArchTest
+    static final ArchRule flowsOpenNoLinks = noClasses().that().resideInAPackage("dev.lumiaagent.flow..")
+            .should().callMethodWhere(target(name("open")).and(target(owner(assignableTo(dev.lumiaagent.transport.Bus.class)))))
+            .because("the device layer opens a phone's channel with the transfer rules its protocol needs (DESIGN §1)");
 
     /** The record store depends on nothing above it: flows and benches hand it plain records. */
     @ArchTest

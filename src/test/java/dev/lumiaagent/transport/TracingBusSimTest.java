@@ -2,10 +2,10 @@ package dev.lumiaagent.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lumiaagent.device.Channels;
 import dev.lumiaagent.device.DeviceInfo;
 import dev.lumiaagent.device.InfoField;
 import dev.lumiaagent.device.InfoReader;
+import dev.lumiaagent.device.Phones;
 import dev.lumiaagent.device.UefiPhone;
 import dev.lumiaagent.sim.BenchSpec;
 import dev.lumiaagent.sim.SimBench;
@@ -104,9 +104,9 @@ class TracingBusSimTest {
     @Test
     void aLinkAlreadyOpenWhenTracingStartsIsTracedToo() throws IOException {
         Path trace = dir.resolve("uefi.trace");
-        try (Link link = Channels.open(bus, on(UEFI))) {
+        try (UefiPhone phone = Phones.openUefi(bus, on(UEFI))) {
             bus.traceTo(UEFI, trace);
-            new UefiPhone(link).version();
+            phone.version();
         }
         bus.stopTracing(UEFI);
         String text = text(trace);
