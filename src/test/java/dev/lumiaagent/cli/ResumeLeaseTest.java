@@ -162,4 +162,35 @@ class ResumeLeaseTest {
         assertThat(CliRunner.run("resume", "--bench", bench.toString(), "--jobs-dir", jobs.toString(), "--store", store).out())
                 .contains("Nothing to resume");
     }
+
+    /**
+     * Issue #14: phones were resumed one at a time with no tally. Now resume is a bench of the unfinished jobs:
+     * each phone in its own worker under --max-parallel, with the bench view and a tally.
+     */
+    @Test
+    void unfinishedJobsOfSeveralPhonesResumeAsABenchWithATally() throws Exception {
+        Files.writeString(bench, "{\"phones\": [{\"port\": \"1-5\", \"model\": \"RM-914\", \"mode\": \"normal\"},"
+                + "{\"port\": \"1-6\", \"model\": \"RM-1104\", \"mode\": \"normal\"},"
+                + "{\"port\": \"1-7\", \"model\": \"RM-1045\", \"mode\": \"normal\"}]}");
+        List<Job> jobsLeft = List.of(
+                Checkpoint.start(journal, "soft-reset", Map.of(), PORT, new JobIdentity(IMEI, null, null), "NORMAL").job(),
+                Checkpoint.start(journal, "soft-reset", Map.of(), PortPath.parse("1-6"), new JobIdentity(null, null, null), "NORMAL").job(),
+                Checkpoint.start(journal, "info", Map.of(), PortPath.parse("1-7"), new JobIdentity(null, null, null), "NORMAL").job());
+        CliRunner.Result r = CliRunner.run("resume", "--bench", bench.toString(), "--sim-speed", "200", "--yes", "--jobs-dir",
+                jobs.toString(), "--store", store, "--max-parallel", "3");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("resume 3 unfinished jobs on").contains("at most 3 phones at once")
+                .contains("<1-5> soft-reset started").contains("<1-6> soft-reset started").contains("<1-7> info started")
+                .contains("Resume: 3 phones — Succeeded 3 · Failed 0 · Skipped 0");
+        for (Job j : jobsLeft) {
+            Job after = journal.load(j.id).orElseThrow();
+            assertThat(after.state).as(j.port).isEqualTo(JobState.DONE);
+            assertThat(after.runs).as(j.port).hasSize(2);
+            assertThat(Files.exists(jobs.resolve(j.id + ".log"))).as("each resumed job has its own log").isTrue();
+        }
+        try (RecordStore s = RecordStores.open(store)) {
+            assertThat(s.audit().entries().stream().filter(e -> e.event().equals("resumed")).map(AuditEntry::jobId))
+                    .containsExactlyInAnyOrderElementsOf(jobsLeft.stream().map(j -> j.id).toList());
+        }
+    }
 }
