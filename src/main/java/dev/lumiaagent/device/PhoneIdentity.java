@@ -7,20 +7,39 @@ import java.util.Locale;
  * via JSON, UEFI via {@code NOKXFR "PID"}). After a re-enumeration the phone on the port is compared
  * with the one before on every key both sides know (DESIGN §3).
  */
-public record PhoneIdentity(String imei, String publicId) {
+public record PhoneIdentity(String imei, String publicId, String usbSerial) {
 
     public enum Match { SAME, DIFFERENT, UNKNOWN }
 
     public PhoneIdentity {
         publicId = publicId == null ? null : publicId.toUpperCase(Locale.ROOT);
+        usbSerial = usbSerial == null || usbSerial.isBlank() ? null : usbSerial;
+    }
+
+    /** The keys a phone's own answers give (the USB serial unknown). */
+    public PhoneIdentity(String imei, String publicId) {
+        this(imei, publicId, null);
     }
 
     public boolean isKnown() {
         return imei != null || publicId != null;
     }
 
-    /** SAME when a shared key matches and none differs; DIFFERENT when a shared key differs; else UNKNOWN. */
+    /**
+     * The one rule of "same phone", for flows (after a re-enumeration) and jobs (resume, station, retries):
+     * SAME when a shared key (IMEI, public ID) matches and none differs; DIFFERENT when a shared key differs;
+     * when those cannot decide, an equal USB serial counts as SAME (a differing one proves nothing: some modes
+     * report another serial); else UNKNOWN.
+     */
     public Match compare(PhoneIdentity other) {
+        Match m = compareKeys(other);
+        if (m == Match.UNKNOWN && usbSerial != null && usbSerial.equals(other.usbSerial)) {
+            return Match.SAME;
+        }
+        return m;
+    }
+
+    private Match compareKeys(PhoneIdentity other) {
         boolean shared = false;
         if (imei != null && other.imei != null) {
             if (!imei.equals(other.imei)) {

@@ -23,7 +23,7 @@ public record JobIdentity(String imei, String publicId, String usbSerial) {
     private static final Logger LOG = LoggerFactory.getLogger(JobIdentity.class);
 
     public PhoneIdentity phone() {
-        return new PhoneIdentity(imei, publicId);
+        return new PhoneIdentity(imei, publicId, usbSerial);
     }
 
     @JsonIgnore
@@ -31,16 +31,9 @@ public record JobIdentity(String imei, String publicId, String usbSerial) {
         return imei != null || publicId != null || usbSerial != null;
     }
 
-    /**
-     * SAME / DIFFERENT on IMEI and public ID; when those cannot decide, an equal USB serial counts as
-     * SAME (a differing one does not prove a different phone: some modes report another serial).
-     */
+    /** {@link PhoneIdentity#compare}: the one rule of "same phone". */
     public PhoneIdentity.Match compare(JobIdentity other) {
-        PhoneIdentity.Match m = phone().compare(other.phone());
-        if (m == PhoneIdentity.Match.UNKNOWN && usbSerial != null && usbSerial.equals(other.usbSerial)) {
-            return PhoneIdentity.Match.SAME;
-        }
-        return m;
+        return phone().compare(other.phone());
     }
 
     /** This identity with the keys it lacks taken from {@code learned}. */

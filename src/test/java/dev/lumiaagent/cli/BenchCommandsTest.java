@@ -68,6 +68,20 @@ class BenchCommandsTest {
         assertThat(r.out()).contains("Succeeded 6 · Failed 0 · Skipped 0");
     }
 
+    /** Issue #14: a batch refused to run when its store could not be opened, while a single phone ran with its job file. */
+    @Test
+    void aBatchWhoseStoreCannotBeOpenedRunsWithItsJobFilesAndSaysSo() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("not-a-dir"), "a file where the store's directory should be");
+        Path jobs = dir.resolve("jobs");
+        CliRunner.Result r = CliRunner.run("batch", "info", "--simulate", "2", "--sim-speed", "200", "--store",
+                "jdbc:sqlite:" + dir.resolve("not-a-dir").resolve("records.db"), "--jobs-dir", jobs.toString());
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.err()).contains("warning: the record store cannot be opened").contains("next step:");
+        assertThat(r.out()).contains("records in job files only").contains("Succeeded 2 · Failed 0 · Skipped 0");
+        java.util.List<dev.lumiaagent.job.Job> done = new dev.lumiaagent.job.JobJournal(jobs).list();
+        assertThat(done).hasSize(2).allMatch(j -> j.state == dev.lumiaagent.job.JobState.DONE);
+    }
+
     @Test
     void onlyTheChosenPortsAndAnEmptyPortIsNamed() {
         CliRunner.Result r = CliRunner.run("batch", "info", "--simulate", "4", "--sim-speed", "200", "--ports", "1-2,1-9",
