@@ -35,8 +35,8 @@ public final class FlowContext {
     private final AgentClock clock;
     private final PortPath port;
     private final List<FlowListener> listeners;
-    /** The running step's deadline on {@link #clock}; null between steps. A flow runs on one thread. */
-    private Deadline stepDeadline;
+    /** The running step's deadline on {@link #clock}; null between steps. Set by the flow's thread, read by any. */
+    private volatile Deadline stepDeadline;
 
     public FlowContext(Bus bus, AgentClock clock, PortPath port, List<FlowListener> listeners) {
         this.bus = bus;
