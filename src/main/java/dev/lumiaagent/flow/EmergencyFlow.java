@@ -296,7 +296,7 @@ public final class EmergencyFlow implements FlowRunner.Flow {
             }
             Optional<UsbDevice> back = ctx.step(AWAIT_RETURN, "wait for the phone to come back (boot manager or normal mode)",
                     bounds.returnToPhone(), () -> watcher.awaitArrival(d -> d.personality().mode() == Mode.UEFI
-                                    || d.personality().mode() == Mode.NORMAL, bounds.returnToPhone(),
+                                    || d.personality().mode() == Mode.NORMAL, ctx.within(bounds.returnToPhone()),
                             watcher.reporting(ctx, AWAIT_RETURN, "the boot manager or normal mode")));
             if (back.isEmpty()) {
                 throw new FlowFailure(Reason.PHONE_DID_NOT_RETURN, "The image was written, but the phone did not come back within "

@@ -1,5 +1,8 @@
 package dev.lumiaagent.flow;
 
+import dev.lumiaagent.protocol.wire.DeviceRefusal;
+import dev.lumiaagent.protocol.wire.ProtocolException;
+import dev.lumiaagent.transport.TransportException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +37,7 @@ public final class FlowRunner {
                     "Check the phone's state with `lumia-agent devices`, then run the command again.");
         } catch (RuntimeException e) {
             LOG.debug("{} failed unexpectedly", flow.name(), e);
-            FlowFailure f = e instanceof dev.lumiaagent.transport.TransportException
-                    || e instanceof dev.lumiaagent.protocol.wire.ProtocolException
-                    || e instanceof dev.lumiaagent.protocol.flashapp.NokRefused
+            FlowFailure f = e instanceof TransportException || e instanceof ProtocolException || e instanceof DeviceRefusal
                     ? ctx.translate(flow.name(), e)
                     : new FlowFailure(Reason.INTERNAL_ERROR, flow.name() + " failed unexpectedly: " + e,
                     "Run the command again with -v and send the output to the maintainers.");

@@ -379,7 +379,8 @@ public final class HardResetFlow implements FlowRunner.Flow {
                         }
                         return null;
                     });
-            ctx.step(REBOOT, "restart the phone into its OS (NOKR)", Duration.ofSeconds(5), () -> {
+            // NOKR's write may take the 5 s reply timeout, then the session listens 1 s for an answer.
+            ctx.step(REBOOT, "restart the phone into its OS (NOKR)", Duration.ofSeconds(10), () -> {
                 phone.reboot();
                 return null;
             });
@@ -410,7 +411,7 @@ public final class HardResetFlow implements FlowRunner.Flow {
 
     private void awaitLeave(FlowContext ctx, PhoneWatcher watcher, Duration bound, String what, String next) throws InterruptedException {
         ctx.step(AWAIT_LEAVE, "wait for the phone to restart into the reset (leave the USB bus)", bound, () -> {
-            boolean left = watcher.awaitLeave(bound, watcher.reporting(ctx, AWAIT_LEAVE, "the phone to restart"));
+            boolean left = watcher.awaitLeave(ctx.within(bound), watcher.reporting(ctx, AWAIT_LEAVE, "the phone to restart"));
             if (!left) {
                 throw new FlowFailure(Reason.PHONE_DID_NOT_LEAVE, "The phone on " + ctx.port() + " did not restart within "
                         + PhoneWatcher.human(bound) + ": " + what + ".", next);
@@ -433,7 +434,7 @@ public final class HardResetFlow implements FlowRunner.Flow {
             });
             Optional<UsbDevice> back;
             try {
-                back = watcher.awaitArrival(d -> d.personality().mode() == Mode.NORMAL, bound, (w, b) -> ctx.progress(AWAIT_RESET,
+                back = watcher.awaitArrival(d -> d.personality().mode() == Mode.NORMAL, ctx.within(bound), (w, b) -> ctx.progress(AWAIT_RESET,
                         fraction(w, b), "resetting" + watcher.current().map(d -> " (now: " + d.personality().mode().label() + ")")
                                 .orElse(" (gears; the phone is off the bus)") + (restarts.get() > 0 ? ", restarted " + restarts.get()
                                 + (restarts.get() == 1 ? " time" : " times") : "") + ": " + PhoneWatcher.human(w) + " of " + PhoneWatcher.human(b)));

@@ -1,6 +1,7 @@
 package dev.lumiaagent.flow;
 
 import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.time.Deadline;
 import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.BusEvent;
 import dev.lumiaagent.transport.PortPath;
@@ -69,17 +70,24 @@ public final class PhoneWatcher implements AutoCloseable {
 
     /** True once the phone has left the bus since this watcher started; false if the bound ran out. */
     public boolean awaitLeave(Duration bound, Tick tick) throws InterruptedException {
+        return awaitLeave(Deadline.after(clock, bound), tick);
+    }
+
+    /**
+     * {@link #awaitLeave(Duration, Tick)} until {@code until} (on this watcher's clock, e.g. a wait's bound
+     * cut at its step's deadline, {@link FlowContext#within}); the tick reports against its budget.
+     */
+    public boolean awaitLeave(Deadline until, Tick tick) throws InterruptedException {
         Instant start = clock.now();
         while (true) {
             if (leftSinceStart || current().isEmpty()) {
                 return true;
             }
-            Duration waited = Duration.between(start, clock.now());
-            if (waited.compareTo(bound) >= 0) {
+            if (until.expired()) {
                 return false;
             }
-            tick.waited(waited, bound);
-            pollEvents(bound.minus(waited));
+            tick.waited(Duration.between(start, clock.now()), until.budget());
+            pollEvents(until.remaining());
         }
     }
 
@@ -88,18 +96,22 @@ public final class PhoneWatcher implements AutoCloseable {
      * bound ran out (then {@link #current()} says whether the phone is there in another mode).
      */
     public Optional<UsbDevice> awaitArrival(Predicate<UsbDevice> wanted, Duration bound, Tick tick) throws InterruptedException {
+        return awaitArrival(wanted, Deadline.after(clock, bound), tick);
+    }
+
+    /** {@link #awaitArrival(Predicate, Duration, Tick)} until {@code until}, as {@link #awaitLeave(Deadline, Tick)}. */
+    public Optional<UsbDevice> awaitArrival(Predicate<UsbDevice> wanted, Deadline until, Tick tick) throws InterruptedException {
         Instant start = clock.now();
         while (true) {
             Optional<UsbDevice> now = current();
             if (now.isPresent() && wanted.test(now.get())) {
                 return now;
             }
-            Duration waited = Duration.between(start, clock.now());
-            if (waited.compareTo(bound) >= 0) {
+            if (until.expired()) {
                 return Optional.empty();
             }
-            tick.waited(waited, bound);
-            pollEvents(bound.minus(waited));
+            tick.waited(Duration.between(start, clock.now()), until.budget());
+            pollEvents(until.remaining());
         }
     }
 

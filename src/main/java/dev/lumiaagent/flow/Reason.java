@@ -27,6 +27,8 @@ public enum Reason {
     INTERNAL_ERROR,
     /** A factory reset did not bring the phone back in normal mode within its bound (the Lumia reset-loop bug). */
     RESET_NEVER_FINISHED,
+    /** A step was still running past its bound (the step and the bound are named in the summary). */
+    STEP_TIMEOUT,
     /** Another job holds the phone's lease (another agent on this machine, or another station on the store): nothing was done. */
     PHONE_BUSY
 }

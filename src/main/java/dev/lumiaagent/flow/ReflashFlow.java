@@ -143,13 +143,14 @@ public final class ReflashFlow implements FlowRunner.Flow {
                 FfuWriter writer = phone.ffuWriter(bounds.perMessage());
                 sendHeader(ctx, writer);
                 writeChunks(ctx, writer, nokv);
-                ctx.step(REBOOT, "restart the phone into its new OS (NOKR)", Duration.ofSeconds(5), () -> {
+                // NOKR's write may take the session's 5 s reply timeout, then it listens 1 s for an answer.
+                ctx.step(REBOOT, "restart the phone into its new OS (NOKR)", Duration.ofSeconds(10), () -> {
                     writer.reboot();
                     return null;
                 });
             }
             ctx.step(AWAIT_LEAVE, "wait for the phone to restart", bounds.leave(), () -> {
-                if (!watcher.awaitLeave(bounds.leave(), (w, b) -> { })) {
+                if (!watcher.awaitLeave(ctx.within(bounds.leave()), (w, b) -> { })) {
                     throw new FlowFailure(Reason.PHONE_DID_NOT_LEAVE, "The flash completed but the phone did not restart within "
                             + bounds.leave().toSeconds() + " s.", "Hold Volume-Down + Power until it vibrates; the new firmware is already written.");
                 }
@@ -220,7 +221,8 @@ public final class ReflashFlow implements FlowRunner.Flow {
             });
             return awaitFlashApp(ctx, watcher, true);
         }
-        return ctx.step(SWITCH_TO_FLASH, "make sure the flash app is running", Duration.ofSeconds(30), () -> {
+        // A reboot toward the flash app is waited for inside this step (AwaitFlashApp): its bound is in this one's.
+        return ctx.step(SWITCH_TO_FLASH, "make sure the flash app is running", Duration.ofSeconds(30).plus(awaitFlashAppBound(true)), () -> {
             if (mode != Mode.UEFI) {
                 // Mass storage and 9008 were refused before anything was read; F006 stops at the battery gate.
                 throw new FlowFailure(Reason.NOT_SUPPORTED_IN_MODE, "The phone on " + ctx.port() + " is in " + mode.label()
@@ -248,17 +250,22 @@ public final class ReflashFlow implements FlowRunner.Flow {
     }
 
     private UsbDevice awaitFlashApp(FlowContext ctx, PhoneWatcher watcher, boolean mustLeaveFirst) throws InterruptedException {
-        return ctx.step(AWAIT_FLASH_APP, "wait for the phone to come back in its flash app", bounds.toFlashApp(), () -> {
-            if (mustLeaveFirst && !watcher.awaitLeave(bounds.toFlashApp(), watcher.reporting(ctx, AWAIT_FLASH_APP, "the phone to restart"))) {
+        return ctx.step(AWAIT_FLASH_APP, "wait for the phone to come back in its flash app", awaitFlashAppBound(mustLeaveFirst), () -> {
+            if (mustLeaveFirst && !watcher.awaitLeave(ctx.within(bounds.toFlashApp()), watcher.reporting(ctx, AWAIT_FLASH_APP, "the phone to restart"))) {
                 throw new FlowFailure(Reason.PHONE_DID_NOT_LEAVE, "The phone did not restart toward its flash app within "
                         + bounds.toFlashApp().toSeconds() + " s.", "Run reflash again; if it repeats, restart the phone by keys first.");
             }
-            Optional<UsbDevice> d = watcher.awaitArrival(x -> x.personality().mode() == Mode.UEFI, bounds.toFlashApp(),
+            Optional<UsbDevice> d = watcher.awaitArrival(x -> x.personality().mode() == Mode.UEFI, ctx.within(bounds.toFlashApp()),
                     watcher.reporting(ctx, AWAIT_FLASH_APP, "the flash app"));
             return d.orElseThrow(() -> new FlowFailure(Reason.PHONE_DID_NOT_RETURN, "The phone did not come back in its flash app within "
                     + bounds.toFlashApp().toSeconds() + " s" + watcher.current().map(x -> " (it is in " + x.personality().mode().label() + ")").orElse("") + ".",
                     "Check the cable; run reflash again — the agent starts from whatever mode the phone is in."));
         });
+    }
+
+    /** Leaving, then coming back, each within {@code toFlashApp}. */
+    private Duration awaitFlashAppBound(boolean mustLeaveFirst) {
+        return mustLeaveFirst ? bounds.toFlashApp().multipliedBy(2) : bounds.toFlashApp();
     }
 
     private NokvReply checkPhone(FlowContext ctx, UefiPhone phone) throws InterruptedException {
@@ -370,7 +377,7 @@ public final class ReflashFlow implements FlowRunner.Flow {
 
     private UsbDevice awaitReturn(FlowContext ctx, PhoneWatcher watcher) throws InterruptedException {
         return ctx.step(AWAIT_RETURN, "wait for the phone to boot its new OS (first boot can take minutes)", bounds.returnToOs(), () -> {
-            Optional<UsbDevice> back = watcher.awaitArrival(d -> d.personality().mode() == Mode.NORMAL, bounds.returnToOs(),
+            Optional<UsbDevice> back = watcher.awaitArrival(d -> d.personality().mode() == Mode.NORMAL, ctx.within(bounds.returnToOs()),
                     watcher.reporting(ctx, AWAIT_RETURN, "normal mode"));
             return back.orElseThrow(() -> {
                 Optional<UsbDevice> now = watcher.current();

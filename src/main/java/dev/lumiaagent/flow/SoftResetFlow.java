@@ -129,7 +129,8 @@ public final class SoftResetFlow implements FlowRunner.Flow {
     private void sendReset(FlowContext ctx, UsbDevice device) throws InterruptedException {
         boolean uefi = device.personality().mode() == Mode.UEFI;
         ctx.step(SEND_RESET, uefi ? "ask the UEFI app to reboot (NOKR)" : "ask the phone to reboot (SetDeviceMode Normal, HwReset)",
-                Duration.ofSeconds(5), () -> {
+                // The request's write may take its 5 s timeout, then the reply is listened for (0.5 s NCSD, 1 s NOK).
+                Duration.ofSeconds(10), () -> {
                     if (uefi) {
                         try (UefiPhone phone = Phones.openUefi(ctx.bus(), device)) {
                             phone.rebootToOs();
@@ -150,7 +151,7 @@ public final class SoftResetFlow implements FlowRunner.Flow {
 
     private void awaitLeave(FlowContext ctx, PhoneWatcher watcher, Duration bound, boolean guided) throws InterruptedException {
         ctx.step(AWAIT_LEAVE, "wait for the phone to restart (leave the USB bus)", bound, () -> {
-            boolean left = watcher.awaitLeave(bound, watcher.reporting(ctx, AWAIT_LEAVE, "the phone to leave the bus"));
+            boolean left = watcher.awaitLeave(ctx.within(bound), watcher.reporting(ctx, AWAIT_LEAVE, "the phone to leave the bus"));
             if (!left) {
                 throw guided
                         ? new FlowFailure(Reason.PHONE_DID_NOT_LEAVE, "The phone on " + ctx.port() + " did not restart within "
@@ -166,7 +167,7 @@ public final class SoftResetFlow implements FlowRunner.Flow {
 
     private UsbDevice awaitReturn(FlowContext ctx, PhoneWatcher watcher, Duration bound) throws InterruptedException {
         return ctx.step(AWAIT_RETURN, "wait for the phone to come back in normal mode", bound, () -> {
-            Optional<UsbDevice> back = watcher.awaitArrival(d -> d.personality().mode() == Mode.NORMAL, bound,
+            Optional<UsbDevice> back = watcher.awaitArrival(d -> d.personality().mode() == Mode.NORMAL, ctx.within(bound),
                     watcher.reporting(ctx, AWAIT_RETURN, "normal mode"));
             if (back.isPresent()) {
                 return back.get();

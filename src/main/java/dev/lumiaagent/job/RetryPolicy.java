@@ -9,10 +9,12 @@ import java.util.Set;
  * answering, bytes that did not parse, a phone that dropped off the bus. A refused gate (battery,
  * consent, firmware), a device's own rejection or a reset that never finished would fail the same way
  * again. Even then a retry never repeats a write, erase or reset blindly (DESIGN §4): the phone must be
- * back on its port, is identified again, and the flow plans anew from the mode it is in.
+ * back on its port, is identified again, and the flow plans anew from the mode it is in. A step past its
+ * bound is retried like a phone that stopped answering: it is mostly one (its last wait ran out).
  */
 public final class RetryPolicy {
-    private static final Set<Reason> RETRYABLE = EnumSet.of(Reason.PHONE_NOT_ANSWERING, Reason.PROTOCOL_DESYNC, Reason.PHONE_LEFT);
+    private static final Set<Reason> RETRYABLE = EnumSet.of(Reason.PHONE_NOT_ANSWERING, Reason.PROTOCOL_DESYNC, Reason.PHONE_LEFT,
+            Reason.STEP_TIMEOUT);
 
     private RetryPolicy() {
     }

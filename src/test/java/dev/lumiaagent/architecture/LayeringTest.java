@@ -85,6 +85,16 @@ class LayeringTest {
                     com.tngtech.archunit.base.DescribedPredicate.alwaysTrue(),
                     com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage("dev.lumiaagent.protocol.wire.."));
 
+    /**
+     * The step runner and the flow runner know no protocol (DESIGN §4): a device's refusal reaches them as a
+     * protocol.wire DeviceRefusal, whichever protocol said it; only the flows themselves speak protocols.
+     */
+    @ArchTest
+    static final ArchRule flowContextAndRunnerKnowNoProtocol = noClasses().that()
+            .haveNameMatching("dev\\.lumiaagent\\.flow\\.(FlowContext|FlowRunner)(\\$.*)?")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.lumiaagent.protocol.sahara..", "dev.lumiaagent.protocol.flashapp..",
+                    "dev.lumiaagent.protocol.ncsd..", "dev.lumiaagent.protocol.firehose..");
+
     /** The transport core does not know its adapters (usb, serial, capture): they plug into it. */
     @ArchTest
     static final ArchRule transportCoreDoesNotImportItsAdapters = noClasses().that().resideInAPackage("dev.lumiaagent.transport")

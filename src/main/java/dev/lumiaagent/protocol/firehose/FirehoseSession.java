@@ -1,6 +1,9 @@
 package dev.lumiaagent.protocol.firehose;
 
 import dev.lumiaagent.protocol.wire.ProtocolException;
+import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.time.Deadline;
+import dev.lumiaagent.time.Timeout;
 import dev.lumiaagent.transport.DeviceGone;
 import dev.lumiaagent.transport.Link;
 import dev.lumiaagent.transport.TransferTimeout;
@@ -458,15 +461,11 @@ public final class FirehoseSession {
             return new FirehoseResult.Nak<>(command.toString(), finish(r));
         }
         List<FirehoseLog> after = new ArrayList<>();
-        long deadline = System.nanoTime() + leaveWithin.toNanos();
+        Deadline deadline = Deadline.after(AgentClock.system(), leaveWithin); // transfer time is real time
         boolean left = false;
-        while (true) {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                break;
-            }
+        while (!deadline.expired()) {
             try {
-                FirehoseDeviceMessage m = nextMessage(Duration.ofNanos(remaining), "logs after reset");
+                FirehoseDeviceMessage m = nextMessage(deadline, leaveWithin, "logs after reset");
                 if (m instanceof FirehoseResponse) {
                     throw new ProtocolException("a second response after the reset ACK: " + m);
                 }
@@ -512,14 +511,11 @@ public final class FirehoseSession {
 
     /** Reads logs until a response; the response comes back carrying them. */
     private FirehoseResponse awaitResponse(Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Deadline deadline = Deadline.after(AgentClock.system(), timeout);
         List<FirehoseLog> logs = new ArrayList<>();
         while (true) {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                throw new TransferTimeout(TransferTimeout.Direction.IN, timeout, 0);
-            }
-            FirehoseDeviceMessage m = nextMessage(Duration.ofNanos(remaining), what);
+            deadline.throwIfExpired(() -> new TransferTimeout(TransferTimeout.Direction.IN, timeout, 0));
+            FirehoseDeviceMessage m = nextMessage(deadline, timeout, what);
             if (m instanceof FirehoseLog) {
                 LOG.debug("{}: ← {}", link.describe(), m);
                 logs.add((FirehoseLog) m);
@@ -534,12 +530,12 @@ public final class FirehoseSession {
     /** Drains trailing logs (§3.1: they may follow the response) until a poll stays silent. */
     private FirehoseResponse finish(FirehoseResponse r) {
         List<FirehoseLog> after = new ArrayList<>();
-        long deadline = System.nanoTime() + timeouts.drainWindow().toNanos();
-        while (System.nanoTime() < deadline) {
-            long remaining = deadline - System.nanoTime();
+        Deadline window = Deadline.after(AgentClock.system(), timeouts.drainWindow());
+        Timeout poll = Timeout.of(timeouts.drainPoll());
+        while (!window.expired()) {
             FirehoseDeviceMessage m;
             try {
-                m = nextMessage(Duration.ofNanos(Math.min(remaining, timeouts.drainPoll().toNanos())), "trailing logs");
+                m = nextMessage(window.shorter(poll), "trailing logs");
             } catch (TransferTimeout silence) {
                 break;
             }
@@ -552,7 +548,11 @@ public final class FirehoseSession {
     }
 
     private FirehoseDeviceMessage nextMessage(Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        return nextMessage(Deadline.after(AgentClock.system(), timeout), timeout, what);
+    }
+
+    /** The next document by {@code deadline}; {@code timeout} is the budget a {@link TransferTimeout} names. */
+    private FirehoseDeviceMessage nextMessage(Deadline deadline, Duration timeout, String what) {
         while (decoded.isEmpty()) {
             int end = FirehoseCodec.documentEnd(pending, pendingStart, pendingEnd - pendingStart);
             if (end >= 0) {
@@ -560,11 +560,8 @@ public final class FirehoseSession {
                 pendingStart = end;
                 continue;
             }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                throw new TransferTimeout(TransferTimeout.Direction.IN, timeout, pendingEnd - pendingStart);
-            }
-            readMore(Duration.ofNanos(remaining));
+            int moved = pendingEnd - pendingStart;
+            readMore(deadline.remainingRealOrThrow(() -> new TransferTimeout(TransferTimeout.Direction.IN, timeout, moved)));
         }
         return decoded.poll();
     }

@@ -1,11 +1,13 @@
 package dev.lumiaagent.protocol.flashapp;
 
+import dev.lumiaagent.protocol.wire.DeviceRefusal;
+
 /**
  * The phone answered, but refused a command the caller cannot go on without: {@code NOKU} (the app
  * does not know the command) or a non-zero status. A device verdict, not a desync (DESIGN §4): the
  * link is fine and the flow decides what to tell the technician.
  */
-public final class NokRefused extends RuntimeException {
+public final class NokRefused extends DeviceRefusal {
     private final String command;
     private final NokStatus status;
 
@@ -17,11 +19,13 @@ public final class NokRefused extends RuntimeException {
         this.status = status;
     }
 
+    @Override
     public String command() {
         return command;
     }
 
     /** True for {@code NOKU}. */
+    @Override
     public boolean unsupported() {
         return status == null;
     }
@@ -31,6 +35,7 @@ public final class NokRefused extends RuntimeException {
     }
 
     /** What a technician can do about it. */
+    @Override
     public String nextStep() {
         return status != null ? status.nextStep()
                 : "This UEFI app does not support the command. Restart the phone (hold Volume-Down + Power) and try again; "

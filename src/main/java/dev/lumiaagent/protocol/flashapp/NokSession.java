@@ -18,6 +18,8 @@ import dev.lumiaagent.protocol.flashapp.NokRequest.NokRebootToPhoneInfo;
 import dev.lumiaagent.protocol.flashapp.NokRequest.NokShutdown;
 import dev.lumiaagent.protocol.flashapp.NokRequest.NokWriteParam;
 import dev.lumiaagent.protocol.wire.ProtocolException;
+import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.time.Deadline;
 import dev.lumiaagent.transport.DeviceGone;
 import dev.lumiaagent.transport.Link;
 import dev.lumiaagent.transport.TransferTimeout;
@@ -293,18 +295,15 @@ public final class NokSession {
 
     private NokResult<NokAck> flashExchange(NokFlashRequest request, ByteBuffer[] message) {
         String command = "NOKXFS " + request.layout().label();
-        long deadline = System.nanoTime() + flashTimeout.toNanos();
+        Deadline deadline = Deadline.after(AgentClock.system(), flashTimeout); // the write and its reply share it
         LOG.debug("{} → {}", link.describe(), request);
         if (message.length == 1) {
             link.write(message[0], flashTimeout);
         } else {
             link.write(message, flashTimeout);
         }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-            throw new TransferTimeout(TransferTimeout.Direction.IN, flashTimeout, 0);
-        }
-        NokReply reply = readReply(Duration.ofNanos(left));
+        deadline.throwIfExpired(() -> new TransferTimeout(TransferTimeout.Direction.IN, flashTimeout, 0));
+        NokReply reply = readReply(deadline, flashTimeout);
         if (reply instanceof NokUnknown) {
             return new NokResult.Unsupported<>(command);
         }
@@ -384,7 +383,11 @@ public final class NokSession {
     }
 
     private NokReply readReply(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        return readReply(Deadline.after(AgentClock.system(), timeout), timeout); // transfer time is real time
+    }
+
+    /** One reply by {@code deadline}; {@code timeout} is the budget a {@link TransferTimeout} names. */
+    private NokReply readReply(Deadline deadline, Duration timeout) {
         while (true) {
             byte[] message = link.keepsBoundaries() ? readTransfer(deadline, timeout) : readFramed(deadline, timeout);
             NokReply reply = NokCodec.decodeReply(message);
@@ -406,15 +409,11 @@ public final class NokSession {
         }
     }
 
-    private static Duration left(long deadline, Duration timeout, int moved) {
-        long nanos = deadline - System.nanoTime();
-        if (nanos <= 0) {
-            throw new TransferTimeout(TransferTimeout.Direction.IN, timeout, moved);
-        }
-        return Duration.ofNanos(nanos);
+    private static Duration left(Deadline deadline, Duration timeout, int moved) {
+        return deadline.remainingRealOrThrow(() -> new TransferTimeout(TransferTimeout.Direction.IN, timeout, moved));
     }
 
-    private byte[] readTransfer(long deadline, Duration timeout) {
+    private byte[] readTransfer(Deadline deadline, Duration timeout) {
         ByteBuffer buffer = transferBuffer.clear();
         while (true) {
             int n = link.read(buffer, left(deadline, timeout, 0));
@@ -426,7 +425,7 @@ public final class NokSession {
         }
     }
 
-    private byte[] readFramed(long deadline, Duration timeout) {
+    private byte[] readFramed(Deadline deadline, Duration timeout) {
         while (true) {
             if (pendingLength > 0) {
                 int need;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lumiaagent.protocol.wire.ProtocolException;
+import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.time.Deadline;
 import dev.lumiaagent.transport.DeviceGone;
 import dev.lumiaagent.transport.Link;
 import dev.lumiaagent.transport.TransferTimeout;
@@ -73,7 +75,7 @@ public final class NcsdSession {
      */
     public synchronized NcsdResponse call(String method, ObjectNode params, Duration timeout) {
         positive(timeout, "timeout");
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Deadline deadline = Deadline.after(AgentClock.system(), timeout); // transfer time is real time
         NcsdRequest request = NcsdRequest.of(nextId++, method, params);
         send(request, timeout);
         int[] received = {0};
@@ -107,7 +109,7 @@ public final class NcsdSession {
         reset.wireName().ifPresent(r -> params.put("ResetMethod", r));
         NcsdRequest request = NcsdRequest.of(nextId++, "SetDeviceMode", params);
         send(request, replyTimeout);
-        long deadline = System.nanoTime() + drain.toNanos();
+        Deadline deadline = Deadline.after(AgentClock.system(), drain);
         int[] received = {0};
         try {
             while (true) {
@@ -356,7 +358,7 @@ public final class NcsdSession {
      * The next whole message: one transfer on a packet link, one brace-matched object on a stream
      * link. {@code received[0]} counts bytes read in this exchange, for the timeout's report.
      */
-    private byte[] readMessage(long deadline, Duration timeout, int[] received) {
+    private byte[] readMessage(Deadline deadline, Duration timeout, int[] received) {
         while (true) {
             if (!link.keepsBoundaries()) {
                 Optional<byte[]> whole = framer.next();
@@ -364,14 +366,11 @@ public final class NcsdSession {
                     return whole.get();
                 }
             }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new TransferTimeout(TransferTimeout.Direction.IN, timeout, received[0]);
-            }
+            Duration left = deadline.remainingRealOrThrow(() -> new TransferTimeout(TransferTimeout.Direction.IN, timeout, received[0]));
             readBuffer.clear();
             int n;
             try {
-                n = link.read(readBuffer, Duration.ofNanos(left));
+                n = link.read(readBuffer, left);
             } catch (TransferTimeout t) {
                 throw new TransferTimeout(TransferTimeout.Direction.IN, timeout, received[0] + t.bytesMoved());
             }

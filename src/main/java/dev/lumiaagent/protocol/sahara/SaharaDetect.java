@@ -2,6 +2,8 @@ package dev.lumiaagent.protocol.sahara;
 
 import dev.lumiaagent.protocol.sahara.SaharaPacket.SaharaHello;
 import dev.lumiaagent.protocol.wire.ProtocolException;
+import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.time.Deadline;
 import dev.lumiaagent.transport.Link;
 import dev.lumiaagent.transport.TransferTimeout;
 import java.nio.ByteBuffer;
@@ -72,7 +74,7 @@ public final class SaharaDetect {
      */
     public static Detection detect(Link link, Duration wait) {
         Objects.requireNonNull(link, "link");
-        long deadline = System.nanoTime() + wait.toNanos();
+        Deadline deadline = Deadline.after(AgentClock.system(), wait); // transfer time is real time
         byte[] buf = new byte[Math.max(4096, link.maxPacketSize())];
         int have;
         try {
@@ -96,9 +98,8 @@ public final class SaharaDetect {
                 return new Unrecognised(Arrays.copyOf(buf, have));
             }
             // Not Sahara: gather up to 48 bytes (bkerler's probe size) while they keep coming.
-            long gapEnd;
             while (!looksSahara(buf, have) && have < PROBE) {
-                gapEnd = Math.min(deadline, System.nanoTime() + GAP.toNanos());
+                Deadline gapEnd = deadline.min(Deadline.after(AgentClock.system(), GAP));
                 try {
                     have += readSome(link, buf, have, PROBE - have, gapEnd, GAP);
                 } catch (TransferTimeout e) {
@@ -146,13 +147,10 @@ public final class SaharaDetect {
         }
     }
 
-    private static int readSome(Link link, byte[] buf, int at, int max, long deadline, Duration wait) {
+    private static int readSome(Link link, byte[] buf, int at, int max, Deadline deadline, Duration wait) {
         while (true) {
-            long nanos = deadline - System.nanoTime();
-            if (nanos <= 0) {
-                throw new TransferTimeout(TransferTimeout.Direction.IN, wait, at);
-            }
-            int n = link.read(ByteBuffer.wrap(buf, at, max), Duration.ofNanos(nanos));
+            Duration left = deadline.remainingRealOrThrow(() -> new TransferTimeout(TransferTimeout.Direction.IN, wait, at));
+            int n = link.read(ByteBuffer.wrap(buf, at, max), left);
             if (n > 0) {
                 return n;
             }

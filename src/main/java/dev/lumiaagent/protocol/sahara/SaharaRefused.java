@@ -1,12 +1,13 @@
 package dev.lumiaagent.protocol.sahara;
 
+import dev.lumiaagent.protocol.wire.DeviceRefusal;
 import java.util.Objects;
 
 /**
  * The device's verdict: it ended a step with a non-success Sahara status (END_OF_IMAGE_TRANSFER, or
  * one sent where CMD_READY / EXECUTE_RESP was expected). Carries the named status and its next step.
  */
-public final class SaharaRefused extends RuntimeException {
+public final class SaharaRefused extends DeviceRefusal {
     private final SaharaStatus status;
     private final String step;
 
@@ -24,6 +25,13 @@ public final class SaharaRefused extends RuntimeException {
         return step;
     }
 
+    /** The refused step: Sahara has no command names of its own for what the host asked. */
+    @Override
+    public String command() {
+        return step;
+    }
+
+    @Override
     public String nextStep() {
         return status.nextStep();
     }

@@ -20,6 +20,8 @@ import dev.lumiaagent.protocol.sahara.SaharaPacket.SaharaReset;
 import dev.lumiaagent.protocol.sahara.SaharaPacket.SwitchMode;
 import dev.lumiaagent.protocol.wire.Bytes;
 import dev.lumiaagent.protocol.wire.ProtocolException;
+import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.time.Deadline;
 import dev.lumiaagent.transport.Link;
 import dev.lumiaagent.transport.LinkOptions;
 import dev.lumiaagent.transport.TransferTimeout;
@@ -411,7 +413,7 @@ public final class SaharaSession {
     }
 
     private SaharaPacket readPacket() {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Deadline deadline = Deadline.after(AgentClock.system(), timeout); // transfer time is real time
         SaharaPacket p;
         if (link.keepsBoundaries() && pendingLength == 0) {
             byte[] transfer = readTransfer(deadline);
@@ -460,7 +462,7 @@ public final class SaharaSession {
     }
 
     /** One transfer on a packet link, skipping zero-length packets. */
-    private byte[] readTransfer(long deadline) {
+    private byte[] readTransfer(Deadline deadline) {
         ByteBuffer buf = ByteBuffer.allocate(Math.max(4096, link.maxPacketSize()));
         while (true) {
             int n = link.read(buf, left(deadline, 0));
@@ -472,7 +474,7 @@ public final class SaharaSession {
     }
 
     /** Reads until {@code pending} holds at least {@code need} bytes, never more than asked on stream links. */
-    private void fill(int need, long deadline) {
+    private void fill(int need, Deadline deadline) {
         if (pending.length < need) {
             pending = Arrays.copyOf(pending, Math.max(need, pending.length * 2));
         }
@@ -507,17 +509,13 @@ public final class SaharaSession {
 
     /** {@code n} raw bytes (EXECUTE_DATA and MEMORY_READ answers), however the link splits them. */
     private byte[] readRaw(int n) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Deadline deadline = Deadline.after(AgentClock.system(), timeout); // transfer time is real time
         fill(n, deadline);
         return take(n);
     }
 
-    private Duration left(long deadline, int moved) {
-        long nanos = deadline - System.nanoTime();
-        if (nanos <= 0) {
-            throw new TransferTimeout(TransferTimeout.Direction.IN, timeout, moved);
-        }
-        return Duration.ofNanos(nanos);
+    private Duration left(Deadline deadline, int moved) {
+        return deadline.remainingRealOrThrow(() -> new TransferTimeout(TransferTimeout.Direction.IN, timeout, moved));
     }
 
     private static ProtocolException unexpected(String after, SaharaPacket p) {

@@ -2,6 +2,8 @@ package dev.lumiaagent.transport.serial;
 
 import com.fazecast.jSerialComm.SerialPort;
 import com.fazecast.jSerialComm.SerialPortInvalidPortException;
+import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.time.Deadline;
 import dev.lumiaagent.transport.DeviceGone;
 import dev.lumiaagent.transport.Link;
 import dev.lumiaagent.transport.TransferTimeout;
@@ -102,7 +104,7 @@ public final class SerialLink implements Link {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(openTimeout, "openTimeout");
         SerialErrors.Platform platform = SerialErrors.Platform.current();
-        long deadline = System.nanoTime() + openTimeout.toNanos();
+        Deadline deadline = Deadline.after(AgentClock.system(), openTimeout);
         while (true) {
             SerialPort port;
             try {
@@ -133,13 +135,12 @@ public final class SerialLink implements Link {
     }
 
     /** Sleeps one retry interval if the deadline allows another attempt. */
-    private static boolean retry(long deadline) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
+    private static boolean retry(Deadline deadline) {
+        if (deadline.expired()) {
             return false;
         }
         try {
-            Thread.sleep(Math.min(OPEN_RETRY_MS, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+            Thread.sleep(deadline.shorter(Duration.ofMillis(OPEN_RETRY_MS)).toMillis() + 1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -306,11 +307,11 @@ public final class SerialLink implements Link {
                 off = 0;
                 want = buf.length;
             }
-            long deadline = System.nanoTime() + timeout.toNanos();
+            Deadline deadline = Deadline.after(AgentClock.system(), timeout);
             boolean last = false;
             readWaiting.run();
             while (true) {
-                if (deadline - System.nanoTime() <= 0) {
+                if (deadline.expired()) {
                     // The deadline passed: take only what is already queued, then give up.
                     int available = port.bytesAvailable();
                     if (available < 0) {

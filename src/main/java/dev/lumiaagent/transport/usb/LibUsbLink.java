@@ -1,5 +1,7 @@
 package dev.lumiaagent.transport.usb;
 
+import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.time.Deadline;
 import dev.lumiaagent.transport.Link;
 import dev.lumiaagent.transport.TransferTimeout;
 import dev.lumiaagent.transport.TransportFailure;
@@ -75,7 +77,7 @@ public final class LibUsbLink implements Link {
     public void write(ByteBuffer src, Duration timeout) {
         synchronized (writeLock) {
             ensureOpen();
-            long deadline = System.nanoTime() + millis(timeout) * 1_000_000L;
+            Deadline deadline = Deadline.after(AgentClock.system(), Duration.ofMillis(millis(timeout))); // one bound for all packets
             int total = src.remaining();
             int chunk = chunkSize(maxPacket);
             if (LOG.isDebugEnabled()) {
@@ -109,9 +111,9 @@ public final class LibUsbLink implements Link {
         return done;
     }
 
-    private static long remainingMillis(long deadlineNanos) {
-        long left = (deadlineNanos - System.nanoTime()) / 1_000_000L;
-        return Math.max(1, Math.min(left, Integer.MAX_VALUE));
+    /** What is left for the next packet; past the deadline still 1 ms, as libusb reads 0 as "forever". */
+    private static long remainingMillis(Deadline deadline) {
+        return millis(deadline.remainingReal());
     }
 
     @Override
