@@ -185,6 +185,7 @@ public final class BenchScaleBench {
         System.out.printf("threads: %d before, peak %d (ThreadMXBean); at the sample with most: %d sim-*, %d others; (peak - before) / phone = %.2f%n",
                 threadsBefore, threads.getPeakThreadCount(), sampler.simAtPeak, sampler.otherAtPeak,
                 (threads.getPeakThreadCount() - threadsBefore) / (double) n);
+        System.out.printf("RSS: peak %s, now %s (VmHWM / VmRSS of /proc/self/status)%n", procStatus("VmHWM"), procStatus("VmRSS"));
         System.out.printf("heap: before %.1f MiB; live after a GC with %d phones writing: %.1f MiB (%.2f MiB per phone over before); peak (sum of heap pools' peaks) %.1f MiB%n",
                 heapBefore / 1048576.0, sampler.writingAtGc, sampler.liveHeap / 1048576.0,
                 (sampler.liveHeap - heapBefore) / 1048576.0 / Math.max(1, sampler.writingAtGc), peakHeap / 1048576.0);
@@ -365,5 +366,20 @@ public final class BenchScaleBench {
     }
 
     private BenchScaleBench() {
+    }
+
+    /** A field of /proc/self/status ("123456 kB" → "120.6 MiB"), or "n/a" off Linux. */
+    static String procStatus(String field) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) {
+                    long kb = Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
+                    return String.format("%.1f MiB", kb / 1024.0);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux
+        }
+        return "n/a";
     }
 }
