@@ -53,6 +53,11 @@ public final class Station implements AutoCloseable {
     /** Ports queued for a worker whose job has not begun: those left when the station stops were never touched. */
     private final Set<PortPath> waiting = new HashSet<>();
     private final Map<PortPath, Done> lastDone = new HashMap<>();
+    /**
+     * Ports where a phone attached while their job ran: its own re-enumeration, or another phone put in just as
+     * the job ended (the technician's next one). Looked at again when the job ends, quietly for the job's phone.
+     */
+    private final Set<PortPath> arrivedWhileBusy = new HashSet<>();
     private final AtomicInteger finished = new AtomicInteger();
     private final ExecutorService decisions;
     private final ExecutorService workers;
@@ -127,13 +132,19 @@ public final class Station implements AutoCloseable {
     }
 
     private void consider(UsbDevice d) {
+        consider(d, false);
+    }
+
+    /** @param quiet the job on this port just ended: its own phone, still there, is left alone without a line */
+    private void consider(UsbDevice d, boolean quiet) {
         if (stopping) {
             return;
         }
         PortPath port = d.port();
         synchronized (this) {
             if (busy.contains(port)) {
-                return; // the phone's own re-enumeration during its job
+                arrivedWhileBusy.add(port); // the phone's own re-enumeration during its job, or the next phone
+                return;
             }
             Done last = lastDone.get(port);
             if (last != null && last.deadBattery() && d.personality().mode() == Mode.EMERGENCY_CHARGING) {
@@ -150,11 +161,13 @@ public final class Station implements AutoCloseable {
             busy.add(port);
             waiting.add(port);
         }
-        ctx.listener().queued(d);
-        workers.execute(() -> runOn(d));
+        if (!quiet) {
+            ctx.listener().queued(d); // a quiet look is said only once it turns out to be another phone's job
+        }
+        workers.execute(() -> runOn(d, quiet));
     }
 
-    private void runOn(UsbDevice attached) {
+    private void runOn(UsbDevice attached, boolean quiet) {
         PortPath port = attached.port();
         Thread.currentThread().setName("station " + port);
         JobRecord record = null;
@@ -180,11 +193,17 @@ public final class Station implements AutoCloseable {
             if (last != null && !rerunOnReconnect) {
                 JobIdentity id = JobIdentity.of(info, d);
                 if (last.identity().compare(id) == PhoneIdentity.Match.SAME) {
+                    if (quiet) {
+                        return; // the job's own phone, back after its reboot: already done
+                    }
                     ctx.listener().leftAlone(d, "the same phone (" + id + ") already had its " + spec.command() + " at "
                             + HHMM.format(last.at()) + " UTC (" + last.outcome() + "); not run again — unplug it, or start the station "
                             + "with --rerun-on-reconnect");
                     return;
                 }
+            }
+            if (quiet) {
+                ctx.listener().queued(d);
             }
             record = job.run(spec, d, info);
             tally.add(record);
@@ -199,8 +218,19 @@ public final class Station implements AutoCloseable {
             LOG.warn("station worker on {} failed", port, e);
             ctx.listener().note("the station's worker on " + port + " failed: " + e);
         } finally {
+            boolean again;
             synchronized (this) {
                 busy.remove(port);
+                again = arrivedWhileBusy.remove(port);
+            }
+            if (again && !stopping) {
+                // A phone attached while the job ran: if another phone is on the port now, it gets its job.
+                try {
+                    decisions.execute(() -> ctx.bus().devices().stream().filter(x -> x.port().equals(port)).findFirst()
+                            .ifPresent(now -> consider(now, true)));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // the station stopped meanwhile
+                }
             }
             if (record != null) {
                 synchronized (finished) {

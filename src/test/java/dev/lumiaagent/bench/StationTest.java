@@ -64,6 +64,9 @@ class StationTest {
         return p;
     }
 
+    /** Called with each job's end, before the station's worker has let go of the port (a technician's quick hand). */
+    private volatile java.util.function.Consumer<PortPath> onJobFinished = p -> { };
+
     private Station start(JobSpec job, boolean rerun) {
         store = RecordStores.open("jdbc:sqlite:" + dir.resolve("records.db"));
         JobListener l = new JobListener() {
@@ -83,6 +86,7 @@ class StationTest {
 
             @Override
             public void jobFinished(PortPath port, JobRecord record) {
+                onJobFinished.accept(port);
                 synchronized (leftAlone) {
                     ended.add("finished " + port);
                     leftAlone.notifyAll();
@@ -93,6 +97,28 @@ class StationTest {
                 new JobJournal(dir.resolve("jobs")), store, "station-run", l, JobContext.PerJob.NONE, new JobPlans.Means(Consent.given("test"), Optional.of(new FirmwareFiles(s -> { })), s -> { }));
         station = new Station(ctx, job, rerun).start();
         return station;
+    }
+
+    /**
+     * Found by the station soak (StationSoakBench): a phone swapped in at the moment the previous job on its port
+     * ended arrived while the port was still busy, was taken for the old phone's re-enumeration, and never got a job.
+     */
+    @Test
+    void aPhoneSwappedInAsThePortsJobEndsGetsItsJob() throws Exception {
+        PortPath p1 = PortPath.of(1, 1);
+        bus.attach(p1, phone("RM-1104", "356938035640021", Mode.NORMAL));
+        java.util.concurrent.atomic.AtomicBoolean swapped = new java.util.concurrent.atomic.AtomicBoolean();
+        onJobFinished = port -> {
+            if (swapped.compareAndSet(false, true)) {
+                bus.detach(port);
+                bus.attach(port, phone("RM-914", "356938035640022", Mode.NORMAL));
+            }
+        };
+        start(new JobSpec.Info(), false);
+        assertThat(station.awaitFinished(2, WAIT)).as("the second phone's job ended").isTrue();
+        List<JobRecord> jobs = store.jobs(null);
+        assertThat(jobs).extracting(r -> r.imei).containsExactlyInAnyOrder("356938035640021", "356938035640022");
+        assertThat(jobs).allMatch(JobRecord::succeeded);
     }
 
     @Test
