@@ -182,7 +182,7 @@ public final class BusOptions {
     CommandSpec mixee;
 
     private Bus startBench(BenchSpec spec) {
-        double speed = simSpeed != null ? simSpeed : spec.clockSpeed();
+        double speed = simSpeed != null ? BenchSpec.checkClockSpeed(simSpeed, "--sim-speed") : spec.clockSpeed();
         clock = AgentClock.scaled(speed);
         return SimBench.start(spec, clock);
     }

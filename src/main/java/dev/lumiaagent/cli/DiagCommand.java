@@ -7,6 +7,7 @@ import dev.lumiaagent.job.JobJournal;
 import dev.lumiaagent.record.AuditEntry;
 import dev.lumiaagent.record.DiagBundle;
 import dev.lumiaagent.record.DiagBundleException;
+import dev.lumiaagent.record.DiagRedaction;
 import dev.lumiaagent.record.JobRecord;
 import dev.lumiaagent.record.RecordStore;
 import dev.lumiaagent.record.RecordStoreException;
@@ -31,7 +32,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "its record from the record store, its log (steps, progress, gates, the agent's log lines for that job), the "
                 + "protocol trace of its phone, the run's usbmon capture when it was made with --capture, the device info read from it, its audit entries, and the environment (agent, "
                 + "OS, Java; no environment variables, user or host names). MANIFEST.txt lists every entry with its SHA-256 "
-                + "and names what was missing."})
+                + "and names what was missing. The home directory is always shown as ~; --redact also replaces IMEIs, USB serials "
+                + "and public IDs with placeholders (IMEI-1, SERIAL-1, PUBLICID-1) and leaves the binary capture out, for sharing. "
+                + "The zip is readable by you alone (mode 0600 on POSIX file systems)."})
 final class DiagCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -40,6 +43,10 @@ final class DiagCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE.zip", description = "Where to write it (default lumia-agent-diag-JOB.zip here).")
     Path output;
+
+    @Option(names = "--redact", description = "Replace IMEIs, USB serials and public IDs in every text entry with stable placeholders "
+            + "(IMEI-1, SERIAL-1, PUBLICID-1) and leave binary entries (a pcap) out, for sharing with a maintainer.")
+    boolean redact;
 
     @Mixin
     JobOptions jobs;
@@ -75,6 +82,7 @@ final class DiagCommand implements Callable<Integer> {
             Optional<JobRecord> record = store.job(jobId);
             Optional<Job> job = journal.load(jobId);
             DiagBundle.Builder b = DiagBundle.builder()
+                    .redaction(redaction(job, record))
                     .add("job.json", journal.file(jobId))
                     .add("job.log", journal.dir().resolve(jobId + ".log"))
                     .add("protocol.trace", journal.dir().resolve(jobId + ".trace"));
@@ -121,6 +129,28 @@ final class DiagCommand implements Callable<Integer> {
                     + "). Attach it to the bug report.");
             return ExitCode.OK.code();
         }
+    }
+
+    /** The home directory always; with --redact also every identity the job file and the record know. */
+    private DiagRedaction redaction(Optional<Job> job, Optional<JobRecord> record) {
+        String home = System.getProperty("user.home");
+        if (!redact) {
+            return DiagRedaction.homeOnly(home);
+        }
+        DiagRedaction r = DiagRedaction.identities(home);
+        job.ifPresent(j -> {
+            if (j.identity != null) {
+                r.imei(j.identity.imei()).usbSerial(j.identity.usbSerial()).publicId(j.identity.publicId());
+            }
+        });
+        record.ifPresent(j -> {
+            r.imei(j.imei).usbSerial(j.usbSerial).publicId(j.publicId);
+            if (j.deviceInfo != null) {
+                r.imei(j.deviceInfo.get("imei")).publicId(j.deviceInfo.get("publicId")).usbSerial(j.deviceInfo.get("usbSerial"))
+                        .usbSerial(j.deviceInfo.get("chipSerial")); // the Sahara serial names the chip as surely
+            }
+        });
+        return r;
     }
 
     /** A job id as given; a port: the latest job recorded on it, else the latest job file for it. */

@@ -54,7 +54,7 @@ final class JobOptions {
         try {
             JobJournal journal = journal();
             try {
-                java.nio.file.Files.createDirectories(journal.dir());
+                dev.lumiaagent.paths.PrivateFiles.createDirectories(journal.dir());
             } catch (java.io.IOException | RuntimeException e) {
                 throw new IllegalArgumentException("the jobs directory " + journal.dir() + " cannot be written (" + e.getMessage()
                         + ") — give a writable directory with --jobs-dir or $" + JobJournal.ENV_JOBS + ". Nothing was done to the phone.");
@@ -176,7 +176,7 @@ final class JobOptions {
         }
         Path pcap = captured.capture().file().toAbsolutePath();
         try {
-            java.nio.file.Files.writeString(jobsDir.resolve(jobId + CAPTURE_NOTE), pcap + "\n", java.nio.charset.StandardCharsets.UTF_8);
+            dev.lumiaagent.paths.PrivateFiles.write(jobsDir.resolve(jobId + CAPTURE_NOTE), (pcap + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (java.io.IOException | RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(JobOptions.class).warn("cannot note the capture {} of job {}: {}", pcap, jobId, e.toString());
         }

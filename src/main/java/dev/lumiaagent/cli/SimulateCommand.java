@@ -76,7 +76,7 @@ final class SimulateCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             BenchSpec bench = source.bench != null ? BenchSpec.read(source.bench)
                     : BenchSpec.mixed(source.count != null ? source.count : 4);
-            AgentClock clock = AgentClock.scaled(speed != null ? speed : bench.clockSpeed());
+            AgentClock clock = AgentClock.scaled(speed != null ? BenchSpec.checkClockSpeed(speed, "--sim-speed") : bench.clockSpeed());
             SimBus bus = empty ? new SimBus(clock) : SimBench.start(bench, clock);
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "simulate-serve-stop"));

@@ -16,9 +16,11 @@ import dev.lumiaagent.protocol.firehose.FirehoseConfiguration;
 import dev.lumiaagent.protocol.firehose.FirehoseResponse;
 import dev.lumiaagent.protocol.firehose.RawPatchEntry;
 import dev.lumiaagent.protocol.firehose.RawProgramEntry;
+import dev.lumiaagent.protocol.firehose.RawProgramException;
 import dev.lumiaagent.protocol.firehose.RawProgramSet;
 import dev.lumiaagent.protocol.firehose.FirehoseResult;
 import dev.lumiaagent.protocol.firehose.FirehoseStorageInfo;
+import dev.lumiaagent.protocol.firehose.ImageFileNames;
 import dev.lumiaagent.protocol.sahara.MsmHwId;
 import dev.lumiaagent.protocol.sahara.SaharaDetect;
 import dev.lumiaagent.protocol.sahara.SaharaRefused;
@@ -343,6 +345,13 @@ public final class EmergencyFlow implements FlowRunner.Flow {
 
     private void preFlight(FlowContext ctx) throws InterruptedException {
         ctx.step(PRE_FLIGHT, "the image verifies; backup warning and consent", Duration.ofMinutes(30), () -> {
+            if (ffu == null) {
+                GateResult confined = rawProgramConfined();
+                if (confined.blocks()) {
+                    record(ctx, confined);
+                    throw new FlowFailure(Reason.RAWPROGRAM_INVALID, confined.detail() + ". Nothing was written.", confined.nextStep());
+                }
+            }
             GateResult integrity = ffu != null ? ffuIntegrity(ctx) : rawProgramIntegrity();
             record(ctx, integrity);
             if (integrity.blocks()) {
@@ -360,6 +369,29 @@ public final class EmergencyFlow implements FlowRunner.Flow {
         });
     }
 
+    /**
+     * Every file the rawprogram set names must be inside the images directory, links followed (a set
+     * built without the parser's check, or a symlink planted among the images, is caught here).
+     */
+    private GateResult rawProgramConfined() {
+        List<String> outside = new ArrayList<>();
+        for (RawProgramEntry e : rawprogram.programs()) {
+            if (e.hasFile()) {
+                try {
+                    ImageFileNames.resolve(imagesDir, e.source(), e.filename());
+                } catch (RawProgramException ex) {
+                    outside.add(ex.getMessage());
+                } catch (IOException ex) {
+                    // Missing: the integrity gate names it.
+                }
+            }
+        }
+        return outside.isEmpty() ? GateResult.passed(Gate.FFU_INTEGRITY, "every image file is inside " + imagesDir)
+                : GateResult.failed(Gate.FFU_INTEGRITY, "the rawprogram set names files outside the images directory " + imagesDir
+                + ": " + String.join("; ", outside), "Use a rawprogram XML whose filename entries are plain names of files in the "
+                + "images directory (no '..', no absolute paths, no links leading out of it).");
+    }
+
     /** Every file the rawprogram set names must be there before anything is written. */
     private GateResult rawProgramIntegrity() {
         List<String> missing = new ArrayList<>();
@@ -367,7 +399,9 @@ public final class EmergencyFlow implements FlowRunner.Flow {
         for (RawProgramEntry e : rawprogram.programs()) {
             if (e.hasFile()) {
                 files++;
-                if (!java.nio.file.Files.isRegularFile(imagesDir.resolve(e.filename()))) {
+                try {
+                    ImageFileNames.resolve(imagesDir, e.source(), e.filename());
+                } catch (IOException | RawProgramException ex) {
                     missing.add(e.filename());
                 }
             }
@@ -399,7 +433,17 @@ public final class EmergencyFlow implements FlowRunner.Flow {
                             continue;
                         }
                         Path file = imagesDir.resolve(e.filename());
-                        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                        try {
+                            // Again at the moment of reading: the pre-flight's answer may be minutes old.
+                            file = ImageFileNames.resolve(imagesDir, e.source(), e.filename());
+                        } catch (RawProgramException ex) {
+                            throw new FlowFailure(Reason.RAWPROGRAM_INVALID, ex.getMessage() + ". Nothing more was written.",
+                                    "Check the images directory (a link leading out of it?), then rerun the emergency flash.");
+                        } catch (IOException ex) {
+                            throw new FlowFailure(Reason.FFU_INVALID, "Could not read " + file + ": " + ex.getMessage() + ".",
+                                    "Check the images directory, then rerun the emergency flash.");
+                        }
+                        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                             long offset = e.fileSectorOffset() * e.sectorSize();
                             long sectors = e.numPartitionSectors() > 0 ? e.numPartitionSectors()
                                     : (ch.size() - offset + e.sectorSize() - 1) / e.sectorSize();

@@ -16,6 +16,11 @@ public enum Reason {
     BATTERY_DEAD,
     BATTERY_LOW,
     FFU_INVALID,
+    /**
+     * A rawprogram / patch set this agent will not act on: a {@code filename} outside the images directory
+     * (absolute, {@code ..}, or a link leading out). Said before anything is written.
+     */
+    RAWPROGRAM_INVALID,
     FIRMWARE_MISMATCH,
     NO_CONSENT,
     PROGRAMMER_MISMATCH,

@@ -89,9 +89,11 @@ public final class JobJournal {
 
     private void write(Job job) {
         try {
-            Files.createDirectories(dir);
+            // Private by default (PrivateFiles): the directory 0700 when created, the job file 0600 from its
+            // temporary file on, which the atomic rename keeps.
+            dev.lumiaagent.paths.PrivateFiles.createDirectories(dir);
             Path target = file(job.id);
-            Path tmp = Files.createTempFile(dir, "." + job.id + ".", ".tmp");
+            Path tmp = dev.lumiaagent.paths.PrivateFiles.createTempFile(dir, "." + job.id + ".", ".tmp");
             try {
                 byte[] bytes = json.writeValueAsBytes(job);
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {

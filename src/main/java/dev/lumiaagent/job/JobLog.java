@@ -80,14 +80,11 @@ public final class JobLog implements FlowListener, AutoCloseable {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(clock, "clock");
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
             // A FileOutputStream, not Files.newBufferedWriter: the latter is an interruptible channel, which an
             // interrupted worker (Ctrl-C, a station stopping) would close before the job's last lines are written.
+            // Created 0600 in a 0700 directory when new (PrivateFiles): the log names the phone.
             return new JobLog(file, clock, new java.io.BufferedWriter(new java.io.OutputStreamWriter(
-                    new java.io.FileOutputStream(file.toFile(), true), StandardCharsets.UTF_8)));
+                    dev.lumiaagent.paths.PrivateFiles.newOutputStream(file, true), StandardCharsets.UTF_8)));
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot write the job log {}: {}; the job runs without it", file, e.toString());
             JobLog silent = new JobLog(file, clock, null);

@@ -197,7 +197,7 @@ public final class JobPlans {
                 ffu);
     }
 
-    private static Prepared emergency(JobSpec.Emergency spec, Means means, UsbDevice device) throws NothingToRun {
+    private static Prepared emergency(JobSpec.Emergency spec, Means means, UsbDevice device) throws NothingToRun, NotReady {
         JobSpec.EmergencyFiles files = spec.files();
         if (files instanceof JobSpec.FromLibrary) {
             return fromLibrary(((JobSpec.FromLibrary) files).dir(), means, device);
@@ -211,7 +211,14 @@ public final class JobPlans {
                     require(p);
                 }
                 set = RawProgramSet.read(r.rawprogram(), r.patch());
-            } catch (RawProgramException | IOException e) {
+            } catch (RawProgramException e) {
+                if (e.kind() == RawProgramException.Kind.OUTSIDE_IMAGES) {
+                    // Not a skip: a set that reaches outside its images directory is refused by name, before anything is written.
+                    throw new NotReady(new Outcome(Reason.RAWPROGRAM_INVALID, e.getMessage() + ". Nothing was written.",
+                            "Use a rawprogram XML whose filename entries are plain names of files in the images directory."), Optional.empty());
+                }
+                throw new NothingToRun("the rawprogram set cannot be used: " + e.getMessage());
+            } catch (IOException e) {
                 throw new NothingToRun("the rawprogram set cannot be used: " + e.getMessage());
             }
             return new Prepared(new EmergencyFlow(device, r.programmer(), set, r.images(), r.rawprogram().get(0).getFileName().toString(),

@@ -193,7 +193,7 @@ public final class PhoneLease implements AutoCloseable {
         FileChannel ch;
         FileLock lock;
         try {
-            Files.createDirectories(file.getParent());
+            dev.lumiaagent.paths.PrivateFiles.createFile(file); // 0700 directory, 0600 file when new: it names the holder
             ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
             HELD_HERE.remove(file);

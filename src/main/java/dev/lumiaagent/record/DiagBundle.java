@@ -1,5 +1,6 @@
 package dev.lumiaagent.record;
 
+import dev.lumiaagent.paths.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,11 @@ import java.util.zip.ZipOutputStream;
  *         .write(Path.of("diag-1-3.zip"));
  * </pre>
  *
+ * <p>Text entries ({@code .txt .json .log .trace .xml .csv}) pass through a {@link DiagRedaction}: by default
+ * the home directory becomes {@code ~}; {@link Builder#redaction} with {@link DiagRedaction#identities}
+ * also replaces IMEIs, USB serials and public IDs, and leaves binary entries out (a note says so). The
+ * zip is created with mode 0600 ({@link PrivateFiles}).
+ *
  * <p>Files are streamed into the zip (a trace of a flash can be large) and hashed as they are copied; the
  * zip is written to a temporary file beside the target and moved into place, so a bundle is whole or absent.
  * An instance is the bundle as written: its path, entries and missing files.
@@ -44,6 +50,8 @@ import java.util.zip.ZipOutputStream;
 public final class DiagBundle {
     public static final String MANIFEST = "MANIFEST.txt";
     private static final int COPY_BUFFER = 64 * 1024;
+    /** The longest piece of a text entry redacted at once (a trace line is a few hundred bytes). */
+    private static final int MAX_LINE = 1024 * 1024;
 
     /** One entry of the zip: its name, size in bytes, and SHA-256 (lowercase hex). */
     public record Entry(String name, long size, String sha256) {
@@ -125,9 +133,16 @@ public final class DiagBundle {
         private final Clock clock;
         private final List<Object> items = new ArrayList<>(); // FileItem or BytesItem, in order
         private final Set<String> names = new HashSet<>();
+        private DiagRedaction redaction = DiagRedaction.homeOnly(System.getProperty("user.home"));
 
         private Builder(Clock clock) {
             this.clock = clock;
+        }
+
+        /** What the text entries hide (default: the home directory as {@code ~}). */
+        public Builder redaction(DiagRedaction redaction) {
+            this.redaction = Objects.requireNonNull(redaction, "redaction");
+            return this;
         }
 
         private record FileItem(String name, Path file) {
@@ -181,17 +196,24 @@ public final class DiagBundle {
             }
             Path temp = null;
             try {
-                temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
+                // 0600 from the start (PrivateFiles); the rename keeps it: a bundle names the phone.
+                temp = PrivateFiles.createTempFile(dir, "." + target.getFileName() + ".", ".part");
                 List<Entry> entries = new ArrayList<>();
                 List<Missing> missing = new ArrayList<>();
                 try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(temp))) {
                     for (Object item : items) {
-                        if (item instanceof BytesItem) {
+                        String name = item instanceof BytesItem ? ((BytesItem) item).name() : ((FileItem) item).name();
+                        if (!isText(name) && redaction.removesIdentities()) {
+                            entries.add(put(out, name + ".redacted.txt", (name + " was left out: a redacted bundle carries no binary "
+                                    + "entries (they cannot be searched for the phone's IMEI and serial). Send it separately, only "
+                                    + "to someone you trust with them.\n").getBytes(StandardCharsets.UTF_8)));
+                        } else if (item instanceof BytesItem) {
                             BytesItem b = (BytesItem) item;
-                            entries.add(put(out, b.name(), b.content()));
+                            byte[] content = isText(name) ? redact(redaction, b.content()) : b.content();
+                            entries.add(put(out, name, content));
                         } else {
                             FileItem f = (FileItem) item;
-                            Entry e = putFile(out, f.name(), f.file(), missing);
+                            Entry e = putFile(out, f.name(), f.file(), missing, redaction, isText(name));
                             entries.add(e);
                         }
                     }
@@ -217,7 +239,8 @@ public final class DiagBundle {
         private String manifest(List<Entry> entries, List<Missing> missing) {
             StringBuilder sb = new StringBuilder();
             sb.append("lumia-agent diagnostics bundle\n");
-            sb.append("created: ").append(Instant.now(clock)).append("\n\n");
+            sb.append("created: ").append(Instant.now(clock)).append('\n');
+            sb.append("redacted: ").append(redaction.describe()).append("\n\n");
             sb.append(String.format(Locale.ROOT, "%-64s  %12s  %s%n", "sha256", "bytes", "entry"));
             for (Entry e : entries) {
                 sb.append(String.format(Locale.ROOT, "%-64s  %12d  %s%n", e.sha256(), e.size(), e.name()));
@@ -242,8 +265,40 @@ public final class DiagBundle {
         return new Entry(name, content.length, hex(sha256().digest(content)));
     }
 
-    /** Streams the file into the zip, hashing as it goes; a file that cannot be opened becomes a note. */
-    private static Entry putFile(ZipOutputStream out, String name, Path file, List<Missing> missing) throws IOException {
+    /**
+     * {@code bytes} with what {@code redaction} hides replaced, byte for byte the same when nothing is: UTF-8
+     * text as text; bytes that are not UTF-8 one char per byte (ISO-8859-1), so the ASCII an identity is
+     * written in is still found and nothing else changes.
+     */
+    static byte[] redact(DiagRedaction redaction, byte[] bytes) {
+        java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.charset.Charset charset = StandardCharsets.UTF_8;
+        String text;
+        try {
+            text = utf8.decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            charset = StandardCharsets.ISO_8859_1;
+            text = new String(bytes, charset);
+        }
+        String out = redaction.apply(text);
+        return out.equals(text) ? bytes : out.getBytes(charset);
+    }
+
+    /** Entries read as text, and so redacted; anything else (a pcap) is binary. */
+    static boolean isText(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.endsWith(".txt") || n.endsWith(".json") || n.endsWith(".log") || n.endsWith(".trace") || n.endsWith(".xml")
+                || n.endsWith(".csv");
+    }
+
+    /**
+     * Streams the file into the zip, hashing as it goes; a file that cannot be opened becomes a note.
+     * With a redaction, line by line (a value never spans lines in a log or a trace).
+     */
+    private static Entry putFile(ZipOutputStream out, String name, Path file, List<Missing> missing, DiagRedaction redaction,
+                                 boolean text) throws IOException {
         InputStream in;
         String why = null;
         if (Files.isDirectory(file)) {
@@ -261,13 +316,36 @@ public final class DiagBundle {
             }
         }
         if (in == null) {
-            String source = shown(file);
+            String source = redaction.apply(file.toAbsolutePath().normalize().toString());
             missing.add(new Missing(name, source, why));
             return put(out, name + ".missing.txt", (name + ": " + source + " " + why + " when this bundle was made.\n")
                     .getBytes(StandardCharsets.UTF_8));
         }
         MessageDigest digest = sha256();
         long size = 0;
+        if (text) {
+            try (InputStream src = new java.io.BufferedInputStream(in, COPY_BUFFER)) {
+                out.putNextEntry(new ZipEntry(name));
+                java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+                int c;
+                do {
+                    c = src.read();
+                    if (c >= 0) {
+                        line.write(c);
+                    }
+                    // A line, or a long run without one (binary in a text entry), is redacted as a piece.
+                    if ((c == '\n' || c < 0 || line.size() >= MAX_LINE) && line.size() > 0) {
+                        byte[] bytes = redact(redaction, line.toByteArray());
+                        digest.update(bytes);
+                        out.write(bytes);
+                        size += bytes.length;
+                        line.reset();
+                    }
+                } while (c >= 0);
+                out.closeEntry();
+            }
+            return new Entry(name, size, hex(digest.digest()));
+        }
         try (InputStream src = in) {
             out.putNextEntry(new ZipEntry(name));
             byte[] buf = new byte[COPY_BUFFER];
@@ -280,16 +358,6 @@ public final class DiagBundle {
             out.closeEntry();
         }
         return new Entry(name, size, hex(digest.digest()));
-    }
-
-    /** A source path for the manifest, with the home directory as {@code ~} (it names the user). */
-    private static String shown(Path file) {
-        String abs = file.toAbsolutePath().normalize().toString();
-        String home = System.getProperty("user.home");
-        if (home != null && !home.isEmpty() && (abs.equals(home) || abs.startsWith(home + java.io.File.separator))) {
-            return "~" + abs.substring(home.length());
-        }
-        return abs;
     }
 
     private static void move(Path temp, Path target) throws IOException {

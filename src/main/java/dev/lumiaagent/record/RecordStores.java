@@ -1,5 +1,6 @@
 package dev.lumiaagent.record;
 
+import dev.lumiaagent.paths.PrivateFiles;
 import dev.lumiaagent.paths.UserData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -73,10 +74,18 @@ public final class RecordStores {
         try {
             Path parent = abs.getParent();
             if (parent != null) {
-                Files.createDirectories(parent);
+                PrivateFiles.createDirectories(parent); // 0700 when created
             }
         } catch (IOException e) {
             throw db.failure("create its directory", e);
+        }
+        try {
+            // Created empty (SQLite takes an empty file as a new database) with mode 0600, before SQLite would
+            // create it with the umask's 0644: the store names phones and operators. SQLite gives its -journal
+            // and -wal files the database file's mode. An existing file keeps its mode.
+            PrivateFiles.createFile(abs);
+        } catch (IOException e) {
+            throw db.failure("create it", e);
         }
         return new JdbcRecordStore(db, clock);
     }

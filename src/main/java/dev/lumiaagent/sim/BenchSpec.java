@@ -64,10 +64,21 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
         }
     }
 
+    /**
+     * The slowest bench clock: 0.1 (ten real seconds per simulated second). Slower is no demo; a speed
+     * like 1e-9 would make a bench that never finishes.
+     */
+    public static final double MIN_CLOCK_SPEED = 0.1;
+    /**
+     * The fastest bench clock: 100000 (a 30-minute reset in 18 ms). Faster, real-time work (thread
+     * hand-offs, USB turnarounds in the simulator) outlasts the simulated bounds and steps time out.
+     */
+    public static final double MAX_CLOCK_SPEED = 100_000;
+    /** 1 GiB/s: no eMMC in a Lumia writes faster (real ones manage tens of MiB/s). */
+    public static final int MAX_WRITE_RATE_KIBS = 1024 * 1024;
+
     public BenchSpec {
-        if (!(clockSpeed > 0)) {
-            throw new IllegalArgumentException("clockSpeed must be positive");
-        }
+        checkClockSpeed(clockSpeed, "\"clockSpeed\"");
         phones = List.copyOf(phones);
         Set<PortPath> seen = new HashSet<>();
         for (PhoneSpec p : phones) {
@@ -75,6 +86,15 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
                 throw new IllegalArgumentException("two phones on port " + p.port());
             }
         }
+    }
+
+    /** {@code speed} when it is within {@link #MIN_CLOCK_SPEED}..{@link #MAX_CLOCK_SPEED}; else a message naming {@code what}. */
+    public static double checkClockSpeed(double speed, String what) {
+        if (!(speed >= MIN_CLOCK_SPEED && speed <= MAX_CLOCK_SPEED)) {
+            throw new IllegalArgumentException(what + " must be " + MIN_CLOCK_SPEED + ".." + (long) MAX_CLOCK_SPEED
+                    + " (times real time), not " + speed);
+        }
+        return speed;
     }
 
     /**
@@ -136,10 +156,16 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
         return PortPath.of(1, index / 7 + 1, index % 7 + 1);
     }
 
+    /** Duplicate keys and trailing content are errors too: a bench file says one thing once. */
+    private static final ObjectMapper STRICT_JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
     public static BenchSpec read(Path file) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(Files.readAllBytes(file));
+            root = STRICT_JSON.readTree(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("bench file not found: " + file);
         } catch (IOException e) {
@@ -152,6 +178,12 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
         }
     }
 
+    /**
+     * A bench document, strictly: every field has one JSON type (a string where a number belongs is an
+     * error, not a default), numbers are within the ranges named in {@link #MIN_CLOCK_SPEED},
+     * {@link #MAX_CLOCK_SPEED}, {@link #MAX_WRITE_RATE_KIBS} and battery 0..100, and an unknown field is
+     * an error. Messages name the field ({@code phones[2].battery}); {@link #read} adds the file.
+     */
     public static BenchSpec parse(JsonNode root) {
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("expected a JSON object with a \"phones\" array");
@@ -159,12 +191,15 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!Set.of("clockSpeed", "phones", "_comment").contains(f)) {
-                throw new IllegalArgumentException("unknown field \"" + f + "\" (known: clockSpeed, phones)");
+                throw new IllegalArgumentException("unknown field \"" + f + "\" (known: clockSpeed, phones, _comment)");
             }
+        }
+        if (root.has("_comment")) {
+            Fields.text(root, "_comment");
         }
         JsonNode list = root.path("phones");
         if (!list.isArray() || list.isEmpty()) {
-            throw new IllegalArgumentException("\"phones\" must be a non-empty array");
+            throw new IllegalArgumentException("\"phones\" must be a non-empty array, not " + Fields.describe(root.get("phones")));
         }
         List<PhoneSpec> phones = new ArrayList<>();
         int i = 0;
@@ -176,58 +211,126 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
             }
             i++;
         }
-        return new BenchSpec(root.path("clockSpeed").asDouble(60), phones);
+        double speed = 60;
+        if (root.has("clockSpeed")) {
+            JsonNode c = root.get("clockSpeed");
+            if (!c.isNumber()) {
+                throw new IllegalArgumentException("\"clockSpeed\" must be a number " + MIN_CLOCK_SPEED + ".." + (long) MAX_CLOCK_SPEED
+                        + " (times real time), not " + Fields.describe(c));
+            }
+            speed = c.asDouble();
+        }
+        return new BenchSpec(speed, phones);
     }
 
     private static PhoneSpec parsePhone(JsonNode p) {
-        Set<String> known = Set.of("port", "model", "mode", "battery", "imei", "usbSerial", "link", "faults", "writeRateKiBs",
-                "storage");
+        if (!p.isObject()) {
+            throw new IllegalArgumentException("a phone must be a JSON object, not " + Fields.describe(p));
+        }
+        Set<String> known = new java.util.LinkedHashSet<>(List.of("port", "model", "mode", "battery", "imei", "usbSerial", "link",
+                "faults", "writeRateKiBs", "storage"));
         for (Iterator<String> it = p.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!known.contains(f)) {
                 throw new IllegalArgumentException("unknown field \"" + f + "\" (known: " + String.join(", ", known) + ")");
             }
         }
-        if (!p.hasNonNull("port") || !p.hasNonNull("model")) {
+        if (!p.has("port") || !p.has("model")) {
             throw new IllegalArgumentException("\"port\" and \"model\" are required");
         }
-        PortPath port = PortPath.parse(p.get("port").asText());
-        SimModel model = SimModels.standard().require(p.get("model").asText());
+        PortPath port = PortPath.parse(Fields.text(p, "port"));
+        SimModel model = SimModels.standard().require(Fields.text(p, "model"));
         Set<SimFault> faults = EnumSet.noneOf(SimFault.class);
-        for (JsonNode f : p.path("faults")) {
-            faults.add(SimFault.parse(f.asText()));
+        if (p.has("faults")) {
+            JsonNode list = p.get("faults");
+            if (!list.isArray()) {
+                throw new IllegalArgumentException("\"faults\" must be an array of fault names, not " + Fields.describe(list));
+            }
+            int i = 0;
+            for (JsonNode f : list) {
+                if (!f.isTextual()) {
+                    throw new IllegalArgumentException("\"faults[" + i + "]\" must be a fault name (a string), not " + Fields.describe(f));
+                }
+                faults.add(SimFault.parse(f.asText()));
+                i++;
+            }
         }
-        String modeName = p.path("mode").asText("normal");
+        String modeName = p.has("mode") ? Fields.text(p, "mode") : "normal";
         Mode mode = parseMode(modeName);
         if (mode == Mode.EMERGENCY_CHARGING) {
             faults.add(SimFault.DEAD_BATTERY);
         }
-        int battery = p.path("battery").asInt(faults.contains(SimFault.DEAD_BATTERY) ? 0 : 80);
-        if (battery < 0 || battery > 100) {
-            throw new IllegalArgumentException("battery must be 0..100, not " + battery);
-        }
-        String imei = p.hasNonNull("imei") ? p.get("imei").asText() : imeiFor(port);
+        int battery = p.has("battery") ? Fields.whole(p, "battery", 0, 100, "percent")
+                : faults.contains(SimFault.DEAD_BATTERY) ? 0 : 80;
+        String imei = p.has("imei") ? Fields.text(p, "imei") : imeiFor(port);
         if (!isValidImei(imei)) {
             throw new IllegalArgumentException("imei " + imei + " is not 15 digits with a valid Luhn check digit");
         }
-        String link = p.path("link").asText("packet");
+        String link = p.has("link") ? Fields.text(p, "link") : "packet";
         LinkKind kind;
         try {
             kind = LinkKind.valueOf(link.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("link must be \"packet\" or \"stream\", not \"" + link + "\"");
         }
-        String usbSerial = p.hasNonNull("usbSerial") ? p.get("usbSerial").asText() : usbSerialFor(port);
+        String usbSerial = p.has("usbSerial") ? Fields.text(p, "usbSerial") : usbSerialFor(port);
         int rate = 0;
         if (p.has("writeRateKiBs")) {
             JsonNode r = p.get("writeRateKiBs");
-            if (!r.canConvertToInt() || !r.isIntegralNumber() || r.asInt() <= 0) {
-                throw new IllegalArgumentException("writeRateKiBs must be a positive whole number of KiB/s, not " + r);
+            if (!r.isIntegralNumber() || !r.canConvertToInt() || r.asInt() <= 0 || r.asInt() > MAX_WRITE_RATE_KIBS) {
+                throw new IllegalArgumentException("writeRateKiBs must be a positive whole number of KiB/s, at most "
+                        + MAX_WRITE_RATE_KIBS + ", not " + Fields.describe(r));
             }
             rate = r.asInt();
         }
-        SimStorage storage = SimStorage.parse(p.path("storage").asText("content"));
+        SimStorage storage = SimStorage.parse(p.has("storage") ? Fields.text(p, "storage") : "content");
         return new PhoneSpec(port, model, mode, parseUefiApp(modeName), battery, imei, usbSerial, kind, faults, rate, storage);
+    }
+
+    /** Typed field access: the JSON type is checked, never coerced ({@code "full"} is not a battery level). */
+    private static final class Fields {
+        private Fields() {
+        }
+
+        static String text(JsonNode o, String field) {
+            JsonNode v = o.get(field);
+            if (v == null || !v.isTextual()) {
+                throw new IllegalArgumentException("\"" + field + "\" must be a string, not " + describe(v));
+            }
+            return v.asText();
+        }
+
+        static int whole(JsonNode o, String field, int min, int max, String unit) {
+            JsonNode v = o.get(field);
+            if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < min || v.asInt() > max) {
+                throw new IllegalArgumentException("\"" + field + "\" must be a whole number " + min + ".." + max + " (" + unit
+                        + "), not " + describe(v));
+            }
+            return v.asInt();
+        }
+
+        /** What was there instead, for messages: {@code the string "full"}, {@code null}, {@code 1.0E-9}. */
+        static String describe(JsonNode v) {
+            if (v == null || v.isMissingNode()) {
+                return "nothing";
+            }
+            if (v.isNull()) {
+                return "null";
+            }
+            if (v.isTextual()) {
+                return "the string " + v;
+            }
+            if (v.isBoolean()) {
+                return "the boolean " + v;
+            }
+            if (v.isArray()) {
+                return v.isEmpty() ? "an empty array" : "an array";
+            }
+            if (v.isObject()) {
+                return "an object";
+            }
+            return v.toString();
+        }
     }
 
     /** A stable, Luhn-valid IMEI derived from the port (TAC 35 + digits of the port). */

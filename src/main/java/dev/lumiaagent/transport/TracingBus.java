@@ -67,12 +67,9 @@ public final class TracingBus extends ForwardingBus {
         Objects.requireNonNull(file, "file");
         Trace trace;
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
             // Not Files.newBufferedWriter: an interruptible channel would be closed by the first interrupted worker.
-            BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(new java.io.FileOutputStream(file.toFile(), true),
+            // 0600 in a 0700 directory when new (PrivateFiles): a trace carries the phone's identity.
+            BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(dev.lumiaagent.paths.PrivateFiles.newOutputStream(file, true),
                     StandardCharsets.UTF_8));
             trace = new Trace(port, file, w);
         } catch (IOException | RuntimeException e) {

@@ -253,4 +253,48 @@ class EmergencyFlowTest {
         Outcome o = run(junk, Consent.given("test"));
         assertThat(o.reason()).isEqualTo(Reason.PROGRAMMER_INVALID);
     }
+
+    /** A set whose filename was never through the parser's check (built by code, or an older job): the flow checks again. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"../rm1073.ffu", "/etc/hostname"})
+    void aRawprogramNamingAFileOutsideTheImagesDirectoryWritesNothing(String filename) throws Exception {
+        SimPhone p = phone(LinkKind.PACKET, Set.of());
+        Path images = Files.createDirectories(dir.resolve("images-outside"));
+        var entry = new dev.lumiaagent.protocol.firehose.RawProgramEntry("rawprogram0.xml #1", "x", filename, 512, 0,
+                dev.lumiaagent.protocol.firehose.FirehoseExpression.parse("0"), 1, 0, false);
+        var set = new dev.lumiaagent.protocol.firehose.RawProgramSet(List.of(entry), List.of());
+        Outcome o = FlowRunner.run(new EmergencyFlow(bus.devices().get(0), programmer, set, images, "rawprogram0.xml",
+                Consent.given("test"), EmergencyFlow.Bounds.standard()), new FlowContext(bus, bus.clock(), PORT, List.of()));
+        assertThat(o.reason()).as(o.toString()).isEqualTo(Reason.RAWPROGRAM_INVALID);
+        assertThat(o.summary()).contains(filename).contains("Nothing was written");
+        assertThat(o.nextStep()).contains("images directory");
+        assertThat(p.disk().storedBlocks()).isZero();
+    }
+
+    @Test
+    void aRawprogramWhoseFileIsALinkLeadingOutWritesNothing() throws Exception {
+        SimPhone p = phone(LinkKind.PACKET, Set.of());
+        Path images = Files.createDirectories(dir.resolve("images-link"));
+        Files.createSymbolicLink(images.resolve("boot.img"), ffu);
+        Path raw = dir.resolve("rawprogram-link.xml");
+        Files.writeString(raw, "<?xml version=\"1.0\" ?>\n<data>\n"
+                + "  <program SECTOR_SIZE_IN_BYTES=\"512\" file_sector_offset=\"0\" filename=\"boot.img\" label=\"boot\""
+                + " num_partition_sectors=\"1\" physical_partition_number=\"0\" sparse=\"false\" start_sector=\"0\"/>\n</data>\n");
+        var set = dev.lumiaagent.protocol.firehose.RawProgramSet.read(List.of(raw), List.of());
+        Outcome o = FlowRunner.run(new EmergencyFlow(bus.devices().get(0), programmer, set, images, "rawprogram-link.xml",
+                Consent.given("test"), EmergencyFlow.Bounds.standard()), new FlowContext(bus, bus.clock(), PORT, List.of()));
+        assertThat(o.reason()).as(o.toString()).isEqualTo(Reason.RAWPROGRAM_INVALID);
+        assertThat(o.summary()).contains("boot.img").contains("not inside");
+        assertThat(p.disk().storedBlocks()).isZero();
+    }
+
+    @Test
+    void aRawprogramNamingDotDotIsRefusedByTheParserBeforeAnyFlow() throws Exception {
+        Path raw = dir.resolve("rawprogram-dotdot.xml");
+        Files.writeString(raw, "<data><program SECTOR_SIZE_IN_BYTES=\"512\" filename=\"../x\" label=\"x\""
+                + " num_partition_sectors=\"1\" physical_partition_number=\"0\" start_sector=\"0\"/></data>");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.lumiaagent.protocol.firehose.RawProgramSet.read(List.of(raw), List.of()))
+                .isInstanceOfSatisfying(dev.lumiaagent.protocol.firehose.RawProgramException.class, e -> assertThat(e.kind())
+                        .isEqualTo(dev.lumiaagent.protocol.firehose.RawProgramException.Kind.OUTSIDE_IMAGES));
+    }
 }

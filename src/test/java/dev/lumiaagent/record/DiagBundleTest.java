@@ -146,4 +146,41 @@ class DiagBundleTest {
         }
         assertThat(DiagBundle.environment(null, CLOCK)).contains("agent: lumia-agent (unknown version)");
     }
+
+    @Test
+    void theZipIsPrivateAndItsTextEntriesShowTheHomeDirectoryAsTilde() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home/tech"));
+        Path log = Files.writeString(dir.resolve("job.log"), "ffu " + home.resolve("RM-914.ffu") + "\nimei 356938035643809\n");
+        byte[] binary = {0, (byte) 0xFF, 'x', '\n', (byte) 0xC3};
+        Path pcap = Files.write(dir.resolve("c.pcap"), binary);
+        Path zip = dir.resolve("diag.zip");
+        DiagBundle.builder(CLOCK).redaction(DiagRedaction.homeOnly(home.toString()))
+                .add("job.log", log).add("job.json", ("{\"ffu\":\"" + home + "/x.ffu\"}").getBytes(StandardCharsets.UTF_8))
+                .add("capture.pcap", pcap).add("odd.txt", binary).write(zip);
+        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(zip))).isEqualTo("rw-------");
+        }
+        Map<String, byte[]> entries = unzip(zip);
+        assertThat(new String(entries.get("job.log"), StandardCharsets.UTF_8)).isEqualTo("ffu ~/RM-914.ffu\nimei 356938035643809\n");
+        assertThat(new String(entries.get("job.json"), StandardCharsets.UTF_8)).isEqualTo("{\"ffu\":\"~/x.ffu\"}");
+        assertThat(entries.get("capture.pcap")).isEqualTo(binary); // binary: as it is, unless redacting identities
+        assertThat(entries.get("odd.txt")).isEqualTo(binary); // not UTF-8, nothing to replace: byte for byte
+        assertThat(new String(entries.get("MANIFEST.txt"), StandardCharsets.UTF_8)).contains("redacted: the home directory shown as ~");
+    }
+
+    @Test
+    void aRedactedBundleLeavesBinaryEntriesOutAndSaysSo() throws Exception {
+        Path pcap = Files.write(dir.resolve("c.pcap"), new byte[] {'3', '5', '6', 0});
+        Path trace = Files.write(dir.resolve("t.trace"), ("open serial ABCDEF0123456789\n< 15 \"356938035643809\"\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        DiagBundle bundle = DiagBundle.builder(CLOCK)
+                .redaction(DiagRedaction.identities("/home/nobody-here").usbSerial("ABCDEF0123456789"))
+                .add("capture.pcap", pcap).add("protocol.trace", trace).write(dir.resolve("diag.zip"));
+        Map<String, byte[]> entries = unzip(bundle.zip());
+        assertThat(entries).doesNotContainKey("capture.pcap").containsKey("capture.pcap.redacted.txt");
+        assertThat(new String(entries.get("protocol.trace"), StandardCharsets.UTF_8))
+                .isEqualTo("open serial SERIAL-1\n< 15 \"IMEI-1\"\n");
+        // the manifest hashes what is in the zip
+        assertThat(new String(entries.get("MANIFEST.txt"), StandardCharsets.UTF_8)).contains(sha256(entries.get("protocol.trace")));
+    }
 }

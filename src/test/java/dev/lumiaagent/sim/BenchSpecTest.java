@@ -111,4 +111,86 @@ class BenchSpecTest {
         assertThat(BenchSpec.isValidImei("356938035643808")).isFalse();
         assertThat(BenchSpec.isValidImei("35693803564380")).isFalse();
     }
+
+    private static Path bench(Path dir, String phone, String root) throws Exception {
+        Path f = dir.resolve("bench.json");
+        Files.writeString(f, "{" + root + "\"phones\": [{\"port\": \"1-1\", \"model\": \"RM-914\"" + phone + "}]}");
+        return f;
+    }
+
+    @Test
+    void aStringWhereANumberBelongsIsANamedErrorNotADefault(@TempDir Path dir) throws Exception {
+        Path f = bench(dir, ", \"battery\": \"full\"", "");
+        assertThatThrownBy(() -> BenchSpec.read(f)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(f.toString()).hasMessageContaining("phones[0]").hasMessageContaining("\"battery\"")
+                .hasMessageContaining("whole number 0..100").hasMessageContaining("the string \"full\"");
+        Path fast = bench(dir, "", "\"clockSpeed\": \"fast\", ");
+        assertThatThrownBy(() -> BenchSpec.read(fast)).hasMessageContaining(fast.toString()).hasMessageContaining("\"clockSpeed\"")
+                .hasMessageContaining("0.1..100000").hasMessageContaining("the string \"fast\"");
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, ", \"battery\": 55.5", ""))).hasMessageContaining("\"battery\"")
+                .hasMessageContaining("55.5");
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, ", \"battery\": null", ""))).hasMessageContaining("\"battery\"")
+                .hasMessageContaining("not null");
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, ", \"battery\": true", ""))).hasMessageContaining("the boolean true");
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, ", \"writeRateKiBs\": \"8192\"", ""))).hasMessageContaining("writeRateKiBs");
+    }
+
+    @Test
+    void stringFieldsMustBeStrings(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, ", \"mode\": 3", ""))).hasMessageContaining("\"mode\" must be a string, not 3");
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, ", \"imei\": 356938035643809", "")))
+                .hasMessageContaining("\"imei\" must be a string");
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, ", \"link\": null", ""))).hasMessageContaining("\"link\" must be a string");
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, ", \"usbSerial\": {}", ""))).hasMessageContaining("\"usbSerial\"")
+                .hasMessageContaining("an object");
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, ", \"faults\": \"dead-battery\"", "")))
+                .hasMessageContaining("\"faults\" must be an array");
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, ", \"faults\": [7]", ""))).hasMessageContaining("\"faults[0]\"");
+        Path f = dir.resolve("port.json");
+        Files.writeString(f, "{\"phones\": [{\"port\": 11, \"model\": \"RM-914\"}]}");
+        assertThatThrownBy(() -> BenchSpec.read(f)).hasMessageContaining("\"port\" must be a string, not 11");
+        Files.writeString(f, "{\"phones\": [\"RM-914\"]}");
+        assertThatThrownBy(() -> BenchSpec.read(f)).hasMessageContaining("phones[0]").hasMessageContaining("must be a JSON object");
+        Files.writeString(f, "{\"phones\": {}}");
+        assertThatThrownBy(() -> BenchSpec.read(f)).hasMessageContaining("\"phones\" must be a non-empty array, not an object");
+    }
+
+    @Test
+    void numbersMustBeWithinSaneRanges(@TempDir Path dir) throws Exception {
+        // 1e-9 used to be accepted: a bench whose clock never gets anywhere.
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, "", "\"clockSpeed\": 1e-9, "))).hasMessageContaining("\"clockSpeed\"")
+                .hasMessageContaining("0.1..100000").hasMessageContaining("1.0E-9");
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, "", "\"clockSpeed\": 1e12, "))).hasMessageContaining("0.1..100000");
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, "", "\"clockSpeed\": 0, "))).hasMessageContaining("0.1..100000");
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, "", "\"clockSpeed\": -60, "))).hasMessageContaining("0.1..100000");
+        assertThat(BenchSpec.read(bench(dir, "", "\"clockSpeed\": 0.1, ")).clockSpeed()).isEqualTo(0.1);
+        assertThat(BenchSpec.read(bench(dir, "", "\"clockSpeed\": 100000, ")).clockSpeed()).isEqualTo(100000.0);
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, ", \"battery\": 101", ""))).hasMessageContaining("0..100").hasMessageContaining("101");
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, ", \"battery\": -1", ""))).hasMessageContaining("0..100");
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, ", \"battery\": 4294967376", ""))).hasMessageContaining("0..100");
+        assertThat(BenchSpec.read(bench(dir, ", \"battery\": 0", "")).phones().get(0).battery()).isZero();
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, ", \"writeRateKiBs\": 2000000", ""))).hasMessageContaining("at most 1048576");
+        assertThatThrownBy(() -> new BenchSpec(1e-9, BenchSpec.mixed(1).phones())).hasMessageContaining("0.1..100000");
+        assertThatThrownBy(() -> BenchSpec.checkClockSpeed(Double.NaN, "--sim-speed")).hasMessageContaining("--sim-speed must be 0.1..100000");
+    }
+
+    @Test
+    void unknownFieldsAndDuplicatesAreNamed(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, "", "\"clockspeed\": 60, "))).hasMessageContaining("unknown field \"clockspeed\"")
+                .hasMessageContaining("known: clockSpeed, phones");
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, ", \"batery\": 50", ""))).hasMessageContaining("phones[0]")
+                .hasMessageContaining("unknown field \"batery\"").hasMessageContaining("battery");
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, ", \"battery\": 50, \"battery\": 5", ""))).hasMessageContaining("battery")
+                .hasMessageContaining("Duplicate field");
+        Path trailing = dir.resolve("trailing.json");
+        Files.writeString(trailing, "{\"phones\": [{\"port\": \"1-1\", \"model\": \"RM-914\"}]} {\"phones\": []}");
+        assertThatThrownBy(() -> BenchSpec.read(trailing)).hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void theExampleBenchIsStillValid() {
+        BenchSpec spec = BenchSpec.read(Path.of("docs/examples/bench-16.json"));
+        assertThat(spec.phones()).hasSize(16);
+        assertThat(spec.clockSpeed()).isEqualTo(60.0);
+    }
 }

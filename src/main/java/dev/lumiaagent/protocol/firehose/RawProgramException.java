@@ -18,7 +18,12 @@ public final class RawProgramException extends RuntimeException {
         /** A sector or value expression outside the supported subset ({@link FirehoseExpression}). */
         BAD_EXPRESSION,
         /** The file could not be read. */
-        UNREADABLE
+        UNREADABLE,
+        /**
+         * A {@code filename} that is not a plain name inside the images directory: absolute, a drive, a
+         * {@code ..} segment, or a link that leads out of it ({@link ImageFileNames}).
+         */
+        OUTSIDE_IMAGES
     }
 
     private final Kind kind;

@@ -17,7 +17,9 @@ import java.util.Objects;
  * for host-side files (gpt_main0.bin …) are kept and skipped when sending: only {@code filename="DISK"}
  * goes to the phone. Parsed with the same strict reader as Firehose
  * documents; every refusal is a {@link RawProgramException} with a named {@link RawProgramException.Kind}.
- * Files larger than {@link #MAX_FILE_BYTES} are refused: real ones are a few kilobytes.
+ * Files larger than {@link #MAX_FILE_BYTES} are refused: real ones are a few kilobytes. A {@code filename}
+ * that is absolute or has a {@code ..} segment is refused here ({@link RawProgramException.Kind#OUTSIDE_IMAGES});
+ * links that leave the images directory are refused when the files are resolved ({@link ImageFileNames#resolve}).
  */
 public record RawProgramSet(List<RawProgramEntry> programs, List<RawPatchEntry> patches) {
     public static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -58,7 +60,7 @@ public record RawProgramSet(List<RawProgramEntry> programs, List<RawPatchEntry> 
         for (FirehoseXml.Element e : elements(name, xml, "program", "data")) {
             String where = name + " #" + (++i);
             Fields f = new Fields(where, e.attributes());
-            out.add(new RawProgramEntry(where, f.text("label", ""), f.text("filename", ""), f.sectorSize(),
+            out.add(new RawProgramEntry(where, f.text("label", ""), f.fileName(f.text("filename", "")), f.sectorSize(),
                     f.integer("physical_partition_number", 0, 255), f.expression("start_sector"),
                     f.number("num_partition_sectors"), f.optionalNumber("file_sector_offset"), f.flag("sparse")));
         }
@@ -73,7 +75,7 @@ public record RawProgramSet(List<RawProgramEntry> programs, List<RawPatchEntry> 
             Fields f = new Fields(where, e.attributes());
             FirehosePatch patch;
             try {
-                patch = new FirehosePatch(f.sectorSize(), f.number("byte_offset"), f.required("filename"),
+                patch = new FirehosePatch(f.sectorSize(), f.number("byte_offset"), f.fileName(f.required("filename")),
                         f.integer("physical_partition_number", 0, 255), f.integer("size_in_bytes", 1, 8),
                         f.expression("start_sector"), f.expression("value"), f.text("what", ""));
             } catch (IllegalArgumentException ex) {
@@ -122,6 +124,16 @@ public record RawProgramSet(List<RawProgramEntry> programs, List<RawPatchEntry> 
             String v = FirehoseXml.attribute(a, key);
             if (v == null) {
                 throw new RawProgramException(RawProgramException.Kind.MISSING_ATTRIBUTE, where, "no " + key);
+            }
+            return v;
+        }
+
+        /** A {@code filename} value, refused when it could name a file outside the images directory. */
+        String fileName(String v) {
+            String problem = ImageFileNames.lexicalProblem(v);
+            if (problem != null) {
+                throw new RawProgramException(RawProgramException.Kind.OUTSIDE_IMAGES, where, "filename=\"" + v + "\" " + problem
+                        + "; only files inside the images directory are sent to a phone");
             }
             return v;
         }

@@ -5,11 +5,9 @@ import dev.lumiaagent.transport.TransferTimeout;
 import dev.lumiaagent.transport.DeviceGone;
 import dev.lumiaagent.transport.UsbDevice;
 import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -75,11 +73,8 @@ public final class UsbmonCapture implements AutoCloseable {
     public static UsbmonCapture open(Path file, Clock clock, int snaplen) {
         Objects.requireNonNull(file, "file");
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            BufferedOutputStream out = new BufferedOutputStream(new FileOutputStream(file.toFile(), false), 1 << 16);
+            // 0600 in a 0700 directory when new (PrivateFiles): a capture carries the phone's IMEI and serial.
+            BufferedOutputStream out = new BufferedOutputStream(dev.lumiaagent.paths.PrivateFiles.newOutputStream(file, false), 1 << 16);
             return new UsbmonCapture(file, clock, new UsbmonPcapWriter(out, snaplen));
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot write the USB capture to {}: {}; the job runs without a capture", file, e.toString());

@@ -113,4 +113,47 @@ class RawProgramSetTest {
                 + " byte_offset=\"0\" filename=\"DISK\" physical_partition_number=\"0\" size_in_bytes=\"9\" start_sector=\"0\""
                 + " value=\"0\"/></data>"))).isInstanceOf(RawProgramException.class).hasMessageContaining("size_in_bytes=9");
     }
+
+    private static String program(String filename) {
+        return "<data><program SECTOR_SIZE_IN_BYTES=\"512\" filename=\"" + filename + "\" label=\"x\""
+                + " num_partition_sectors=\"1\" physical_partition_number=\"0\" start_sector=\"0\"/></data>";
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"../x", "a/../../x", "..\\x", "/etc/hostname", "\\\\server\\share\\x",
+            "C:\\Windows\\x.bin", "c:x", ".."})
+    void aFilenameOutsideTheImagesDirectoryIsRefusedWhenParsed(String filename) {
+        assertThatThrownBy(() -> RawProgramSet.parsePrograms("rawprogram0.xml", utf8(program(filename))))
+                .isInstanceOfSatisfying(RawProgramException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(RawProgramException.Kind.OUTSIDE_IMAGES);
+                    assertThat(e.getMessage()).contains("rawprogram0.xml #1").contains(filename).contains("images directory");
+                });
+        String patch = "<patches><patch SECTOR_SIZE_IN_BYTES=\"512\" byte_offset=\"0\" filename=\"" + filename + "\""
+                + " physical_partition_number=\"0\" size_in_bytes=\"4\" start_sector=\"0\" value=\"0\"/></patches>";
+        assertThatThrownBy(() -> RawProgramSet.parsePatches("patch0.xml", utf8(patch)))
+                .isInstanceOfSatisfying(RawProgramException.class, e -> assertThat(e.kind()).isEqualTo(RawProgramException.Kind.OUTSIDE_IMAGES));
+    }
+
+    @Test
+    void plainAndSubdirectoryNamesAreKept() {
+        assertThat(RawProgramSet.parsePrograms("r.xml", utf8(program("sub/x..bin"))).get(0).filename()).isEqualTo("sub/x..bin");
+        assertThat(RawProgramSet.parsePrograms("r.xml", utf8(program("./gpt_main0.bin"))).get(0).filename()).isEqualTo("./gpt_main0.bin");
+    }
+
+    @Test
+    void aLinkLeadingOutOfTheImagesDirectoryIsRefusedWhenResolved(@TempDir Path tmp) throws Exception {
+        Path images = Files.createDirectories(tmp.resolve("images"));
+        Path secret = Files.writeString(tmp.resolve("secret.txt"), "host file");
+        Files.createSymbolicLink(images.resolve("boot.img"), secret);
+        Files.createSymbolicLink(images.resolve("sub"), tmp);
+        Files.writeString(images.resolve("ok.bin"), "x");
+        Files.createSymbolicLink(images.resolve("alias.bin"), images.resolve("ok.bin"));
+        assertThatThrownBy(() -> ImageFileNames.resolve(images, "r.xml #1", "boot.img"))
+                .isInstanceOfSatisfying(RawProgramException.class, e -> assertThat(e.kind()).isEqualTo(RawProgramException.Kind.OUTSIDE_IMAGES));
+        assertThatThrownBy(() -> ImageFileNames.resolve(images, "r.xml #2", "sub/secret.txt"))
+                .isInstanceOfSatisfying(RawProgramException.class, e -> assertThat(e.kind()).isEqualTo(RawProgramException.Kind.OUTSIDE_IMAGES));
+        // A link that stays inside is fine.
+        assertThat(ImageFileNames.resolve(images, "r.xml #3", "alias.bin")).isEqualTo(images.resolve("ok.bin").toRealPath());
+        assertThatThrownBy(() -> ImageFileNames.resolve(images, "r.xml #4", "missing.bin")).isInstanceOf(java.io.IOException.class);
+    }
 }
