@@ -241,9 +241,10 @@ public final class JobRunner {
         return records.record();
     }
 
+    /** The job's record as the store holds it, or as the jobs directory still keeps it for the store ({@link UnrecordedJob}). */
     private JobRecord storeJob(String id) {
         try {
-            return ctx.store().job(id).orElse(null);
+            return UnrecordedJob.recordFor(ctx.journal().dir(), ctx.store(), id).orElse(null);
         } catch (RuntimeException e) {
             LOG.warn("could not read job {} from {}: {}", id, ctx.store().describe(), e.getMessage());
             return null;

@@ -36,6 +36,8 @@ final class StoreRecord implements FlowListener {
     private final JobListener bench;
     private final java.nio.file.Path jobsDir;
     private final UnrecordedJob backlog;
+    /** The file an earlier run of the job left for the store, now in this backlog: removed once the store has it all. */
+    private volatile java.nio.file.Path adopted;
     private volatile int attempt = 1;
     private volatile boolean storeFailed;
     private volatile String lastFailure;
@@ -48,6 +50,30 @@ final class StoreRecord implements FlowListener {
         this.bench = bench;
         this.jobsDir = jobsDir;
         this.backlog = new UnrecordedJob(record);
+        this.adopted = adopt();
+    }
+
+    /**
+     * A job run again ({@code resume}) whose earlier run ended with the store failing: what that run left for the
+     * store comes first in this one's backlog, so its audit entries are appended once, in order, before this
+     * run's; the file goes once the store has it all.
+     */
+    private java.nio.file.Path adopt() {
+        if (store == null || jobsDir == null || !JobJournal.isJobId(record.jobId)) {
+            return null;
+        }
+        java.nio.file.Path file = UnrecordedJob.file(jobsDir, record.jobId);
+        if (!java.nio.file.Files.exists(file)) {
+            return null;
+        }
+        try {
+            UnrecordedJob earlier = UnrecordedJob.read(file);
+            backlog.adopt(earlier);
+            return file;
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("could not read what {} kept of job {} for the store: {}", file, record.jobId, e.toString());
+            return null;
+        }
     }
 
     static JobRecord newRecord(String jobId, String runId, String command, JobSettings settings, PortPath port, DeviceInfo info,
@@ -137,6 +163,14 @@ final class StoreRecord implements FlowListener {
         } catch (RuntimeException e) {
             storeFailed(e);
             return false;
+        }
+        if (adopted != null) {
+            try {
+                java.nio.file.Files.deleteIfExists(adopted);
+                adopted = null;
+            } catch (java.io.IOException e) {
+                LOG.warn("could not remove {}: {}", adopted, e.toString());
+            }
         }
         if (storeFailed) {
             storeFailed = false;

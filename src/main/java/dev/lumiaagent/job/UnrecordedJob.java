@@ -75,6 +75,14 @@ public final class UnrecordedJob {
         return recordSaved && audit.isEmpty();
     }
 
+    /** Takes what an earlier run of the same job left waiting: its entries go first, its record state is replaced by this one's. */
+    synchronized void adopt(UnrecordedJob earlier) {
+        audit.addAll(0, earlier.audit);
+        lastSeq = Math.max(lastSeq, earlier.lastSeq);
+        uncertain = uncertain || earlier.uncertain;
+        recordSaved = false;
+    }
+
     synchronized void changed() {
         recordSaved = false;
     }
@@ -232,8 +240,12 @@ public final class UnrecordedJob {
      * the store holds in a newer state (the job was resumed and recorded since) is kept as the store has it.
      */
     public static List<Synced> sync(Path jobsDir, RecordStore store) {
+        return sync(files(jobsDir), jobsDir, store);
+    }
+
+    private static List<Synced> sync(List<Path> files, Path jobsDir, RecordStore store) {
         List<Synced> out = new ArrayList<>();
-        for (Path f : files(jobsDir)) {
+        for (Path f : files) {
             UnrecordedJob u;
             try {
                 u = read(f);
@@ -260,6 +272,31 @@ public final class UnrecordedJob {
             }
         }
         return out;
+    }
+
+    /**
+     * The job's record to continue from when {@code resume} runs it again: what a file in {@code jobsDir} still
+     * holds of it is synced first; when the store still fails, the file's record (newer than the store's) is
+     * the one to continue, and the file stays for {@code jobs sync}. Empty when neither holds the job.
+     */
+    static java.util.Optional<JobRecord> recordFor(Path jobsDir, RecordStore store, String jobId) {
+        Path f = file(jobsDir, jobId);
+        if (Files.exists(f)) {
+            UnrecordedJob u;
+            try {
+                u = read(f);
+            } catch (IOException | RuntimeException e) {
+                u = null;
+            }
+            if (u != null) {
+                for (Synced s : sync(List.of(f), jobsDir, store)) {
+                    if (!s.done()) {
+                        return java.util.Optional.of(u.record);
+                    }
+                }
+            }
+        }
+        return store.job(jobId);
     }
 
     /** The store's record of the job is newer than this file's: more attempts, or the same attempt ended there. */
