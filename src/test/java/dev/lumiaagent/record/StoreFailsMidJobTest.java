@@ -278,6 +278,10 @@ class StoreFailsMidJobTest {
         assertThat(r.notRecorded).contains(store.describe()).contains("SQLITE_FULL").contains("the job's last state (DONE")
                 .contains("finished").contains(UnrecordedJob.SYNC_COMMAND);
         assertThat(notes).anyMatch(l -> l.contains("its record is not complete") && l.contains(UnrecordedJob.SYNC_COMMAND));
+        dev.lumiaagent.bench.Tally tally = new dev.lumiaagent.bench.Tally();
+        tally.add(r);
+        assertThat(tally.line()).isEqualTo("Succeeded 1 · Failed 0 · Skipped 0 · Not recorded 1");
+        assertThat(tally.notRecorded()).containsExactly(r);
         Path waiting = UnrecordedJob.file(dir, r.jobId);
         assertThat(waiting).exists();
         // The store lacks the end: the record it holds stops before the outage.
