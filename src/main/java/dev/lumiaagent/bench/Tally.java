@@ -81,9 +81,19 @@ public final class Tally {
         return failed() == 0 && skipped() == 0 && interrupted() == 0 && notStarted.isEmpty() && !jobs.isEmpty();
     }
 
-    /** "Succeeded 14 · Failed 2 · Skipped 1", then "· Interrupted 1 · Not started 2" when a stopped run has them. */
+    /** Jobs whose record the store lacks in part (the store was failing when they ended): {@code jobs sync} completes them. */
+    public synchronized List<JobRecord> notRecorded() {
+        return jobs().stream().filter(r -> r.notRecorded != null).toList();
+    }
+
+    /**
+     * "Succeeded 14 · Failed 2 · Skipped 1", then "· Interrupted 1 · Not started 2" when a stopped run has them, and
+     * "· Not recorded 1" when the store was failing as jobs ended.
+     */
     public synchronized String line() {
+        long notRecorded = jobs.stream().filter(r -> r.notRecorded != null).count();
         return "Succeeded " + succeeded() + " · Failed " + failed() + " · Skipped " + skipped()
-                + (interrupted() > 0 || !notStarted.isEmpty() ? " · Interrupted " + interrupted() + " · Not started " + notStarted.size() : "");
+                + (interrupted() > 0 || !notStarted.isEmpty() ? " · Interrupted " + interrupted() + " · Not started " + notStarted.size() : "")
+                + (notRecorded > 0 ? " · Not recorded " + notRecorded : "");
     }
 }

@@ -202,6 +202,9 @@ final class BenchConsole implements JobListener, AutoCloseable {
             l.phone = shortPhone(r);
         }
         event("<" + port + "> " + end + ": " + r.summary + (r.nextStep != null && !Tally.interrupted(r) ? " Next step: " + r.nextStep : ""));
+        if (r.notRecorded != null) {
+            event("<" + port + "> record not complete: " + r.notRecorded);
+        }
         if (!terminal) {
             event("   " + totals());
         }
@@ -338,6 +341,15 @@ final class BenchConsole implements JobListener, AutoCloseable {
                 for (String p : tally.emptyPorts()) {
                     out.println("  " + p + "  no phone on this port");
                 }
+            }
+            List<JobRecord> unrecorded = tally.notRecorded();
+            if (!unrecorded.isEmpty()) {
+                out.println("Not recorded (the store was failing when they ended; their job files hold them):");
+                for (JobRecord r : unrecorded) {
+                    out.println("  " + r.port + "  " + phone(r) + "  " + r.notRecorded);
+                }
+                out.println("      next step: when the store works again, `" + dev.lumiaagent.job.UnrecordedJob.SYNC_COMMAND
+                        + "` completes their records");
             }
             out.println("Records: " + records + " (`lumia-agent report`, `lumia-agent diag JOB`).");
             out.flush();

@@ -19,7 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "jobs", mixinStandardHelpOptions = true,
         description = {"Lists recorded jobs: id, command, port, phone, state, the last step and age. By default the "
                 + "unfinished (RUNNING) ones and the last " + JobsCommand.RECENT + "; RUNNING with no agent running means "
-                + "interrupted: `lumia-agent resume` continues it."})
+                + "interrupted: `lumia-agent resume` continues it."},
+        subcommands = {JobsCommand.Sync.class})
 final class JobsCommand implements Callable<Integer> {
     static final int RECENT = 20;
 
@@ -88,5 +89,57 @@ final class JobsCommand implements Callable<Integer> {
         }
         long s = d.toSeconds();
         return s < 120 ? s + " s" : s < 7200 ? s / 60 + " min" : s < 172800 ? s / 3600 + " h" : s / 86400 + " d";
+    }
+
+    /** {@code lumia-agent jobs sync}: completes in the store the records of jobs that ended while it was failing. */
+    @Command(name = "sync", mixinStandardHelpOptions = true,
+            description = {"Completes the records of jobs that ended while the record store was failing: saves their last "
+                    + "state and appends their audit entries (once each, in order) from " + dev.lumiaagent.job.UnrecordedJob.DIR
+                    + "/ in the jobs directory, then removes what is complete."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:every job's record is complete (or none was waiting)",
+                    "6:the record store could not be opened, or some records are still not complete"})
+    static final class Sync implements Callable<Integer> {
+        @Mixin
+        JobOptions jobs;
+
+        @Mixin
+        StoreOptions store;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            java.nio.file.Path dir = jobs.journal().dir();
+            if (dev.lumiaagent.job.UnrecordedJob.files(dir).isEmpty()) {
+                out.println("Every job's record is complete: nothing waits in " + dev.lumiaagent.job.UnrecordedJob.dir(dir) + ".");
+                out.flush();
+                return ExitCode.OK.code();
+            }
+            List<dev.lumiaagent.job.UnrecordedJob.Synced> results;
+            String where;
+            try (dev.lumiaagent.record.RecordStore s = store.open()) {
+                where = s.describe();
+                results = dev.lumiaagent.job.UnrecordedJob.sync(dir, s);
+            } catch (dev.lumiaagent.record.RecordStoreException e) {
+                return StoreOptions.fail(e, err);
+            }
+            long left = results.stream().filter(r -> !r.done()).count();
+            for (dev.lumiaagent.job.UnrecordedJob.Synced r : results) {
+                (r.done() ? out : err).println((r.done() ? "job " : "error: job ") + r.jobId() + ": " + r.what());
+            }
+            out.println((results.size() - left) + " job record(s) completed in " + where + (left > 0 ? ", " + left + " not" : "") + ".");
+            out.flush();
+            if (left > 0) {
+                err.println("next step: check the store (" + where + ") and run `" + dev.lumiaagent.job.UnrecordedJob.SYNC_COMMAND
+                        + "` again; the files stay in " + dev.lumiaagent.job.UnrecordedJob.dir(dir) + " until then.");
+                err.flush();
+                return ExitCode.STORE_UNAVAILABLE.code();
+            }
+            return ExitCode.OK.code();
+        }
     }
 }

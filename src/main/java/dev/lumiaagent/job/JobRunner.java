@@ -140,7 +140,7 @@ public final class JobRunner {
             record.attempts = record.attempts + 1;
             record.outcome = null;
             record.ended = null;
-            StoreRecord records = new StoreRecord(ctx.store(), wall, ctx.settings(), record, ctx.listener());
+            StoreRecord records = new StoreRecord(ctx.store(), wall, ctx.settings(), record, ctx.listener(), ctx.journal().dir());
             records.attempt(record.attempts);
             Optional<String> written = writeFinished(file);
             JobPlans.Prepared prepared;
@@ -229,7 +229,7 @@ public final class JobRunner {
         Checkpoint checkpoint = Checkpoint.resume(ctx.journal(), file, device.port(), found, mode(Optional.of(device)));
         JobRecord record = Optional.ofNullable(ctx.store() == null ? null : storeJob(file.id)).orElseGet(() -> StoreRecord.newRecord(file.id,
                 ctx.runId(), file.command, ctx.settings(), device.port(), InfoReader.fromBus(device), mode(Optional.of(device)), wall));
-        StoreRecord records = new StoreRecord(ctx.store(), wall, ctx.settings(), record, ctx.listener());
+        StoreRecord records = new StoreRecord(ctx.store(), wall, ctx.settings(), record, ctx.listener(), ctx.journal().dir());
         return finishUnstarted(checkpoint, records, device.port(), new Outcome(Reason.INTERNAL_ERROR, "Job " + file.id
                 + " cannot be resumed: " + why + ".", "Run the command again by hand."));
     }
@@ -241,9 +241,10 @@ public final class JobRunner {
         return records.record();
     }
 
+    /** The job's record as the store holds it, or as the jobs directory still keeps it for the store ({@link UnrecordedJob}). */
     private JobRecord storeJob(String id) {
         try {
-            return ctx.store().job(id).orElse(null);
+            return UnrecordedJob.recordFor(ctx.journal().dir(), ctx.store(), id).orElse(null);
         } catch (RuntimeException e) {
             LOG.warn("could not read job {} from {}: {}", id, ctx.store().describe(), e.getMessage());
             return null;
@@ -295,7 +296,7 @@ public final class JobRunner {
             }
             JobRecord record = StoreRecord.newRecord(newId, ctx.runId(), spec.command(), ctx.settings(), port, info, mode, wall);
             prepared.firmwareFile().ifPresent(f -> record.firmwareFile = f.toAbsolutePath().toString());
-            StoreRecord records = new StoreRecord(ctx.store(), wall, ctx.settings(), record, ctx.listener());
+            StoreRecord records = new StoreRecord(ctx.store(), wall, ctx.settings(), record, ctx.listener(), ctx.journal().dir());
             records.audit("started", spec.command() + " on " + port + " (" + identity + ")"
                     + (record.firmwareFile != null ? " with " + record.firmwareFile : "")
                     + spec.consent().map(c -> "; consent: " + c).orElse(""));
@@ -440,7 +441,7 @@ public final class JobRunner {
         JobRecord record = StoreRecord.newRecord(JobJournal.newId(wall.instant()), ctx.runId(), spec.command(), ctx.settings(), port,
                 info, mode, wall);
         record.attempts = 0;
-        StoreRecord records = new StoreRecord(ctx.store(), wall, ctx.settings(), record, ctx.listener());
+        StoreRecord records = new StoreRecord(ctx.store(), wall, ctx.settings(), record, ctx.listener(), ctx.journal().dir());
         gate.ifPresent(g -> {
             ctx.listener().gate(port, g);
             records.gate(port, g);

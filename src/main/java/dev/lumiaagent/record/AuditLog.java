@@ -11,6 +11,14 @@ public interface AuditLog {
     /** Every entry, in order. */
     List<AuditEntry> entries();
 
+    /**
+     * The entries of one job after seq {@code afterSeq} (0 for all), in order: what a job whose append failed
+     * part-way (a connection dropped mid-commit) reads to learn whether that append was committed after all.
+     */
+    default List<AuditEntry> entriesOf(String jobId, long afterSeq) {
+        return entries().stream().filter(e -> java.util.Objects.equals(jobId, e.jobId()) && e.seq() > afterSeq).toList();
+    }
+
     /** Walks the chain from the first entry; names the first entry that was edited, deleted or inserted. */
     AuditVerification verify();
 

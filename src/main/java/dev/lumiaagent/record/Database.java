@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.sqlite.SQLiteConfig;
@@ -55,40 +56,56 @@ abstract class Database implements AutoCloseable {
 
     static <T> T run(Connection c, Work<T> work) throws SQLException {
         c.setAutoCommit(false);
+        T result;
         try {
-            T result = work.run(c);
+            result = work.run(c);
             c.commit();
-            return result;
         } catch (SQLException | RuntimeException e) {
+            // the failure is what is reported: a dropped connection fails the rollback and the reset too
             try {
                 c.rollback();
             } catch (SQLException suppressed) {
                 e.addSuppressed(suppressed);
             }
+            try {
+                c.setAutoCommit(true);
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
-        } finally {
-            // sqlite-jdbc begins the next transaction as soon as one ends while auto-commit is off, and with
-            // IMMEDIATE that would hold the write lock between calls, locking other processes out
-            c.setAutoCommit(true);
         }
+        // sqlite-jdbc begins the next transaction as soon as one ends while auto-commit is off, and with
+        // IMMEDIATE that would hold the write lock between calls, locking other processes out
+        c.setAutoCommit(true);
+        return result;
     }
 
     /** SQLite: one connection, serialized. */
     static final class Sqlite extends Database {
         private final SQLiteDataSource source;
+        private final UnaryOperator<Connection> connections;
         private Connection connection;
 
         Sqlite(String path) {
+            this(path, SQLITE_BUSY_TIMEOUT_MS, UnaryOperator.identity());
+        }
+
+        /**
+         * With another busy timeout, and {@code connections} applied to every connection opened (the tests wrap
+         * it to make it fail the way a dropped connection or a full disk does).
+         */
+        Sqlite(String path, int busyTimeoutMs, UnaryOperator<Connection> connections) {
             super(Kind.SQLITE, "SQLite " + path, "check that " + path + " is on a writable disk with free space and "
                     + "that no other program holds it; or point LUMIA_AGENT_RECORDS or --store at another store");
             SQLiteConfig config = new SQLiteConfig();
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
             config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-            config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
+            config.setBusyTimeout(busyTimeoutMs);
             config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
             config.enforceForeignKeys(true);
             source = new SQLiteDataSource(config);
             source.setUrl("jdbc:sqlite:" + path);
+            this.connections = connections;
         }
 
         @Override
@@ -100,11 +117,25 @@ abstract class Database implements AutoCloseable {
         synchronized <T> T transaction(String what, Work<T> work) {
             try {
                 if (connection == null) {
-                    connection = source.getConnection();
+                    connection = connections.apply(source.getConnection());
                 }
                 return run(connection, work);
             } catch (SQLException e) {
+                // A connection that failed (dropped, its file gone, the disk full) is not trusted again: the next
+                // transaction opens a new one, so a store that comes back is used again.
+                dropConnection();
                 throw failure(what, e);
+            }
+        }
+
+        private void dropConnection() {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException | RuntimeException e) {
+                    // dropping it anyway
+                }
+                connection = null;
             }
         }
 

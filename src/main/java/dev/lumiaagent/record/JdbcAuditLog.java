@@ -101,11 +101,29 @@ final class JdbcAuditLog implements AuditLog {
         return db.transaction("read the audit log", JdbcAuditLog::readAll);
     }
 
+    @Override
+    public List<AuditEntry> entriesOf(String jobId, long afterSeq) {
+        return db.transaction("read the audit entries of job " + jobId, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM audit WHERE job_id = ? AND seq > ? "
+                    + "ORDER BY seq")) {
+                ps.setString(1, jobId);
+                ps.setLong(2, afterSeq);
+                return read(ps);
+            }
+        });
+    }
+
+    private static final String ENTRY_COLUMNS = "seq, at, station, operator, job_id, port, event, detail, prev_hash, hash";
+
     private static List<AuditEntry> readAll(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM audit ORDER BY seq")) {
+            return read(ps);
+        }
+    }
+
+    private static List<AuditEntry> read(PreparedStatement ps) throws SQLException {
         List<AuditEntry> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, at, station, operator, job_id, port, event, detail, "
-                + "prev_hash, hash FROM audit ORDER BY seq");
-             ResultSet rs = ps.executeQuery()) {
+        try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(new AuditEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                         rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));

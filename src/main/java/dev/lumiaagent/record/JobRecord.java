@@ -59,6 +59,13 @@ public final class JobRecord {
     public String summary;
     public String nextStep;
 
+    /**
+     * What the store lacks of this job and how to complete it, when the store was failing at the job's end
+     * (null when the store holds all of it). Said by the outcome line and the tally; never stored.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public transient String notRecorded;
+
     /** One finished step of one attempt. {@code at} is when it finished. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record StepRecord(int attempt, String name, boolean ok, String detail, String at) {

@@ -201,6 +201,36 @@ abstract class RecordStoreContract {
         assertThat(log.verify()).isEqualTo(AuditLog.AuditVerification.intact(3));
     }
 
+    @Test
+    void theEntriesOfAJobAfterASeqAreItsOwnInOrder() {
+        store.audit().append("bench-a", "kim", "j1", "1-2", "started", "a");
+        store.audit().append("bench-a", "kim", "j2", "1-3", "started", "b");
+        store.audit().append("bench-a", "kim", "j1", "1-2", "gate", "c");
+        store.audit().append("bench-a", "kim", "j1", "1-2", "finished", "d");
+
+        assertThat(store.audit().entriesOf("j1", 0)).extracting(AuditEntry::seq).containsExactly(1L, 3L, 4L);
+        assertThat(store.audit().entriesOf("j1", 3)).extracting(AuditEntry::detail).containsExactly("d");
+        assertThat(store.audit().entriesOf("j3", 0)).isEmpty();
+        // the same as the interface's own reading over every entry
+        AuditLog all = new AuditLog() {
+            @Override
+            public AuditEntry append(String station, String operator, String jobId, String port, String event, String detail) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public java.util.List<AuditEntry> entries() {
+                return store.audit().entries();
+            }
+
+            @Override
+            public AuditVerification verify() {
+                throw new UnsupportedOperationException();
+            }
+        };
+        assertThat(store.audit().entriesOf("j1", 1)).isEqualTo(all.entriesOf("j1", 1));
+    }
+
     private void fiveEntries() {
         for (int i = 1; i <= 5; i++) {
             store.audit().append("bench-a", "kim", "j" + i, "1-" + i, "JOB_DONE", "detail " + i);
