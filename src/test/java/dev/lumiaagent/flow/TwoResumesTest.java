@@ -54,14 +54,14 @@ class TwoResumesTest {
     @Test
     @Timeout(240)
     void aSecondResumeOfAPhoneBeingResumedIsRefusedAndThePhoneIsFlashedOnce() throws Exception {
-        // The Lumia 520's 5 MB/s write limit, which the agent paces to in real time, makes a 24 MiB write last
+        // The Lumia 520's 5 MB/s write limit, which the agent paces to in real time, makes a 64 MiB write last
         // seconds: long enough to kill the first agent mid-write and to start a second resume during the first.
         SimPhone phone = new SimPhone(SimModels.standard().require("RM-914"), "356938035643811", "USB7", Mode.NORMAL, 80,
                 LinkKind.PACKET, EnumSet.noneOf(SimFault.class));
         bus.attach(PORT, phone);
         Path ffu = dir.resolve("RM-914.ffu");
         try (FileChannel ch = FileChannel.open(ffu, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            new FfuBuilder().platformId(phone.model().platformId()).osVersion("10.0.15254.603").build(new DemoDisk(24L << 20), ch);
+            new FfuBuilder().platformId(phone.model().platformId()).osVersion("10.0.15254.603").build(new DemoDisk(64L << 20), ch);
         }
         Path jobsDir = dir.resolve("jobs");
         String store = "jdbc:sqlite:" + dir.resolve("records.db");
