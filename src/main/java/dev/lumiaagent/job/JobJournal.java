@@ -164,7 +164,7 @@ public final class JobJournal {
      *
      * @param expectedId the id the file name gives, or null not to check it
      */
-    static Job parse(byte[] bytes, Path f, String expectedId) throws JobFileException {
+    public static Job parse(byte[] bytes, Path f, String expectedId) throws JobFileException {
         Job job;
         try {
             job = READER.readValue(bytes, Job.class);
