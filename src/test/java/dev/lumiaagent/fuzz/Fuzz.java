@@ -239,12 +239,30 @@ public final class Fuzz {
      */
     @SafeVarargs
     public static void onlyTypedErrors(Input in, Parser parser, Class<? extends Throwable>... typed) {
+        long used = run(in, parser, typed, true);
+        long bound = allocationBound(in.bytes().length);
+        if (used > bound) {
+            // The first call in a JVM also pays for class loading and caches (Jackson builds its deserializers once):
+            // only an input that makes the parser over-allocate again, warm, is a finding.
+            used = run(in, parser, typed, false);
+            if (used > bound) {
+                fail("allocated " + used + " bytes for an input of " + in.bytes().length + " (bound " + bound + "): " + in);
+            }
+        }
+    }
+
+    /** One call; the bytes it allocated (0 where the JVM cannot tell). */
+    private static long run(Input in, Parser parser, Class<? extends Throwable>[] typed, boolean collect) {
         long before = allocated();
         try {
             parser.parse(in.bytes());
-            Statistics.label(label(parser)).collect("value");
+            if (collect) {
+                Statistics.label(label(parser)).collect("value");
+            }
         } catch (Throwable t) {
-            Statistics.label(label(parser)).collect(t.getClass().getSimpleName());
+            if (collect) {
+                Statistics.label(label(parser)).collect(t.getClass().getSimpleName());
+            }
             boolean ok = false;
             for (Class<? extends Throwable> c : typed) {
                 ok |= c.isInstance(t);
@@ -256,18 +274,14 @@ public final class Fuzz {
                 fail("typed error without a message: " + t + " for " + in, t);
             }
         }
-        long used = allocated() - before;
-        long bound = allocationBound(in.bytes().length);
-        if (before >= 0 && used > bound) {
-            fail("allocated " + used + " bytes for an input of " + in.bytes().length + " (bound " + bound + "): " + in);
-        }
+        return before < 0 ? 0 : allocated() - before;
     }
 
     /** How far inputs get, per parser call site: the report shows what share of them parsed. */
     private static String label(Parser parser) {
         String c = parser.getClass().getName();
         StackTraceElement[] st = new Throwable().getStackTrace();
-        return st.length > 2 ? st[2].getMethodName() + ":" + st[2].getLineNumber() : c;
+        return st.length > 3 ? st[3].getMethodName() + ":" + st[3].getLineNumber() : c;
     }
 
     /** 64 bytes per input byte, plus 16 MiB for parser and JSON/XML machinery: far below what a trusted length field could ask. */
