@@ -97,4 +97,22 @@ class UnreadableJobFilesTest {
         }
         assertThat(Files.readString(nullFile)).as("a file that does not read is left as it is").isEqualTo("null");
     }
+
+    /** `diag` of a job whose file does not read still makes the bundle: the file as it is, and why it does not read. */
+    @Test
+    void diagBundlesAnUnreadableJobFileWithTheReason() throws Exception {
+        Path zip = dir.resolve("diag.zip");
+        CliRunner.Result d = CliRunner.run("diag", "20200101-000000-000-aaaaaa", "-o", zip.toString(), "--store",
+                "jdbc:sqlite:" + dir.resolve("records.db"), "--jobs-dir", jobs.toString());
+        assertThat(d.err()).doesNotContain("unexpected failure");
+        assertThat(d.exitCode()).as(d.out() + d.err()).isZero();
+        java.util.Map<String, String> entries = new java.util.HashMap<>();
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(z.entries())) {
+                entries.put(e.getName(), new String(z.getInputStream(e).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(entries.get("job.json")).isEqualTo("null");
+        assertThat(entries.get("job.json.unreadable.txt")).contains(nullFile.toString()).contains("holds null, not a job");
+    }
 }
