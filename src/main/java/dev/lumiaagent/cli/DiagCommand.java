@@ -80,12 +80,23 @@ final class DiagCommand implements Callable<Integer> {
             }
             String jobId = id.get();
             Optional<JobRecord> record = store.job(jobId);
-            Optional<Job> job = journal.load(jobId);
+            // A job file that does not read is still what the bundle is for: it goes in as it is, with the reason.
+            Optional<Job> loaded = Optional.empty();
+            String unreadable = null;
+            try {
+                loaded = journal.load(jobId);
+            } catch (java.io.UncheckedIOException e) {
+                unreadable = e.getMessage();
+            }
+            Optional<Job> job = loaded;
             DiagBundle.Builder b = DiagBundle.builder()
                     .redaction(redaction(job, record))
                     .add("job.json", journal.file(jobId))
                     .add("job.log", journal.dir().resolve(jobId + ".log"))
                     .add("protocol.trace", journal.dir().resolve(jobId + ".trace"));
+            if (unreadable != null) {
+                b.add("job.json.unreadable.txt", (unreadable + "\n").getBytes(StandardCharsets.UTF_8));
+            }
             // the run's --capture pcap, when one was written (JobOptions.noteCapture names it next to the job file)
             Path captureNote = journal.dir().resolve(jobId + JobOptions.CAPTURE_NOTE);
             if (java.nio.file.Files.isRegularFile(captureNote)) {
@@ -156,7 +167,7 @@ final class DiagCommand implements Callable<Integer> {
     /** A job id as given; a port: the latest job recorded on it, else the latest job file for it. */
     private Optional<String> resolve(JobJournal journal, RecordStore store) {
         if (JobJournal.isJobId(target)) {
-            return store.job(target).isPresent() || journal.load(target).isPresent() ? Optional.of(target) : Optional.empty();
+            return store.job(target).isPresent() || java.nio.file.Files.isRegularFile(journal.file(target)) ? Optional.of(target) : Optional.empty();
         }
         String port = PortPath.parse(target).toString();
         Optional<String> fromStore = store.lastOnPort(port).filter(r -> !r.skipped()).map(r -> r.jobId);

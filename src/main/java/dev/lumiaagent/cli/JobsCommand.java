@@ -40,7 +40,12 @@ final class JobsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         JobJournal journal = jobs.journal();
-        List<Job> list = journal.list();
+        JobJournal.Listing listing = journal.scan();
+        // A job file that does not read is named and skipped; the other jobs are still shown.
+        PrintWriter err = spec.commandLine().getErr();
+        listing.unreadable().forEach(err::println);
+        err.flush();
+        List<Job> list = listing.jobs();
         List<Job> shown = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             Job j = list.get(i);

@@ -84,7 +84,12 @@ final class ResumeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         JobJournal journal = jobs.journal();
         Optional<PortPath> only = Optional.ofNullable(port).map(PortPath::parse);
-        List<Job> interrupted = journal.running();
+        JobJournal.Listing listing = journal.scan();
+        // A job file that does not read is named and skipped: the other interrupted jobs still resume.
+        PrintWriter err = spec.commandLine().getErr();
+        listing.unreadable().forEach(err::println);
+        err.flush();
+        List<Job> interrupted = listing.running();
         if (interrupted.isEmpty()) {
             out.println("Nothing to resume: no interrupted job in " + journal.dir() + ".");
             return ExitCode.OK.code();

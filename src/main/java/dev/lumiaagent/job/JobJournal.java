@@ -19,7 +19,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -39,6 +41,7 @@ public final class JobJournal {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path dir;
+    private static final ObjectMapper READER = new ObjectMapper();
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public JobJournal(Path dir) {
@@ -126,23 +129,143 @@ public final class JobJournal {
         }
     }
 
+    /**
+     * The job with this id, if its file exists.
+     *
+     * @throws UncheckedIOException (caused by a {@link JobFileException}) when the file is not a readable job
+     */
     public Optional<Job> load(String id) {
         Path f = file(id);
         if (!Files.isRegularFile(f)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(json.readValue(f.toFile(), Job.class));
-        } catch (IOException e) {
-            throw new UncheckedIOException("job file " + f + " is unreadable: " + e.getMessage(), e);
+            return Optional.of(read(f));
+        } catch (JobFileException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 
-    /** Every readable job, oldest first. A file that does not parse is skipped with a warning. */
-    public List<Job> list() {
+    /** The job in one file, checked ({@link #parse}). */
+    public static Job read(Path f) throws JobFileException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(f);
+        } catch (IOException e) {
+            throw new JobFileException(f, "cannot be read: " + e, e);
+        }
+        String name = f.getFileName().toString();
+        return parse(bytes, f, name.endsWith(".json") ? name.substring(0, name.length() - ".json".length()) : null);
+    }
+
+    /**
+     * A job from the bytes of its file. Nothing in the file is trusted: JSON that does not parse, {@code null},
+     * a job without an id (or with another file's id), command, port or state is a {@link JobFileException}
+     * naming the file; lists and maps written as {@code null} (or holding nulls) are read as empty, so
+     * nothing downstream meets a null collection.
+     *
+     * @param expectedId the id the file name gives, or null not to check it
+     */
+    public static Job parse(byte[] bytes, Path f, String expectedId) throws JobFileException {
+        Job job;
+        try {
+            job = READER.readValue(bytes, Job.class);
+        } catch (IOException e) {
+            String m = String.valueOf(e.getMessage());
+            int nl = m.indexOf('\n');
+            throw new JobFileException(f, "not a job in JSON (" + (nl < 0 ? m : m.substring(0, nl)) + ")", e);
+        }
+        if (job == null) {
+            throw new JobFileException(f, "holds null, not a job");
+        }
+        if (job.id == null || !ID.matcher(job.id).matches()) {
+            throw new JobFileException(f, job.id == null ? "no id" : "id '" + job.id + "' is not a job id");
+        }
+        if (expectedId != null && !job.id.equals(expectedId)) {
+            throw new JobFileException(f, "id " + job.id + " is not the id its file name gives (" + expectedId + ")");
+        }
+        if (job.command == null || job.command.isBlank()) {
+            throw new JobFileException(f, "no command");
+        }
+        if (job.state == null) {
+            throw new JobFileException(f, "no state");
+        }
+        try {
+            dev.lumiaagent.transport.PortPath.parse(job.port);
+        } catch (IllegalArgumentException e) {
+            throw new JobFileException(f, job.port == null ? "no port" : "port: " + e.getMessage());
+        }
+        for (String t : new String[] {job.created, job.updated}) {
+            if (t != null) {
+                try {
+                    Instant.parse(t);
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw new JobFileException(f, "'" + t + "' is not an ISO-8601 instant");
+                }
+            }
+        }
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        if (job.params != null) {
+            job.params.forEach((k, v) -> params.put(k, noNulls(v)));
+        }
+        job.params = params;
+        if (job.identity == null) {
+            job.identity = new JobIdentity(null, null, null);
+        }
+        List<JobRun> runs = noNulls(job.runs);
+        for (JobRun r : runs) {
+            r.plan = noNulls(r.plan);
+            r.steps = noNulls(r.steps);
+            r.gates = noNulls(r.gates);
+        }
+        job.runs = runs;
+        return job;
+    }
+
+    /** A mutable copy without nulls; empty for null. */
+    private static <T> List<T> noNulls(List<T> list) {
+        List<T> out = new ArrayList<>();
+        if (list != null) {
+            for (T x : list) {
+                if (x != null) {
+                    out.add(x);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A job file that could not be read, and why. */
+    public record Unreadable(Path file, String reason) {
+        /** The line `jobs` and `resume` print. */
+        @Override
+        public String toString() {
+            return "warning: skipping unreadable job file " + file + ": " + reason;
+        }
+    }
+
+    /** What a directory of job files holds: the readable jobs, oldest first, and the files skipped. */
+    public record Listing(List<Job> jobs, List<Unreadable> unreadable) {
+        public Listing {
+            jobs = List.copyOf(jobs);
+            unreadable = List.copyOf(unreadable);
+        }
+
+        /** Jobs still RUNNING in their file: interrupted (or running right now in another agent). */
+        public List<Job> running() {
+            return jobs.stream().filter(j -> j.state == JobState.RUNNING).toList();
+        }
+    }
+
+    /**
+     * Every job file in the directory. One that cannot be read (see {@link #parse}) does not stop the
+     * others: it is listed in {@link Listing#unreadable()} for the caller to show.
+     */
+    public Listing scan() {
         List<Job> jobs = new ArrayList<>();
+        List<Unreadable> bad = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
-            return jobs;
+            return new Listing(jobs, bad);
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
             for (Path f : files) {
@@ -151,16 +274,24 @@ public final class JobJournal {
                     continue;
                 }
                 try {
-                    jobs.add(json.readValue(f.toFile(), Job.class));
-                } catch (IOException e) {
-                    LOG.warn("skipping unreadable job file {}: {}", f, e.getMessage());
+                    jobs.add(read(f));
+                } catch (JobFileException e) {
+                    bad.add(new Unreadable(f, e.reason()));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not list the jobs in " + dir + ": " + e.getMessage(), e);
         }
         jobs.sort(Comparator.comparing(j -> j.id));
-        return jobs;
+        bad.sort(Comparator.comparing(Unreadable::file));
+        return new Listing(jobs, bad);
+    }
+
+    /** Every readable job, oldest first. A file that does not read is skipped with a logged warning ({@link #scan} returns them). */
+    public List<Job> list() {
+        Listing l = scan();
+        l.unreadable().forEach(u -> LOG.warn("{}", u));
+        return l.jobs();
     }
 
     /** Jobs still RUNNING in their file: interrupted (or running right now in another agent). */

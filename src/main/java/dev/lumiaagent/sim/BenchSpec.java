@@ -163,19 +163,30 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
             .build();
 
     public static BenchSpec read(Path file) {
-        JsonNode root;
+        byte[] bytes;
         try {
-            root = STRICT_JSON.readTree(Files.readAllBytes(file));
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("bench file not found: " + file);
         } catch (IOException e) {
-            throw new IllegalArgumentException("bench file " + file + " is not valid JSON: " + e.getMessage());
+            throw new IllegalArgumentException("bench file " + file + " cannot be read: " + e);
         }
         try {
-            return parse(root);
+            return parse(bytes);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bench file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A bench from the bytes of its JSON file; anything that is not a bench is an {@link IllegalArgumentException} saying why. */
+    public static BenchSpec parse(byte[] json) {
+        JsonNode root;
+        try {
+            root = STRICT_JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("is not valid JSON: " + e.getMessage());
+        }
+        return parse(root);
     }
 
     /**

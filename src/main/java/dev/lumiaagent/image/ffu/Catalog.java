@@ -48,6 +48,10 @@ public final class Catalog {
                 return new Catalog(b, null, null, 0, "not a PKCS#7 SignedData");
             }
             Der.Node signedData = root.child(1).child(0);
+            if (signedData.children().isEmpty()) {
+                // An empty SEQUENCE where SignedData's fields belong (fuzz input; was an AIOOBE).
+                return new Catalog(b, null, null, 0, "empty SignedData (no version, digests, content or signers)");
+            }
             Der.Node last = signedData.children().get(signedData.children().size() - 1);
             int signers = last.is(Der.SET) ? last.children().size() : 0;
             Der.Node content = signedData.child(2);
@@ -84,7 +88,8 @@ public final class Catalog {
             Der.Node set = n.child(1);
             Der.Node content = set == null ? null : set.child(0);
             Der.Node digestInfo = content == null ? null : content.child(1);
-            if (set != null && set.is(Der.SET) && content.is(Der.SEQUENCE) && digestInfo != null && digestInfo.is(Der.SEQUENCE)
+            // Every node is checked before it is followed: an empty SET here was a NullPointerException.
+            if (set != null && set.is(Der.SET) && content != null && content.is(Der.SEQUENCE) && digestInfo != null && digestInfo.is(Der.SEQUENCE)
                     && digestInfo.child(0) != null && digestInfo.child(0).is(Der.SEQUENCE) && digestInfo.child(0).child(0) != null
                     && digestInfo.child(0).child(0).is(Der.OID) && digestInfo.child(1) != null && digestInfo.child(1).is(Der.OCTET_STRING)) {
                 out.add(digestInfo);
