@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +42,7 @@ class PrivateDataTest {
 
     @Test
     void aJobsDataIsPrivateAndItsDiagnosticsCanBeShared() throws Exception {
-        Assumptions.assumeTrue(PrivateFiles.posix(root), "POSIX file system");
+        dev.lumiaagent.testing.RequiredTool.require("a POSIX file system", PrivateFiles.posix(root), "run on Linux or macOS");
         Path home = Files.createDirectories(root.resolve("home/tech"));
         Path ffu = Files.createDirectories(home.resolve("firmware")).resolve("RM-914.ffu");
         assertThat(CliRunner.run("ffu", "build", "--demo", "4M", "--model", "RM-914", "-o", ffu.toString()).exitCode()).isZero();

@@ -21,7 +21,7 @@ class PrivateFilesTest {
 
     @BeforeEach
     void posixOnly() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(PrivateFiles.posix(dir), "POSIX file system");
+        dev.lumiaagent.testing.RequiredTool.require("a POSIX file system", PrivateFiles.posix(dir), "run on Linux or macOS");
     }
 
     @Test
