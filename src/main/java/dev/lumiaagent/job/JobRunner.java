@@ -145,7 +145,7 @@ public final class JobRunner {
             Optional<String> written = writeFinished(file);
             JobPlans.Prepared prepared;
             String how;
-            if (written.isPresent() && !inFlashMode(device)) {
+            if (written.isPresent() && !inFlashMode(spec, device)) {
                 prepared = JobPlans.afterWrite(spec, written.get(), identity.phone());
                 how = "its write had finished at " + written.get() + " and the phone is in " + device.personality().mode().label()
                         + ": waiting for it to boot, not writing again";
@@ -162,7 +162,7 @@ public final class JobRunner {
                 how = "from " + device.personality().mode().label() + ", last at " + file.lastStep().orElse("(no step)");
             }
             records.audit("resumed", "run " + file.runs.size() + " by `lumia-agent resume` on " + port + ": " + how);
-            if (written.isPresent() && !inFlashMode(device)) {
+            if (written.isPresent() && !inFlashMode(spec, device)) {
                 ctx.listener().note("job " + file.id + ": " + how);
             }
             return Optional.of(execute(spec, device, prepared, checkpoint, records, identity));
@@ -183,9 +183,14 @@ public final class JobRunner {
         return Optional.empty();
     }
 
-    private static boolean inFlashMode(UsbDevice d) {
+    /**
+     * Whether the phone is where the job writes: then it is written again. An emergency job writes in 9008 and leaves
+     * the phone in its boot manager (UEFI) when done, so for it only 9008 counts (the fault matrix found a job killed
+     * while its phone came back after the write refused as "not in 9008" by resume).
+     */
+    private static boolean inFlashMode(JobSpec spec, UsbDevice d) {
         Mode m = d.personality().mode();
-        return m == Mode.UEFI || m.isEmergencyDownload();
+        return spec instanceof JobSpec.Emergency ? m.isEmergencyDownload() : m == Mode.UEFI || m.isEmergencyDownload();
     }
 
     /** A phone another job on this machine holds now is not read at all (even a read disturbs a phone mid-flash): refused by name. */
