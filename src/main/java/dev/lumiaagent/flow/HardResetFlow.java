@@ -445,7 +445,22 @@ public final class HardResetFlow implements FlowRunner.Flow {
                 return back.get();
             }
             int n = restarts.get();
-            String seen = watcher.current().map(d -> "it is in " + d.personality().mode().label() + " now")
+            Optional<UsbDevice> now = watcher.current();
+            // The reset-loop verdict needs the phone seen resetting: a phone off the bus that never came back, or one
+            // that shows only emergency charging, is not evidence of the bug (the fault matrix: a pulled cable or a
+            // dead battery during the reset was reported as the reset-loop bug, with a reflash as the next step).
+            if (now.isPresent() && now.get().personality().mode() == Mode.EMERGENCY_CHARGING) {
+                throw new FlowFailure(Reason.BATTERY_DEAD, "The phone on " + ctx.port() + " shows up only as Qualcomm emergency charging "
+                        + "(05C6:F006) during its " + method.key() + " reset: its battery is dead.",
+                        "Charge it for at least 20 minutes with a wall charger, then plug it in again and check it with `lumia-agent info`.");
+            }
+            if (now.isEmpty() && n == 0) {
+                throw new FlowFailure(Reason.PHONE_DID_NOT_RETURN, "The phone on " + ctx.port() + " did not come back within "
+                        + PhoneWatcher.human(bound) + " of its " + method.key() + " reset, and it was not seen on the bus meanwhile.",
+                        "Check the cable and the phone's screen; if the reset is still running, wait for the first-start setup. "
+                                + "If the phone is stuck, run hard-reset again.");
+            }
+            String seen = now.map(d -> "it is in " + d.personality().mode().label() + " now")
                     .orElse("it is off the bus now");
             throw new FlowFailure(Reason.RESET_NEVER_FINISHED, "The " + method.key() + " reset of the phone on " + ctx.port()
                     + " did not finish within " + PhoneWatcher.human(bound) + ": " + (n > 0 ? "the phone restarted " + n
