@@ -351,6 +351,9 @@ public final class JobRunner {
             if (outcome.succeeded() && (record.imei == null || record.productType == null)) {
                 learnAfter(spec, port, checkpoint, record);
             }
+            // The job file says what the store says: a retry or a look at the port may have changed the flow's outcome
+            // (DIFFERENT_PHONE after a retry, BATTERY_DEAD), which the checkpoint heard first.
+            checkpoint.finished(port, spec.command(), outcome);
             records.finish(outcome);
             ctx.listener().jobFinished(port, record);
             return record;
@@ -380,6 +383,7 @@ public final class JobRunner {
             Outcome outcome;
             try {
                 outcome = FlowRunner.run(prepared.flow(), new FlowContext(ctx.bus(), ctx.clock(), port, listeners));
+                outcome = batteryDiedMeanwhile(port, outcome);
                 JobPlans.Prepared ran = prepared;
                 records.firmware(ran.firmwareFile(), ran.firmwareSha());
             } finally {
@@ -423,6 +427,37 @@ public final class JobRunner {
             }
             checkpoint.nextAttempt(device.personality().mode().name());
         }
+    }
+
+    /** How long a phone that left mid-job is looked for on its port, to tell a dead battery from a pulled cable. */
+    static final java.time.Duration F006_LOOK = java.time.Duration.ofSeconds(5);
+    private static final Set<Reason> PHONE_WENT = java.util.EnumSet.of(Reason.PHONE_LEFT, Reason.PHONE_DID_NOT_RETURN,
+            Reason.RETURNED_IN_WRONG_MODE, Reason.PHONE_NOT_ANSWERING, Reason.PHONE_DID_NOT_LEAVE);
+
+    /**
+     * A phone that left (or stopped answering) mid-job and is on its port now only as Qualcomm emergency charging
+     * (05C6:F006): its battery died. Named so, with the charge next step, not "check the cable" (the fault matrix:
+     * a battery dying during any step was PHONE_LEFT). The port is looked at for {@link #F006_LOOK} only when it is empty.
+     */
+    private Outcome batteryDiedMeanwhile(PortPath port, Outcome o) {
+        if (!PHONE_WENT.contains(o.reason()) || Thread.currentThread().isInterrupted()) {
+            return o;
+        }
+        Optional<UsbDevice> now;
+        try (PhoneWatcher w = new PhoneWatcher(ctx.bus(), ctx.clock(), port)) {
+            now = w.current();
+            if (now.isEmpty()) {
+                now = w.awaitArrival(d -> true, F006_LOOK, (waited, bound) -> { });
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return o;
+        }
+        if (now.isEmpty() || now.get().personality().mode() != Mode.EMERGENCY_CHARGING) {
+            return o;
+        }
+        return new Outcome(Reason.BATTERY_DEAD, o.summary() + " It is back only as Qualcomm emergency charging (05C6:F006): its battery is dead.",
+                "Charge it for at least 20 minutes with a wall charger, then plug it in again and run the command again.");
     }
 
     /**
