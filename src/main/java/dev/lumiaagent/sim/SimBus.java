@@ -398,7 +398,25 @@ public final class SimBus implements Bus {
         events.shutdownNow();
     }
 
+    /**
+     * The next time the phone on {@code port} enumerates (back from a restart), it comes up in {@code instead},
+     * whatever it was restarting toward: the "re-enumerate as another personality" fault (DESIGN §2), at the exact
+     * moment a phone returns.
+     */
+    public synchronized void nextArrivalAs(PortPath port, Mode instead) {
+        if (!SimPhone.SIMULATED_MODES.contains(instead)) {
+            throw new IllegalArgumentException("not a simulated mode: " + instead);
+        }
+        arrivingAs.put(port, instead);
+    }
+
+    private final Map<PortPath, Mode> arrivingAs = new TreeMap<>();
+
     private UsbDevice enumerate(PortPath port, Slot slot) {
+        Mode instead = arrivingAs.remove(port);
+        if (instead != null) {
+            slot.phone.mode(instead);
+        }
         UsbDevice device = slot.phone.usbDeviceAt(port);
         slot.enumerated = device;
         publish(new BusEvent.Attached(device));
