@@ -427,7 +427,11 @@ public final class HardResetFlow implements FlowRunner.Flow {
                 ? "wait for the phone's first start after the wipe"
                 : "wait for the reset to finish: spinning gears, then the first start (usually under 30 minutes, rarely hours)", bound, () -> {
             AtomicInteger restarts = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicReference<Mode> lastArrived = new java.util.concurrent.atomic.AtomicReference<>();
             Bus.Subscription sub = ctx.bus().watch(e -> {
+                if (e instanceof BusEvent.Attached && e.device().port().equals(ctx.port())) {
+                    lastArrived.set(e.device().personality().mode());
+                }
                 if (e instanceof BusEvent.Attached && e.device().port().equals(ctx.port()) && e.device().personality().mode() != Mode.NORMAL) {
                     restarts.incrementAndGet();
                 }
@@ -449,7 +453,8 @@ public final class HardResetFlow implements FlowRunner.Flow {
             // The reset-loop verdict needs the phone seen resetting: a phone off the bus that never came back, or one
             // that shows only emergency charging, is not evidence of the bug (the fault matrix: a pulled cable or a
             // dead battery during the reset was reported as the reset-loop bug, with a reflash as the next step).
-            if (now.isPresent() && now.get().personality().mode() == Mode.EMERGENCY_CHARGING) {
+            // A charging phone is off the bus for a moment every 8 s: the last arrival tells then.
+            if (now.map(d -> d.personality().mode()).orElse(lastArrived.get()) == Mode.EMERGENCY_CHARGING) {
                 throw new FlowFailure(Reason.BATTERY_DEAD, "The phone on " + ctx.port() + " shows up only as Qualcomm emergency charging "
                         + "(05C6:F006) during its " + method.key() + " reset: its battery is dead.",
                         "Charge it for at least 20 minutes with a wall charger, then plug it in again and check it with `lumia-agent info`.");
