@@ -479,7 +479,7 @@ class FaultMatrixTest {
                         && phone.mode() != Mode.EDL_PBL) {
                     // The write had finished and the phone left 9008 (it restarted): the emergency path has nothing to do.
                     assertDone(said + " (written before the fault; the phone restarted out of 9008)");
-                    return "✓";
+                    return "↻ (already written)";
                 }
                 assertThat(again.nextStep).as(said + ": not done, and no next step to run it again").matches(s -> RUN_AGAIN.matcher(s).find());
                 last = again;
@@ -633,9 +633,11 @@ class FaultMatrixTest {
                 .append(" with a ").append(FFU_BYTES >> 20).append(" MiB demo FFU, the bus clock ×").append(SCALE)
                 .append(". A listener arms the fault when the step starts (a write step: at 30 %); *wrong mode* in a step that awaits the phone makes it come back as mass storage (05C6:9006), elsewhere it restarts into it at once. Each cell is the outcome (`Reason`); "
                         + "**↻** means its next step said to run the job again (or resume it), which the test did on the same phone, "
-                        + "and that finished it (at most twice: a run again that ended with another such next step was followed once more) (for reflash and emergency: the eMMC equals the FFU's raw image). **✓** means the "
-                        + "job had in fact done its work, checked on the phone (the image on the eMMC, the data erased). A cell with neither is "
-                        + "a verdict the technician acts on by hand (charge the battery, restart the phone by keys, put the job's phone back). *n/a* cells cannot "
+                        + "and that finished it (at most twice: a run again that ended with another such next step was followed once more) (for reflash and emergency: the eMMC equals the FFU's raw image). An emergency flash whose "
+                        + "write had completed before the fault counts as finished when running it again finds the phone restarted out of 9008 "
+                        + "with the image on its eMMC. A DONE cell was checked on the phone (the image on the eMMC, the data erased). A failure "
+                        + "without ↻ is a verdict the technician acts on by hand (charge the battery, restart the phone by keys, put the job's "
+                        + "phone back). *n/a* cells cannot "
                         + "happen; why is listed under the table.\n\n");
         long run = results.keySet().stream().filter(k -> !k.endsWith("/baseline")).count();
         long impossible = 0;
@@ -670,7 +672,7 @@ class FaultMatrixTest {
                         continue;
                     }
                     Result r = results.get(new Cell(s, f).id());
-                    md.append(' ').append(r == null ? "(not run)" : r.outcome() + (r.recovery().isEmpty() ? "" : r.recovery().startsWith("↻") ? " ↻" : " " + r.recovery())).append(" |");
+                    md.append(' ').append(r == null ? "(not run)" : r.outcome() + (r.recovery().startsWith("↻") ? " ↻" : "")).append(" |");
                 }
                 md.append('\n');
             }
@@ -685,6 +687,23 @@ class FaultMatrixTest {
                 }
             }
         }
+        md.append("\n### What the matrix found and what it leaves out\n\n");
+        md.append("Fixed where the matrix found them (each commit says which cells): a 9008 loader that answers nothing was "
+                + "\"failed unexpectedly\" (INTERNAL_ERROR) instead of PHONE_NOT_ANSWERING; an emergency job killed after its write, with "
+                + "the phone back in its boot manager, could not be resumed (\"not in 9008\", then an exception reading its identity); a "
+                + "battery dying mid-job was PHONE_LEFT \"check the cable\" (now BATTERY_DEAD, the charge next step), and the job file kept "
+                + "the flow's outcome when the runner changed it; a pulled cable or a dead battery while a hard reset ran was called the "
+                + "reset-loop bug; the simulator answered nak-next in Firehose with a Sahara packet.\n\n");
+        md.append("Weak spots still visible above: a Firehose programmer left running after a pulled cable is silent, taken for a "
+                + "consumed Sahara HELLO, and needs a power cycle before the run again (a Firehose NOP probe would spare it); a refused "
+                + "NOKR is not read, so it shows only as the phone not restarting; in a hard reset any non-normal arrival while waiting "
+                + "counts as a reset restart, so another phone or mass storage reads as RESET_NEVER_FINISHED; a stalled flash app at "
+                + "ReadPhone reads as NOT_SUPPORTED_IN_MODE.\n\n");
+        md.append("Not covered here: a fault injected during a resumed run (AfterWriteFlow's steps run only as the resume of the "
+                + "kill cells); the guided hard-reset methods (settings, keys), hard reset by reflash or auto, the guided soft reset, "
+                + "emergency from the firmware library or a rawprogram set; serial (stream) links; faults before the first step (a "
+                + "phone attached with a dead battery: BenchTest); batch, station and retries above 0 (the same runner, tested "
+                + "elsewhere); another phone model (one RM-1104).\n");
         md.append(END).append('\n');
         return md.toString();
     }
