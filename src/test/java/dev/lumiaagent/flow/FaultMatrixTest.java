@@ -309,6 +309,21 @@ class FaultMatrixTest {
         }
     }
 
+    /** The docs file is shared (a "Fuzzing" section by another test, a title): only the marked section is rewritten. */
+    @Test
+    void regeneratingTheSectionKeepsTheRestOfTheDocsFile(@TempDir Path tmp) throws Exception {
+        Path docs = tmp.resolve("reliability.md");
+        writeSection(docs, BEGIN + "\nold\n" + END + "\n");
+        Files.writeString(docs, Files.readString(docs) + "\n## Fuzzing\n\nkept\n");
+        String table = BEGIN + "\n## The fault matrix\n\nnew\n" + END + "\n";
+        writeSection(docs, table);
+        writeSection(docs, table);
+        String text = Files.readString(docs);
+        assertThat(section(text)).isEqualTo(table);
+        assertThat(text).startsWith("# Reliability").contains("## Fuzzing\n\nkept\n").doesNotContain("old");
+        assertThat(text.indexOf(BEGIN)).isEqualTo(text.lastIndexOf(BEGIN));
+    }
+
     // ---- one cell ----
 
     /** One cell's run: its own bus, phone, journal and store. */
