@@ -57,7 +57,9 @@ public final class AfterWriteFlow implements FlowRunner.Flow {
         try (PhoneWatcher watcher = new PhoneWatcher(ctx.bus(), ctx.clock(), ctx.port())) {
             back = ctx.step(AWAIT_RETURN, "the write finished at " + writtenAt + "; wait for the phone to boot its OS",
                     bounds.returnToOs(), () -> {
-                        Optional<UsbDevice> normal = watcher.awaitArrival(d -> d.personality().mode() == Mode.NORMAL, bounds.returnToOs(),
+                        // An emergency write ends with the phone in its boot manager (UEFI) or its OS; other jobs end in the OS.
+                        Optional<UsbDevice> normal = watcher.awaitArrival(d -> d.personality().mode() == Mode.NORMAL
+                                        || job.equals("emergency") && d.personality().mode() == Mode.UEFI, bounds.returnToOs(),
                                 watcher.reporting(ctx, AWAIT_RETURN, "normal mode"));
                         return normal.orElseThrow(() -> {
                             Optional<UsbDevice> now = watcher.current();
@@ -74,6 +76,7 @@ public final class AfterWriteFlow implements FlowRunner.Flow {
         }
         PhoneIdentity after = Identities.confirm(ctx, back, expected.isKnown() ? expected : null, "written", bounds.identityRead());
         return Outcome.done("The phone on " + ctx.port() + (after.isKnown() ? " (" + after + ")" : "") + " finished its " + job
-                + ": its write had completed at " + writtenAt + " and it is back in normal mode; nothing was written again.");
+                + ": its write had completed at " + writtenAt + " and it is back in " + back.personality().mode().label()
+                + "; nothing was written again.");
     }
 }

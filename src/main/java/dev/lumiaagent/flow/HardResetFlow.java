@@ -427,7 +427,11 @@ public final class HardResetFlow implements FlowRunner.Flow {
                 ? "wait for the phone's first start after the wipe"
                 : "wait for the reset to finish: spinning gears, then the first start (usually under 30 minutes, rarely hours)", bound, () -> {
             AtomicInteger restarts = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicReference<Mode> lastArrived = new java.util.concurrent.atomic.AtomicReference<>();
             Bus.Subscription sub = ctx.bus().watch(e -> {
+                if (e instanceof BusEvent.Attached && e.device().port().equals(ctx.port())) {
+                    lastArrived.set(e.device().personality().mode());
+                }
                 if (e instanceof BusEvent.Attached && e.device().port().equals(ctx.port()) && e.device().personality().mode() != Mode.NORMAL) {
                     restarts.incrementAndGet();
                 }
@@ -445,7 +449,23 @@ public final class HardResetFlow implements FlowRunner.Flow {
                 return back.get();
             }
             int n = restarts.get();
-            String seen = watcher.current().map(d -> "it is in " + d.personality().mode().label() + " now")
+            Optional<UsbDevice> now = watcher.current();
+            // The reset-loop verdict needs the phone seen resetting: a phone off the bus that never came back, or one
+            // that shows only emergency charging, is not evidence of the bug (the fault matrix: a pulled cable or a
+            // dead battery during the reset was reported as the reset-loop bug, with a reflash as the next step).
+            // A charging phone is off the bus for a moment every 8 s: the last arrival tells then.
+            if (now.map(d -> d.personality().mode()).orElse(lastArrived.get()) == Mode.EMERGENCY_CHARGING) {
+                throw new FlowFailure(Reason.BATTERY_DEAD, "The phone on " + ctx.port() + " shows up only as Qualcomm emergency charging "
+                        + "(05C6:F006) during its " + method.key() + " reset: its battery is dead.",
+                        "Charge it for at least 20 minutes with a wall charger, then plug it in again and check it with `lumia-agent info`.");
+            }
+            if (now.isEmpty() && n == 0) {
+                throw new FlowFailure(Reason.PHONE_DID_NOT_RETURN, "The phone on " + ctx.port() + " did not come back within "
+                        + PhoneWatcher.human(bound) + " of its " + method.key() + " reset, and it was not seen on the bus meanwhile.",
+                        "Check the cable and the phone's screen; if the reset is still running, wait for the first-start setup. "
+                                + "If the phone is stuck, run hard-reset again.");
+            }
+            String seen = now.map(d -> "it is in " + d.personality().mode().label() + " now")
                     .orElse("it is off the bus now");
             throw new FlowFailure(Reason.RESET_NEVER_FINISHED, "The " + method.key() + " reset of the phone on " + ctx.port()
                     + " did not finish within " + PhoneWatcher.human(bound) + ": " + (n > 0 ? "the phone restarted " + n

@@ -44,6 +44,9 @@ final class Identities {
     }
 
     static PhoneIdentity afterBoot(FlowContext ctx, UsbDevice back) throws InterruptedException {
+        if (back.personality().mode() != dev.lumiaagent.transport.discovery.Mode.NORMAL && back.personality().mode() != dev.lumiaagent.transport.discovery.Mode.LABEL) {
+            return null; // back in its boot manager (an emergency write's end): its mode does not tell who it is
+        }
         for (int attempt = 1; attempt <= 3; attempt++) {
             try (NormalPhone phone = Phones.openNormal(ctx.bus(), back, Duration.ofSeconds(3))) {
                 return phone.identity();

@@ -145,7 +145,7 @@ public final class JobRunner {
             Optional<String> written = writeFinished(file);
             JobPlans.Prepared prepared;
             String how;
-            if (written.isPresent() && !inFlashMode(device)) {
+            if (written.isPresent() && !inFlashMode(spec, device)) {
                 prepared = JobPlans.afterWrite(spec, written.get(), identity.phone());
                 how = "its write had finished at " + written.get() + " and the phone is in " + device.personality().mode().label()
                         + ": waiting for it to boot, not writing again";
@@ -162,7 +162,7 @@ public final class JobRunner {
                 how = "from " + device.personality().mode().label() + ", last at " + file.lastStep().orElse("(no step)");
             }
             records.audit("resumed", "run " + file.runs.size() + " by `lumia-agent resume` on " + port + ": " + how);
-            if (written.isPresent() && !inFlashMode(device)) {
+            if (written.isPresent() && !inFlashMode(spec, device)) {
                 ctx.listener().note("job " + file.id + ": " + how);
             }
             return Optional.of(execute(spec, device, prepared, checkpoint, records, identity));
@@ -183,9 +183,14 @@ public final class JobRunner {
         return Optional.empty();
     }
 
-    private static boolean inFlashMode(UsbDevice d) {
+    /**
+     * Whether the phone is where the job writes: then it is written again. An emergency job writes in 9008 and leaves
+     * the phone in its boot manager (UEFI) when done, so for it only 9008 counts (the fault matrix found a job killed
+     * while its phone came back after the write refused as "not in 9008" by resume).
+     */
+    private static boolean inFlashMode(JobSpec spec, UsbDevice d) {
         Mode m = d.personality().mode();
-        return m == Mode.UEFI || m.isEmergencyDownload();
+        return spec instanceof JobSpec.Emergency ? m.isEmergencyDownload() : m == Mode.UEFI || m.isEmergencyDownload();
     }
 
     /** A phone another job on this machine holds now is not read at all (even a read disturbs a phone mid-flash): refused by name. */
@@ -347,6 +352,9 @@ public final class JobRunner {
             if (outcome.succeeded() && (record.imei == null || record.productType == null)) {
                 learnAfter(spec, port, checkpoint, record);
             }
+            // The job file says what the store says: a retry or a look at the port may have changed the flow's outcome
+            // (DIFFERENT_PHONE after a retry, BATTERY_DEAD), which the checkpoint heard first.
+            checkpoint.finished(port, spec.command(), outcome);
             records.finish(outcome);
             ctx.listener().jobFinished(port, record);
             return record;
@@ -376,6 +384,7 @@ public final class JobRunner {
             Outcome outcome;
             try {
                 outcome = FlowRunner.run(prepared.flow(), new FlowContext(ctx.bus(), ctx.clock(), port, listeners));
+                outcome = batteryDiedMeanwhile(port, outcome);
                 JobPlans.Prepared ran = prepared;
                 records.firmware(ran.firmwareFile(), ran.firmwareSha());
             } finally {
@@ -419,6 +428,37 @@ public final class JobRunner {
             }
             checkpoint.nextAttempt(device.personality().mode().name());
         }
+    }
+
+    /** How long a phone that left mid-job is looked for on its port, to tell a dead battery from a pulled cable. */
+    static final java.time.Duration F006_LOOK = java.time.Duration.ofSeconds(5);
+    private static final Set<Reason> PHONE_WENT = java.util.EnumSet.of(Reason.PHONE_LEFT, Reason.PHONE_DID_NOT_RETURN,
+            Reason.RETURNED_IN_WRONG_MODE, Reason.PHONE_NOT_ANSWERING, Reason.PHONE_DID_NOT_LEAVE);
+
+    /**
+     * A phone that left (or stopped answering) mid-job and is on its port now only as Qualcomm emergency charging
+     * (05C6:F006): its battery died. Named so, with the charge next step, not "check the cable" (the fault matrix:
+     * a battery dying during any step was PHONE_LEFT). The port is looked at for {@link #F006_LOOK} only when it is empty.
+     */
+    private Outcome batteryDiedMeanwhile(PortPath port, Outcome o) {
+        if (!PHONE_WENT.contains(o.reason()) || Thread.currentThread().isInterrupted()) {
+            return o;
+        }
+        Optional<UsbDevice> now;
+        try (PhoneWatcher w = new PhoneWatcher(ctx.bus(), ctx.clock(), port)) {
+            now = w.current();
+            if (now.isEmpty()) {
+                now = w.awaitArrival(d -> true, F006_LOOK, (waited, bound) -> { });
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return o;
+        }
+        if (now.isEmpty() || now.get().personality().mode() != Mode.EMERGENCY_CHARGING) {
+            return o;
+        }
+        return new Outcome(Reason.BATTERY_DEAD, o.summary() + " It is back only as Qualcomm emergency charging (05C6:F006): its battery is dead.",
+                "Charge it for at least 20 minutes with a wall charger, then plug it in again and run the command again.");
     }
 
     /**

@@ -154,6 +154,40 @@ public final class SimBus implements Bus {
         return done;
     }
 
+    /**
+     * The battery of the phone on {@code port} runs flat now: it drops off the bus and comes back as Qualcomm
+     * emergency charging (05C6:F006), re-enumerating while it charges, as a phone attached with a dead battery.
+     */
+    public synchronized CompletableFuture<UsbDevice> batteryDies(PortPath port) {
+        SimPhone phone = requireSlot(port).phone;
+        phone.batteryDied();
+        return restartNow(port, Mode.EMERGENCY_CHARGING, CHARGING_GAP, p -> { });
+    }
+
+    /**
+     * The phone on {@code port} drops off the bus now (before this returns: whatever its firmware was about to do
+     * is cancelled) and enumerates in {@code next} after {@code arriveAfter} on the bus clock. Tests use it to put a
+     * phone into a mode at an exact point of a flow; {@link #reenumerate} drops it on the bus thread instead.
+     */
+    public synchronized CompletableFuture<UsbDevice> restartNow(PortPath port, Mode next, Duration arriveAfter, Consumer<SimPhone> onArrive) {
+        Slot slot = requireSlot(port);
+        long generation = ++slot.generation;
+        drop(port, slot, "the phone on " + port + " restarted");
+        slot.phone.mode(next);
+        CompletableFuture<UsbDevice> done = new CompletableFuture<>();
+        timers.schedule(() -> {
+            synchronized (SimBus.this) {
+                if (slots.get(port) != slot || slot.generation != generation) {
+                    done.completeExceptionally(new IllegalStateException("phone on " + port + " was unplugged"));
+                    return;
+                }
+                onArrive.accept(slot.phone);
+                done.complete(enumerate(port, slot));
+            }
+        }, clock.toReal(arriveAfter).toNanos(), TimeUnit.NANOSECONDS);
+        return done;
+    }
+
     /** The phone on {@code port} leaves the bus after {@code dropAfter} and stays away (powered off). */
     public synchronized void powerOff(PortPath port, Duration dropAfter) {
         Slot slot = requireSlot(port);
@@ -364,7 +398,25 @@ public final class SimBus implements Bus {
         events.shutdownNow();
     }
 
+    /**
+     * The next time the phone on {@code port} enumerates (back from a restart), it comes up in {@code instead},
+     * whatever it was restarting toward: the "re-enumerate as another personality" fault (DESIGN §2), at the exact
+     * moment a phone returns.
+     */
+    public synchronized void nextArrivalAs(PortPath port, Mode instead) {
+        if (!SimPhone.SIMULATED_MODES.contains(instead)) {
+            throw new IllegalArgumentException("not a simulated mode: " + instead);
+        }
+        arrivingAs.put(port, instead);
+    }
+
+    private final Map<PortPath, Mode> arrivingAs = new TreeMap<>();
+
     private UsbDevice enumerate(PortPath port, Slot slot) {
+        Mode instead = arrivingAs.remove(port);
+        if (instead != null) {
+            slot.phone.mode(instead);
+        }
         UsbDevice device = slot.phone.usbDeviceAt(port);
         slot.enumerated = device;
         publish(new BusEvent.Attached(device));

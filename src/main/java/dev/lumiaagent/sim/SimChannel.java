@@ -44,11 +44,27 @@ final class SimChannel {
         // Runs on the phone's thread before any host message: a device that speaks first has spoken.
         cpu.execute(() -> {
             try {
-                firmware.opened(reply -> inbound.offer(reply));
+                firmware.opened(reply -> inbound.offer(corruptedIfArmed(reply)));
             } catch (RuntimeException e) {
                 phone.recordViolation(description + ": firmware failed when the channel opened: " + e);
             }
         });
+    }
+
+    /** The {@code corrupt-next} fault: this reply's bytes 4..7 (its length field, in Sahara) read 0xFF, once. */
+    private byte[] corruptedIfArmed(byte[] reply) {
+        if (!phone.consume(SimFault.CORRUPT_NEXT)) {
+            return reply;
+        }
+        byte[] bad = reply.clone();
+        for (int i = 4; i < Math.min(8, bad.length); i++) {
+            bad[i] = (byte) 0xFF;
+        }
+        if (bad.length < 5) {
+            bad = new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
+        }
+        SimLog.LOG.debug("{}: reply of {} bytes corrupted (corrupt-next)", description, reply.length);
+        return bad;
     }
 
     /** Hands one host message to the phone (asynchronously, in order). */
@@ -61,7 +77,7 @@ final class SimChannel {
             cpu.execute(() -> {
                 SimFirmware.PhoneEndpoint out = reply -> {
                     SimLog.LOG.debug("{}: IN {} bytes", description, reply.length);
-                    inbound.offer(reply);
+                    inbound.offer(corruptedIfArmed(reply));
                 };
                 try {
                     if (phone.consume(SimFault.NAK_NEXT)) {
@@ -103,7 +119,7 @@ final class SimChannel {
                     }
                     SimFirmware.PhoneEndpoint out = reply -> {
                         SimLog.LOG.debug("{}: IN {} bytes", description, reply.length);
-                        inbound.offer(reply);
+                        inbound.offer(corruptedIfArmed(reply));
                     };
                     try {
                         if (phone.consume(SimFault.NAK_NEXT)) {

@@ -167,9 +167,16 @@ public final class SimEdlFirmware implements SimFirmware {
         greet(out, SaharaMode.IMAGE_TX_PENDING);
     }
 
-    /** nak-next: the PBL's only refusal is an END_OF_IMAGE_TRANSFER status. */
+    /**
+     * nak-next: the PBL's only refusal is an END_OF_IMAGE_TRANSFER status. Once the programmer runs, the
+     * programmer refuses in its own protocol (a Firehose NAK): the PBL no longer speaks on the channel.
+     */
     @Override
     public void refuse(byte[] message, PhoneEndpoint out) {
+        if (state == State.PROGRAMMER) {
+            programmer.refuse(message, out);
+            return;
+        }
         fail(out, SaharaStatus.of(0x01));
     }
 

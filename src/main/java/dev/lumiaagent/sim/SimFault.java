@@ -14,6 +14,12 @@ public enum SimFault {
     STALL,
     /** The next command the host sends is refused in the protocol's own way (JSON-RPC error, NOKU); once. */
     NAK_NEXT,
+    /**
+     * The next reply the phone sends is garbled on the wire, once: its bytes 4..7 read 0xFF (the length field of
+     * a Sahara packet; fields of a NOK reply; the text of a JSON-RPC or Firehose XML answer), as a bad cable or a
+     * confused USB stack delivers them. The phone itself did the command.
+     */
+    CORRUPT_NEXT,
     /** Firehose: the storage has 4096-byte sectors; commands with another SECTOR_SIZE_IN_BYTES are NAKed with the size (edl-protocol.md §3.5). */
     WRONG_SECTOR_SIZE,
     /** Firehose: a VIP programmer refuses every program with an authentication log (§3.6, §5). */

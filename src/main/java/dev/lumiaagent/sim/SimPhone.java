@@ -106,6 +106,17 @@ public final class SimPhone {
         faults.add(fault);
     }
 
+    /** Disarms a fault armed with {@link #inject} (a one-shot fault that found nothing to act on); true if it was armed. */
+    public boolean clear(SimFault fault) {
+        return faults.remove(fault);
+    }
+
+    /** The battery ran flat while the phone was in use: it comes back only as emergency charging (see SimBus#batteryDies). */
+    void batteryDied() {
+        batteryPercent = 0;
+        faults.add(SimFault.DEAD_BATTERY);
+    }
+
     /** A key reset (the "extended reboot") un-hangs a stalled phone. */
     void clearStall() {
         faults.remove(SimFault.STALL);

@@ -1,0 +1,758 @@
+package dev.lumiaagent.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lumiaagent.flow.gate.Consent;
+import dev.lumiaagent.image.ede.EdeBuilder;
+import dev.lumiaagent.image.ffu.DemoDisk;
+import dev.lumiaagent.image.ffu.FfuBuilder;
+import dev.lumiaagent.image.ffu.FfuFile;
+import dev.lumiaagent.image.ffu.SparseDisk;
+import dev.lumiaagent.job.Job;
+import dev.lumiaagent.job.JobContext;
+import dev.lumiaagent.job.JobIdentity;
+import dev.lumiaagent.job.JobJournal;
+import dev.lumiaagent.job.JobListener;
+import dev.lumiaagent.job.JobPlans;
+import dev.lumiaagent.job.JobRunner;
+import dev.lumiaagent.job.JobSettings;
+import dev.lumiaagent.job.JobSpec;
+import dev.lumiaagent.job.JobState;
+import dev.lumiaagent.job.RunState;
+import dev.lumiaagent.record.JobRecord;
+import dev.lumiaagent.record.RecordStore;
+import dev.lumiaagent.record.RecordStores;
+import dev.lumiaagent.sim.LinkKind;
+import dev.lumiaagent.sim.SimBus;
+import dev.lumiaagent.sim.SimFault;
+import dev.lumiaagent.sim.SimModel;
+import dev.lumiaagent.sim.SimModels;
+import dev.lumiaagent.sim.SimPhone;
+import dev.lumiaagent.sim.SimUefiApp;
+import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.transport.PortPath;
+import dev.lumiaagent.transport.UsbDevice;
+import dev.lumiaagent.transport.discovery.Mode;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fault matrix (issue "Step 4 of 7"): every flow, run through the one {@link JobRunner} with a real job
+ * journal and a real SQLite store on a simulated phone, with each fault injected at each step where it can
+ * happen. A listener in the job's context arms the fault on the phone when the step starts (a write step: once
+ * it is 30 % done), so the cell is exact. Every cell must end in a named outcome with a next step, the job file
+ * and the store record must agree, and where the next step says to run the job again (or resume it), doing so
+ * on the same phone must finish it: for a reflash or an emergency flash, the phone's eMMC then equals the FFU's
+ * raw image.
+ *
+ * <p>Cells run in parallel (each on its own bus, journal and store): a stalled phone costs a transfer's real
+ * timeout (5 s; 60 s for an FFU payload message), which no clock scaling shortens.
+ *
+ * <p>The table in docs/reliability.md ("The fault matrix") is this test's output: {@code target/fault-matrix.md};
+ * the docs must hold exactly it. Regenerate with {@code -Dfault.matrix.write=true}.
+ */
+class FaultMatrixTest {
+    private static final PortPath PORT = PortPath.parse("1-4");
+    private static final String MODEL = "RM-1104";
+    private static final String IMEI = "356938035643817";
+    private static final String OTHER_IMEI = "356938035643825";
+    private static final int SCALE = 200;
+    private static final long FFU_BYTES = 6L << 20; // the flash app takes 2.25 MiB pieces: three, so a fault lands mid-write
+    private static final Pattern RUN_AGAIN = Pattern.compile("(?i)\\brun\\b[^.]*\\bagain\\b|\\brerun\\b|\\bresume\\b");
+    static final String BEGIN = "<!-- fault-matrix:begin -->";
+    static final String END = "<!-- fault-matrix:end -->";
+
+    /** The faults of the matrix, in the words of the issue. */
+    enum Fault {
+        STALL("stall"), NAK("NAK / refusal"), CORRUPT("garbage / corrupt length"), CABLE_PULL("cable pulled"),
+        WRONG_MODE("wrong mode"), OTHER_PHONE("another phone"), DEAD_BATTERY("dead battery (F006)"), AGENT_KILLED("agent killed");
+
+        final String label;
+
+        Fault(String label) {
+            this.label = label;
+        }
+    }
+
+    /** The flows, each started the way its verb starts it on a healthy phone. */
+    enum FlowKind {
+        INFO("info", Mode.NORMAL), SOFT_RESET("soft-reset", Mode.NORMAL), HARD_RESET("hard-reset --method usb-wipe", Mode.UEFI),
+        REFLASH("reflash", Mode.NORMAL), EMERGENCY("emergency", Mode.EDL_PBL);
+
+        final String label;
+        final Mode start;
+
+        FlowKind(String label, Mode start) {
+            this.label = label;
+            this.start = start;
+        }
+    }
+
+    /** One step of a flow: the mode the phone is in (or is awaited in) during it, whether it sends anything, whether it writes. */
+    record StepRow(FlowKind flow, String step, Mode mode, boolean sends, boolean write) {
+    }
+
+    private static StepRow row(FlowKind f, String step, Mode mode, boolean sends) {
+        return new StepRow(f, step, mode, sends, false);
+    }
+
+    /** Every flow's steps, in the order they run (a baseline test checks this against each flow's own plan). */
+    static final List<StepRow> STEPS = List.of(
+            row(FlowKind.INFO, InfoFlow.READ_INFO, Mode.NORMAL, true),
+
+            row(FlowKind.SOFT_RESET, SoftResetFlow.READ_IDENTITY, Mode.NORMAL, true),
+            row(FlowKind.SOFT_RESET, SoftResetFlow.SEND_RESET, Mode.NORMAL, true),
+            row(FlowKind.SOFT_RESET, SoftResetFlow.AWAIT_LEAVE, Mode.NORMAL, false),
+            row(FlowKind.SOFT_RESET, SoftResetFlow.AWAIT_RETURN, Mode.NORMAL, false),
+            row(FlowKind.SOFT_RESET, Identities.CONFIRM_IDENTITY, Mode.NORMAL, true),
+
+            row(FlowKind.HARD_RESET, HardResetFlow.READ_PHONE, Mode.UEFI, true),
+            row(FlowKind.HARD_RESET, HardResetFlow.CHOOSE_METHOD, Mode.UEFI, false),
+            row(FlowKind.HARD_RESET, HardResetFlow.PRE_FLIGHT, Mode.UEFI, false),
+            new StepRow(FlowKind.HARD_RESET, HardResetFlow.ERASE_DATA, Mode.UEFI, true, false),
+            row(FlowKind.HARD_RESET, HardResetFlow.REBOOT, Mode.UEFI, true),
+            row(FlowKind.HARD_RESET, HardResetFlow.AWAIT_LEAVE, Mode.UEFI, false),
+            row(FlowKind.HARD_RESET, HardResetFlow.AWAIT_RESET, Mode.NORMAL, false),
+            row(FlowKind.HARD_RESET, Identities.CONFIRM_IDENTITY, Mode.NORMAL, true),
+
+            row(FlowKind.REFLASH, ReflashFlow.VERIFY_FFU, Mode.NORMAL, false),
+            row(FlowKind.REFLASH, ReflashFlow.READ_INFO, Mode.NORMAL, true),
+            row(FlowKind.REFLASH, ReflashFlow.PRE_FLIGHT, Mode.NORMAL, false),
+            row(FlowKind.REFLASH, ReflashFlow.SWITCH_TO_FLASH, Mode.NORMAL, true),
+            row(FlowKind.REFLASH, ReflashFlow.AWAIT_FLASH_APP, Mode.UEFI, false),
+            row(FlowKind.REFLASH, ReflashFlow.CHECK_PHONE, Mode.UEFI, true),
+            row(FlowKind.REFLASH, ReflashFlow.SEND_HEADER, Mode.UEFI, true),
+            new StepRow(FlowKind.REFLASH, ReflashFlow.WRITE_CHUNKS, Mode.UEFI, true, true),
+            row(FlowKind.REFLASH, ReflashFlow.REBOOT, Mode.UEFI, true),
+            row(FlowKind.REFLASH, ReflashFlow.AWAIT_LEAVE, Mode.UEFI, false),
+            row(FlowKind.REFLASH, ReflashFlow.AWAIT_RETURN, Mode.NORMAL, false),
+            row(FlowKind.REFLASH, Identities.CONFIRM_IDENTITY, Mode.NORMAL, true),
+
+            row(FlowKind.EMERGENCY, EmergencyFlow.READ_PROGRAMMER, Mode.EDL_PBL, false),
+            row(FlowKind.EMERGENCY, EmergencyFlow.DETECT, Mode.EDL_PBL, true),
+            row(FlowKind.EMERGENCY, EmergencyFlow.READ_CHIP, Mode.EDL_PBL, true),
+            row(FlowKind.EMERGENCY, EmergencyFlow.CHECK_PROGRAMMER, Mode.EDL_PBL, false),
+            row(FlowKind.EMERGENCY, EmergencyFlow.PRE_FLIGHT, Mode.EDL_PBL, false),
+            row(FlowKind.EMERGENCY, EmergencyFlow.UPLOAD, Mode.EDL_PBL, true),
+            row(FlowKind.EMERGENCY, EmergencyFlow.CONFIGURE, Mode.EDL_PBL, true),
+            new StepRow(FlowKind.EMERGENCY, EmergencyFlow.WRITE_IMAGE, Mode.EDL_PBL, true, true),
+            row(FlowKind.EMERGENCY, EmergencyFlow.POWER_RESET, Mode.EDL_PBL, true),
+            row(FlowKind.EMERGENCY, EmergencyFlow.AWAIT_RETURN, Mode.NORMAL, false));
+
+    /** Why a cell cannot happen, or null: the test's own list, printed under the table. */
+    static String impossible(StepRow s, Fault f) {
+        if ((f == Fault.NAK || f == Fault.CORRUPT) && !s.sends()) {
+            return "the step sends the phone nothing, so there is no command to refuse and no answer to garble";
+        }
+        if (f == Fault.CORRUPT && NO_REPLY.contains(s.flow() + "/" + s.step())) {
+            return "the phone restarts on the step's command without answering it, so there is no answer to garble";
+        }
+        if ((f == Fault.NAK || f == Fault.CORRUPT) && s.flow() == FlowKind.EMERGENCY && s.step().equals(EmergencyFlow.DETECT)) {
+            return "the PBL's HELLO is sent when the channel opens, before the step starts, and a phone that greeted is sent nothing "
+                    + "in this step";
+        }
+        return null;
+    }
+
+    /** Steps whose one command restarts the phone without an answer (NCSd SetDeviceMode / reset, NOKR). */
+    private static final java.util.Set<String> NO_REPLY = java.util.Set.of(FlowKind.REFLASH + "/" + ReflashFlow.SWITCH_TO_FLASH,
+            FlowKind.REFLASH + "/" + ReflashFlow.REBOOT, FlowKind.SOFT_RESET + "/" + SoftResetFlow.SEND_RESET,
+            FlowKind.HARD_RESET + "/" + HardResetFlow.REBOOT);
+
+    /**
+     * Cells whose outcome is accepted though it is not the ideal one: a limit of what the agent can know, said in
+     * the docs under the table. Key: flow/step/fault.
+     */
+    static final Map<String, String> KNOWN = Map.of(
+            "emergency/ReadProgrammer/other_phone", "a 9008 phone has no USB serial and the job has read nothing of it yet: the job is "
+                    + "for the phone on the port, and the one put there is written (DONE)",
+            "emergency/AwaitReturn/other_phone", "after an emergency write nothing the phone told in 9008 (its chip serial) can be "
+                    + "compared with what it tells once back (IMEI): a phone swapped in while the written one restarts is taken for it "
+                    + "(DONE), and the record names the swapped phone's IMEI");
+
+    /** One cell: a fault at a step (NONE: the flow's baseline). */
+    record Cell(StepRow row, Fault fault) {
+        String id() {
+            return row.flow().name().toLowerCase(Locale.ROOT) + "/" + row.step() + "/" + (fault == null ? "baseline" : fault.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** What a cell ended in: its outcome, and what running it again (or resuming) gave. */
+    record Result(String outcome, String summary, String nextStep, String recovery) {
+    }
+
+    @TempDir
+    static Path root;
+    private static Path library;
+    private static ExecutorService pool;
+    private static final Map<String, Future<Result>> RESULTS = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void files() throws Exception {
+        library = Files.createDirectories(root.resolve("firmware"));
+        SimModel m = SimModels.standard().require(MODEL);
+        try (FileChannel ch = FileChannel.open(ffu(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            new FfuBuilder().platformId(m.platformId()).osVersion(m.osVersion()).build(new DemoDisk(FFU_BYTES), ch);
+        }
+        Files.write(programmer(), EdeBuilder.forPlatform(m.platformId()).build());
+        pool = Executors.newFixedThreadPool(Integer.getInteger("fault.matrix.threads", 16), r -> {
+            Thread t = new Thread(r, "fault-matrix");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @AfterAll
+    static void stop() {
+        pool.shutdownNow();
+    }
+
+    private static Path ffu() {
+        return library.resolve(MODEL + "_demo.ffu");
+    }
+
+    private static Path programmer() {
+        return library.resolve(MODEL + "_sim.ede");
+    }
+
+    static List<Cell> cells() {
+        List<Cell> out = new ArrayList<>();
+        for (StepRow s : STEPS) {
+            for (Fault f : Fault.values()) {
+                if (impossible(s, f) == null) {
+                    out.add(new Cell(s, f));
+                }
+            }
+        }
+        return out;
+    }
+
+    @TestFactory
+    @Timeout(value = 900, unit = TimeUnit.SECONDS)
+    Stream<DynamicTest> everyFaultAtEveryStep() {
+        List<Cell> cells = new ArrayList<>();
+        for (FlowKind f : FlowKind.values()) {
+            cells.add(new Cell(STEPS.stream().filter(s -> s.flow() == f).findFirst().orElseThrow(), null));
+        }
+        String only = System.getProperty("fault.matrix.only", "");
+        cells.addAll(cells().stream().filter(c -> c.id().contains(only)).toList());
+        synchronized (RESULTS) {
+            for (Cell c : cells) {
+                RESULTS.put(c.id(), pool.submit(() -> new CellRun(c).run()));
+            }
+        }
+        Stream<DynamicTest> tests = cells.stream().map(c -> DynamicTest.dynamicTest(c.id(), () -> {
+            Result r = RESULTS.get(c.id()).get(240, TimeUnit.SECONDS);
+            assertThat(r.outcome()).isNotNull();
+        }));
+        return Stream.concat(tests, Stream.of(DynamicTest.dynamicTest("the docs hold this matrix", () -> {
+            if (!only.isEmpty()) {
+                return;
+            }
+            Map<String, Result> done = new LinkedHashMap<>();
+            for (Map.Entry<String, Future<Result>> e : RESULTS.entrySet()) {
+                done.put(e.getKey(), e.getValue().get(240, TimeUnit.SECONDS));
+            }
+            String table = markdown(done);
+            Path out = Path.of("target", "fault-matrix.md");
+            Files.createDirectories(out.getParent());
+            Files.writeString(out, table, StandardCharsets.UTF_8);
+            // Every cell's words, for review: what the technician is told.
+            StringBuilder details = new StringBuilder();
+            done.forEach((id, r) -> details.append(id).append(": ").append(r.outcome()).append(' ').append(r.recovery()).append("\n  ")
+                    .append(r.summary()).append("\n  next: ").append(r.nextStep()).append('\n'));
+            Files.writeString(Path.of("target", "fault-matrix-details.txt"), details, StandardCharsets.UTF_8);
+            Path docs = Path.of("docs", "reliability.md");
+            if (Boolean.getBoolean("fault.matrix.write")) {
+                writeSection(docs, table);
+            }
+            assertThat(Files.exists(docs)).as("docs/reliability.md (regenerate with -Dfault.matrix.write=true)").isTrue();
+            assertThat(section(Files.readString(docs, StandardCharsets.UTF_8)))
+                    .as("docs/reliability.md's fault matrix is target/fault-matrix.md (regenerate with -Dfault.matrix.write=true)")
+                    .isEqualTo(table);
+        })));
+    }
+
+    /** Each flow's baseline plan is the table's list of its steps: the matrix covers every step the flow has. */
+    @Test
+    @Timeout(120)
+    void theTableListsEveryStepOfEveryFlow() throws Exception {
+        for (FlowKind f : FlowKind.values()) {
+            CellRun run = new CellRun(new Cell(STEPS.stream().filter(s -> s.flow() == f).findFirst().orElseThrow(), null));
+            run.run();
+            assertThat(run.plan).as(f.label).containsExactlyElementsOf(STEPS.stream().filter(s -> s.flow() == f).map(StepRow::step).toList());
+        }
+    }
+
+    /** The docs file is shared (a "Fuzzing" section by another test, a title): only the marked section is rewritten. */
+    @Test
+    void regeneratingTheSectionKeepsTheRestOfTheDocsFile(@TempDir Path tmp) throws Exception {
+        Path docs = tmp.resolve("reliability.md");
+        writeSection(docs, BEGIN + "\nold\n" + END + "\n");
+        Files.writeString(docs, Files.readString(docs) + "\n## Fuzzing\n\nkept\n");
+        String table = BEGIN + "\n## The fault matrix\n\nnew\n" + END + "\n";
+        writeSection(docs, table);
+        writeSection(docs, table);
+        String text = Files.readString(docs);
+        assertThat(section(text)).isEqualTo(table);
+        assertThat(text).startsWith("# Reliability").contains("## Fuzzing\n\nkept\n").doesNotContain("old");
+        assertThat(text.indexOf(BEGIN)).isEqualTo(text.lastIndexOf(BEGIN));
+    }
+
+    // ---- one cell ----
+
+    /** One cell's run: its own bus, phone, journal and store. */
+    private static final class CellRun implements JobListener {
+        final Cell cell;
+        final SimBus bus = new SimBus(AgentClock.scaled(SCALE));
+        final SimPhone phone;
+        volatile boolean armed = true;
+        volatile boolean fired;
+        volatile boolean oneShotUnused;
+        volatile List<String> plan = List.of();
+
+        CellRun(Cell cell) {
+            this.cell = cell;
+            this.phone = phone(cell.row().flow(), IMEI, "SNA", cell.row().flow().start);
+        }
+
+        private static SimPhone phone(FlowKind flow, String imei, String serial, Mode mode) {
+            SimPhone p = new SimPhone(SimModels.standard().require(MODEL), imei, serial, mode, 80, LinkKind.PACKET,
+                    EnumSet.noneOf(SimFault.class));
+            p.uefiApp(SimUefiApp.FLASH_APP);
+            return p;
+        }
+
+        JobSpec spec() {
+            switch (cell.row().flow()) {
+                case INFO:
+                    return new JobSpec.Info();
+                case SOFT_RESET:
+                    return new JobSpec.SoftReset();
+                case HARD_RESET:
+                    return new JobSpec.HardReset(HardResetFlow.Method.USB_WIPE, Optional.of(new JobSpec.OneFfu(ffu())), "--yes");
+                case REFLASH:
+                    return new JobSpec.Reflash(new JobSpec.OneFfu(ffu()), "--yes");
+                default:
+                    return new JobSpec.Emergency(new JobSpec.Fixed(programmer(), ffu()), "--yes");
+            }
+        }
+
+        Result run() throws Exception {
+            Path dir = Files.createDirectories(root.resolve(cell.id().replace('/', '_')));
+            try (RecordStore store = RecordStores.open("jdbc:sqlite:" + dir.resolve("records.db"))) {
+                return run(dir, store);
+            } finally {
+                bus.close();
+            }
+        }
+
+        private JobRunner runner(Path dir, RecordStore store) {
+            List<dev.lumiaagent.flow.FlowListener> mine = List.of(this);
+            JobContext.Extras extras = new JobContext.Extras() {
+                @Override
+                public List<dev.lumiaagent.flow.FlowListener> listeners() {
+                    return mine;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            return new JobRunner(new JobContext(bus, bus.clock(), new JobSettings(1, 0, Duration.ofSeconds(30), "matrix", "tester"),
+                    new JobJournal(dir.resolve("jobs")), store, "run-" + cell.id(), new JobListener() { }, (id, port) -> extras,
+                    new JobPlans.Means(Consent.given("fault matrix"), Optional.empty(), s -> { })));
+        }
+
+        private Result run(Path dir, RecordStore store) throws Exception {
+            bus.attach(PORT, phone);
+            JobRunner runner = runner(dir, store);
+            JobSpec spec = spec();
+            UsbDevice device = bus.devices().get(0);
+            JobRecord r;
+            try {
+                r = runner.runOne(spec, PORT, Optional.of(device));
+            } finally {
+                Thread.interrupted(); // the "agent killed" cell interrupts this thread; the agent's next process starts clean
+            }
+            armed = false;
+            String where = cell.id() + ": " + r.outcome + ": " + r.summary + " / next: " + r.nextStep;
+            // A named outcome with a next step.
+            assertThat(r.outcome).as(where).isNotNull();
+            Reason reason = Reason.valueOf(r.outcome);
+            assertThat(reason).as(where + " (an unnamed failure is a defect)").isNotEqualTo(Reason.INTERNAL_ERROR);
+            if (reason != Reason.DONE) {
+                assertThat(r.nextStep).as(where + ": next step").isNotBlank();
+            }
+            if (cell.fault() == null) {
+                assertThat(reason).as(where).isEqualTo(Reason.DONE);
+            } else {
+                assertThat(fired).as(where + ": the fault was injected at its step").isTrue();
+                assertThat(oneShotUnused).as(where + ": the step sent a command to refuse or answer to garble").isFalse();
+            }
+            // The job file and the store agree.
+            JobJournal journal = new JobJournal(dir.resolve("jobs"));
+            Job job = journal.load(r.jobId).orElseThrow(() -> new AssertionError(where + ": no job file"));
+            JobRecord stored = store.job(r.jobId).orElseThrow(() -> new AssertionError(where + ": no record in the store"));
+            assertThat(stored.outcome).as(where + ": the store's outcome").isEqualTo(r.outcome);
+            if (cell.fault() == Fault.AGENT_KILLED && reason == Reason.DONE) {
+                // Stopped as its last wait began, with nothing left to wait for (the phone was back): the job is done.
+                assertThat(job.state).as(where).isEqualTo(JobState.DONE);
+            } else if (cell.fault() == Fault.AGENT_KILLED) {
+                assertThat(reason).as(where).isEqualTo(Reason.INTERRUPTED);
+                assertThat(job.state).as(where + ": the job file stays RUNNING for resume").isEqualTo(JobState.RUNNING);
+                assertThat(job.runs.get(job.runs.size() - 1).state).as(where).isEqualTo(RunState.INTERRUPTED);
+            } else {
+                assertThat(reason).as(where + ": only a kill is INTERRUPTED").isNotEqualTo(Reason.INTERRUPTED);
+                assertThat(job.state).as(where + ": the job file's state").isEqualTo(reason == Reason.DONE ? JobState.DONE : JobState.FAILED);
+                assertThat(job.reason).as(where + ": the job file's outcome").isEqualTo(r.outcome);
+            }
+            if (cell.fault() == null) {
+                plan = job.runs.get(0).plan;
+                assertDone(where);
+                return new Result(r.outcome, r.summary, "", "");
+            }
+            String recovery = "";
+            if (reason != Reason.DONE && r.nextStep != null && RUN_AGAIN.matcher(r.nextStep).find()) {
+                recovery = recover(runner, spec, journal, store, r, where);
+            } else if (reason == Reason.DONE && cell.fault() == Fault.OTHER_PHONE) {
+                // Swapped before the job read anything of its phone: a 9008 phone has no USB serial, so the job is for
+                // "the phone on this port", and it is the one now there that was written. Anywhere else it is a defect.
+                assertThat(KNOWN).as(where + ": done with another phone on the port").containsKey(cell.id());
+                assertDone(where, cell.row().step().equals(EmergencyFlow.READ_PROGRAMMER) ? bus.phoneAt(PORT).orElseThrow() : phone);
+                recovery = "✓";
+            } else if (reason == Reason.DONE) {
+                assertDone(where);
+                recovery = "✓";
+            }
+            return new Result(r.outcome, r.summary, r.nextStep == null ? "" : r.nextStep, recovery);
+        }
+
+        /**
+         * What the technician does on the next step's word: put the job's phone back, restart a hung one (an emergency
+         * phone: into 9008 again; a usb-wipe: into its flash app), then run the job again (or resume it). A run again
+         * that ends with another "run again" is followed once more: the table marks it ↻2.
+         */
+        private String recover(JobRunner runner, JobSpec spec, JobJournal journal, RecordStore store, JobRecord failed, String where)
+                throws Exception {
+            JobRecord last = failed;
+            for (int round = 1; round <= 2; round++) {
+                if (phone.has(SimFault.DEAD_BATTERY)) {
+                    return "";
+                }
+                UsbDevice device = technician(where);
+                String how;
+                JobRecord again;
+                if (last.outcome.equals(Reason.INTERRUPTED.name())) {
+                    Job job = journal.load(last.jobId).orElseThrow();
+                    JobIdentity found = JobIdentity.of(runner.readPhone(spec, device), device);
+                    again = runner.resume(job, device, found).orElseThrow(() -> new AssertionError(where + ": resume did nothing"));
+                    how = "resume";
+                } else {
+                    again = runner.runOne(spec, PORT, Optional.of(device));
+                    how = "rerun";
+                }
+                String said = where + " then " + how + " " + round + ": " + again.outcome + ": " + again.summary + " / next: " + again.nextStep;
+                assertThat(again.outcome).as(said).isNotNull();
+                assertThat(Reason.valueOf(again.outcome)).as(said).isNotEqualTo(Reason.INTERNAL_ERROR);
+                JobRecord stored = store.job(again.jobId).orElseThrow();
+                assertThat(stored.outcome).as(said + ": store").isEqualTo(again.outcome);
+                if (again.outcome.equals("DONE")) {
+                    assertDone(said);
+                    if (how.equals("resume")) {
+                        assertThat(journal.load(last.jobId).orElseThrow().state).as(said + ": resumed job file").isEqualTo(JobState.DONE);
+                        assertThat(stored.attempts).as(said + ": resumed record's attempts").isEqualTo(2);
+                    }
+                    return round == 1 ? "↻" : "↻2";
+                }
+                if (cell.row().flow() == FlowKind.EMERGENCY && again.outcome.equals(Reason.NOT_SUPPORTED_IN_MODE.name())
+                        && phone.mode() != Mode.EDL_PBL) {
+                    // The write had finished and the phone left 9008 (it restarted): the emergency path has nothing to do.
+                    assertDone(said + " (written before the fault; the phone restarted out of 9008)");
+                    return "↻ (already written)";
+                }
+                assertThat(again.nextStep).as(said + ": not done, and no next step to run it again").matches(s -> RUN_AGAIN.matcher(s).find());
+                last = again;
+            }
+            throw new AssertionError(where + ": still not done after running it again twice");
+        }
+
+        /** The phone back on its port, unstuck, settled: what the rerun starts with. */
+        private UsbDevice technician(String where) throws Exception {
+            phone.clear(SimFault.STALL);
+            phone.clear(SimFault.NAK_NEXT);
+            phone.clear(SimFault.CORRUPT_NEXT);
+            try (PhoneWatcher w = new PhoneWatcher(bus, bus.clock(), PORT)) {
+                Optional<SimPhone> there = bus.phoneAt(PORT);
+                boolean restart = false;
+                if (there.isEmpty() || there.get() != phone) {
+                    bus.detach(PORT);
+                    restart = true;
+                    bus.attach(PORT, phone);
+                }
+                Mode want = cell.row().flow().start;
+                if (cell.row().flow() == FlowKind.EMERGENCY) {
+                    if (phone.mode() == Mode.EDL_PBL || phone.mode() == Mode.MASS_STORAGE) {
+                        // Volume-Down + Power for 10 s: a bricked phone restarts into 9008, with a fresh PBL
+                        bus.reenumerate(PORT, Mode.EDL_PBL, Duration.ZERO, Duration.ofMillis(100));
+                        restart = true;
+                    } else {
+                        want = null;
+                    }
+                } else if (cell.row().flow() == FlowKind.HARD_RESET && (phone.mode() != Mode.UEFI || cell.fault() == Fault.STALL)) {
+                    // usb-wipe's next step: boot it into its flash app (Volume-Up while plugging it in)
+                    bus.reenumerate(PORT, Mode.UEFI, Duration.ZERO, Duration.ofMillis(100), p -> p.uefiApp(SimUefiApp.FLASH_APP));
+                    restart = true;
+                } else if (phone.mode() == Mode.MASS_STORAGE || cell.fault() == Fault.STALL) {
+                    bus.keyReset(PORT); // Volume-Down + Power: a hung phone restarts
+                    restart = true;
+                    want = phone.flashingIncomplete() ? Mode.UEFI : Mode.NORMAL;
+                } else {
+                    want = null; // as it is; the agent starts from whatever mode the phone is in
+                }
+                if (restart) {
+                    w.awaitLeave(Duration.ofSeconds(30), (a, b) -> { });
+                }
+                Mode m = want;
+                return w.awaitArrival(d -> m == null || d.personality().mode() == m, Duration.ofMinutes(15), (a, b) -> { })
+                        .orElseThrow(() -> new AssertionError(where + ": the phone is not back on its port for the rerun (" + phone + ")"));
+            }
+        }
+
+        /** What a finished job leaves on the phone. */
+        private void assertDone(String where) throws Exception {
+            assertDone(where, phone);
+        }
+
+        private void assertDone(String where, SimPhone phone) throws Exception {
+            switch (cell.row().flow()) {
+                case REFLASH:
+                case EMERGENCY:
+                    SparseDisk expected = new SparseDisk(phone.disk().sizeBytes());
+                    try (FfuFile file = FfuFile.open(ffu())) {
+                        file.reconstruct(expected.blockCount(), expected, true, (a, b) -> { });
+                    }
+                    assertThat(phone.disk().sameContentAs(expected)).as(where + ": the phone's eMMC equals the FFU's raw image").isTrue();
+                    assertThat(phone.flashingIncomplete()).as(where).isFalse();
+                    break;
+                case HARD_RESET:
+                    assertThat(phone.userDataErased()).as(where + ": user data erased").isTrue();
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        // ---- the injector: a listener in the job's context ----
+
+        @Override
+        public void planned(PortPath port, String flow, List<String> steps) {
+        }
+
+        @Override
+        public void stepStarted(PortPath port, String step, String description, Duration bound) {
+            if (armed && !fired && cell.fault() != null && step.equals(cell.row().step()) && !cell.row().write()) {
+                fire();
+            }
+        }
+
+        @Override
+        public void progress(PortPath port, String step, double fraction, String status) {
+            if (armed && !fired && cell.fault() != null && step.equals(cell.row().step()) && cell.row().write() && fraction >= 0.3 && fraction < 1) {
+                fire();
+            }
+        }
+
+        @Override
+        public void stepFinished(PortPath port, String step, boolean ok, String detail) {
+            if (armed && fired && step.equals(cell.row().step()) && (phone.clear(SimFault.NAK_NEXT) | phone.clear(SimFault.CORRUPT_NEXT))) {
+                oneShotUnused = true;
+            }
+        }
+
+        private void fire() {
+            fired = true;
+            switch (cell.fault()) {
+                case STALL:
+                    phone.inject(SimFault.STALL);
+                    break;
+                case NAK:
+                    phone.inject(SimFault.NAK_NEXT);
+                    break;
+                case CORRUPT:
+                    phone.inject(SimFault.CORRUPT_NEXT);
+                    break;
+                case CABLE_PULL:
+                    bus.detach(PORT);
+                    break;
+                case WRONG_MODE:
+                    synchronized (bus) { // the bus's own lock: the phone cannot arrive between the look and the act
+                        boolean back = bus.devices().stream().anyMatch(d -> d.port().equals(PORT) && d.personality().mode() == cell.row().mode());
+                        if (cell.row().step().startsWith("Await") && !(back && !cell.row().step().endsWith("Leave"))) {
+                            bus.nextArrivalAs(PORT, Mode.MASS_STORAGE); // it comes back, but as another personality
+                        } else {
+                            bus.restartNow(PORT, Mode.MASS_STORAGE, Duration.ofMillis(100), p -> { });
+                        }
+                    }
+                    break;
+                case OTHER_PHONE:
+                    bus.detach(PORT);
+                    bus.attach(PORT, phone(cell.row().flow(), OTHER_IMEI, "SNB", cell.row().mode()));
+                    break;
+                case DEAD_BATTERY:
+                    bus.batteryDies(PORT);
+                    break;
+                case AGENT_KILLED:
+                    Thread.currentThread().interrupt(); // how Ctrl-C ends a job: the runner's thread is interrupted
+                    break;
+                default:
+                    throw new IllegalStateException(cell.fault().name());
+            }
+        }
+    }
+
+    // ---- the docs ----
+
+    static String markdown(Map<String, Result> results) {
+        StringBuilder md = new StringBuilder();
+        md.append(BEGIN).append('\n');
+        md.append("## The fault matrix\n\n");
+        md.append("Generated by `FaultMatrixTest` (src/test/java/dev/lumiaagent/flow/FaultMatrixTest.java); do not edit by hand. "
+                + "Regenerate with `mvn -B test -Dtest=FaultMatrixTest -Dfault.matrix.write=true`.\n\n");
+        md.append("Each flow runs through `JobRunner` (job file + SQLite record) on a simulated ").append(MODEL)
+                .append(" with a ").append(FFU_BYTES >> 20).append(" MiB demo FFU, the bus clock ×").append(SCALE)
+                .append(". A listener arms the fault when the step starts (a write step: at 30 %); *wrong mode* in a step that awaits the phone makes it come back as mass storage (05C6:9006), elsewhere it restarts into it at once. Each cell is the outcome (`Reason`); "
+                        + "**↻** means its next step said to run the job again (or resume it), which the test did on the same phone, "
+                        + "and that finished it (at most twice: a run again that ended with another such next step was followed once more) (for reflash and emergency: the eMMC equals the FFU's raw image). An emergency flash whose "
+                        + "write had completed before the fault counts as finished when running it again finds the phone restarted out of 9008 "
+                        + "with the image on its eMMC. A DONE cell was checked on the phone (the image on the eMMC, the data erased). A failure "
+                        + "without ↻ is a verdict the technician acts on by hand (charge the battery, restart the phone by keys, put the job's "
+                        + "phone back). *n/a* cells cannot "
+                        + "happen; why is listed under the table.\n\n");
+        long run = results.keySet().stream().filter(k -> !k.endsWith("/baseline")).count();
+        long impossible = 0;
+        for (StepRow s : STEPS) {
+            for (Fault f : Fault.values()) {
+                if (impossible(s, f) != null) {
+                    impossible++;
+                }
+            }
+        }
+        md.append("Cells run: ").append(run).append("; cells that cannot happen: ").append(impossible).append(".\n");
+        for (FlowKind flow : FlowKind.values()) {
+            md.append("\n### ").append(flow.label).append(" (from ").append(flow.start.label()).append(")\n\n");
+            md.append("| step |");
+            for (Fault f : Fault.values()) {
+                md.append(' ').append(f.label).append(" |");
+            }
+            md.append("\n|---|");
+            for (Fault f : Fault.values()) {
+                md.append("---|");
+            }
+            md.append('\n');
+            Map<String, String> why = new LinkedHashMap<>();
+            for (StepRow s : STEPS.stream().filter(x -> x.flow() == flow).toList()) {
+                md.append("| ").append(s.step()).append(" |");
+                for (Fault f : Fault.values()) {
+                    String reason = impossible(s, f);
+                    if (reason != null) {
+                        why.computeIfAbsent(reason, k -> "").length();
+                        why.merge(reason, s.step() + " × " + f.label, (a, b) -> a.isEmpty() ? b : a + ", " + b);
+                        md.append(" n/a |");
+                        continue;
+                    }
+                    Result r = results.get(new Cell(s, f).id());
+                    md.append(' ').append(r == null ? "(not run)" : r.outcome() + (r.recovery().startsWith("↻") ? " ↻" : "")).append(" |");
+                }
+                md.append('\n');
+            }
+            List<String> known = KNOWN.keySet().stream().filter(k -> k.startsWith(flow.name().toLowerCase(Locale.ROOT) + "/")).sorted().toList();
+            if (!why.isEmpty() || !known.isEmpty()) {
+                md.append('\n');
+                why.forEach((reason, where) -> md.append("- n/a: ").append(where).append(": ").append(reason).append(".\n"));
+                for (String k : known) {
+                    String[] parts = k.split("/");
+                    md.append("- known limit, ").append(parts[1]).append(" × ").append(Fault.valueOf(parts[2].toUpperCase(Locale.ROOT)).label)
+                            .append(": ").append(KNOWN.get(k)).append(".\n");
+                }
+            }
+        }
+        md.append("\n### What the matrix found and what it leaves out\n\n");
+        md.append("Fixed where the matrix found them (each commit says which cells): a 9008 loader that answers nothing was "
+                + "\"failed unexpectedly\" (INTERNAL_ERROR) instead of PHONE_NOT_ANSWERING; an emergency job killed after its write, with "
+                + "the phone back in its boot manager, could not be resumed (\"not in 9008\", then an exception reading its identity); a "
+                + "battery dying mid-job was PHONE_LEFT \"check the cable\" (now BATTERY_DEAD, the charge next step), and the job file kept "
+                + "the flow's outcome when the runner changed it; a pulled cable or a dead battery while a hard reset ran was called the "
+                + "reset-loop bug; the simulator answered nak-next in Firehose with a Sahara packet.\n\n");
+        md.append("Weak spots still visible above: a Firehose programmer left running after a pulled cable is silent, taken for a "
+                + "consumed Sahara HELLO, and needs a power cycle before the run again (a Firehose NOP probe would spare it); a refused "
+                + "NOKR is not read, so it shows only as the phone not restarting; in a hard reset any non-normal arrival while waiting "
+                + "counts as a reset restart, so another phone or mass storage reads as RESET_NEVER_FINISHED; a stalled flash app at "
+                + "ReadPhone reads as NOT_SUPPORTED_IN_MODE.\n\n");
+        md.append("Not covered here: a fault injected during a resumed run (AfterWriteFlow's steps run only as the resume of the "
+                + "kill cells); the guided hard-reset methods (settings, keys), hard reset by reflash or auto, the guided soft reset, "
+                + "emergency from the firmware library or a rawprogram set; serial (stream) links; faults before the first step (a "
+                + "phone attached with a dead battery: BenchTest); batch, station and retries above 0 (the same runner, tested "
+                + "elsewhere); another phone model (one RM-1104).\n");
+        md.append(END).append('\n');
+        return md.toString();
+    }
+
+    /** The matrix section of the docs file, markers included; empty when there is none. */
+    static String section(String docs) {
+        int b = docs.indexOf(BEGIN);
+        int e = docs.indexOf(END);
+        if (b < 0 || e < b) {
+            return "";
+        }
+        return docs.substring(b, e + END.length()) + "\n";
+    }
+
+    /** Writes (or replaces) the matrix section, leaving the rest of the file (another section, a title) as it is. */
+    static void writeSection(Path docs, String table) throws java.io.IOException {
+        String text = Files.exists(docs) ? Files.readString(docs, StandardCharsets.UTF_8) : "# Reliability\n\n";
+        int b = text.indexOf(BEGIN);
+        int e = text.indexOf(END);
+        String updated;
+        if (b >= 0 && e > b) {
+            int after = e + END.length();
+            if (after < text.length() && text.charAt(after) == '\n') {
+                after++;
+            }
+            updated = text.substring(0, b) + table + text.substring(after);
+        } else {
+            updated = text + (text.endsWith("\n\n") ? "" : text.endsWith("\n") ? "\n" : "\n\n") + table;
+        }
+        Files.writeString(docs, updated, StandardCharsets.UTF_8);
+    }
+
+    /** Collected for the report: cells by outcome. */
+    static Map<String, Long> tally(Map<String, Result> results) {
+        return results.values().stream().collect(Collectors.groupingBy(Result::outcome, LinkedHashMap::new, Collectors.counting()));
+    }
+}
