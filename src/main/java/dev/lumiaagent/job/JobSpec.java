@@ -14,7 +14,7 @@ import java.util.Optional;
  * {@link #of} reads it back), so a job started by a verb, a batch or a station is resumed from its
  * file by the same {@link JobRunner}. How the spec becomes a flow on one phone is {@link JobPlans}.
  */
-public sealed interface JobSpec permits JobSpec.Info, JobSpec.SoftReset, JobSpec.HardReset, JobSpec.Reflash, JobSpec.Emergency {
+public sealed interface JobSpec permits JobSpec.Info, JobSpec.SoftReset, JobSpec.Erasing {
 
     /** The command name, as on the command line and in job files. */
     String command();
@@ -38,6 +38,16 @@ public sealed interface JobSpec permits JobSpec.Info, JobSpec.SoftReset, JobSpec
      */
     default Optional<String> cannotStartOn(UsbDevice device) {
         return Optional.empty();
+    }
+
+    /** A job that erases the phone: it records how the owner's consent was given. */
+    sealed interface Erasing extends JobSpec permits HardReset, Reflash, Emergency {
+        String consentHow();
+
+        @Override
+        default Optional<String> consent() {
+            return Optional.of(consentHow());
+        }
     }
 
     /** Where an erasing job takes a phone's FFU from: one file, or the firmware library by what the phone is. */
@@ -117,7 +127,7 @@ public sealed interface JobSpec permits JobSpec.Info, JobSpec.SoftReset, JobSpec
     }
 
     /** A factory reset by {@code method}; {@code ffu} is used when the method is (or auto chooses) a reflash. */
-    record HardReset(HardResetFlow.Method method, Optional<Firmware> ffu, String consentHow) implements JobSpec {
+    record HardReset(HardResetFlow.Method method, Optional<Firmware> ffu, String consentHow) implements Erasing {
         @Override
         public String command() {
             return "hard-reset";
@@ -133,11 +143,6 @@ public sealed interface JobSpec permits JobSpec.Info, JobSpec.SoftReset, JobSpec
         }
 
         @Override
-        public Optional<String> consent() {
-            return Optional.of(consentHow);
-        }
-
-        @Override
         public Optional<String> cannotStartOn(UsbDevice device) {
             return device.personality().mode().isEmergencyDownload()
                     ? Optional.of("it is in Qualcomm 9008: a factory reset needs a working phone; use `batch emergency`")
@@ -145,7 +150,7 @@ public sealed interface JobSpec permits JobSpec.Info, JobSpec.SoftReset, JobSpec
         }
     }
 
-    record Reflash(Firmware ffu, String consentHow) implements JobSpec {
+    record Reflash(Firmware ffu, String consentHow) implements Erasing {
         @Override
         public String command() {
             return "reflash";
@@ -160,11 +165,6 @@ public sealed interface JobSpec permits JobSpec.Info, JobSpec.SoftReset, JobSpec
         }
 
         @Override
-        public Optional<String> consent() {
-            return Optional.of(consentHow);
-        }
-
-        @Override
         public Optional<String> cannotStartOn(UsbDevice device) {
             return device.personality().mode().isEmergencyDownload()
                     ? Optional.of("it is in Qualcomm 9008, where the flash app does not run; use `batch emergency`")
@@ -172,7 +172,7 @@ public sealed interface JobSpec permits JobSpec.Info, JobSpec.SoftReset, JobSpec
         }
     }
 
-    record Emergency(EmergencyFiles files, String consentHow) implements JobSpec {
+    record Emergency(EmergencyFiles files, String consentHow) implements Erasing {
         @Override
         public String command() {
             return "emergency";
@@ -196,11 +196,6 @@ public sealed interface JobSpec permits JobSpec.Info, JobSpec.SoftReset, JobSpec
                 p.put("firmwareDir", List.of(abs(((FromLibrary) files).dir())));
             }
             return p;
-        }
-
-        @Override
-        public Optional<String> consent() {
-            return Optional.of(consentHow);
         }
 
         @Override
