@@ -844,7 +844,8 @@ class FaultMatrixTest {
                 + "battery dying mid-job was PHONE_LEFT \"check the cable\" (now BATTERY_DEAD, the charge next step), and the job file kept "
                 + "the flow's outcome when the runner changed it; a pulled cable or a dead battery while a hard reset ran was called the "
                 + "reset-loop bug; the simulator answered nak-next in Firehose with a Sahara packet; the guided soft reset of a hung "
-                + "phone replanned without the ReadIdentity step it had run, so the job file's plan missed a step its steps list.\n\n");
+                + "phone replanned without the ReadIdentity step it had run, so the job file's plan missed a step its steps list; the simulator let a phone with a dead battery run a key "
+                + "reset, so a dead battery before a guided key step ended DONE.\n\n");
         md.append("Weak spots still visible above: a Firehose programmer left running after a pulled cable is silent, taken for a "
                 + "consumed Sahara HELLO, and needs a power cycle before the run again (a Firehose NOP probe would spare it); a refused "
                 + "NOKR is not read, so it shows only as the phone not restarting; in a hard reset any non-normal arrival while waiting "
