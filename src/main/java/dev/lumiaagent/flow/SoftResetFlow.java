@@ -81,7 +81,8 @@ public final class SoftResetFlow implements FlowRunner.Flow {
                 before = readIdentity(ctx, device);
                 if (before == null) {
                     guided = true;
-                    ctx.planned(name(), List.of(GUIDED_KEYS, AWAIT_LEAVE, AWAIT_RETURN, CONFIRM_IDENTITY));
+                    // ReadIdentity ran (and is in the job file's steps): the plan keeps it, as the hard reset's keeps ReadPhone.
+                    ctx.planned(name(), List.of(READ_IDENTITY, GUIDED_KEYS, AWAIT_LEAVE, AWAIT_RETURN, CONFIRM_IDENTITY));
                 } else {
                     sendReset(ctx, device);
                 }

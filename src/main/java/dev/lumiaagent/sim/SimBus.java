@@ -239,6 +239,7 @@ public final class SimBus implements Bus {
      */
     public void keyReset(PortPath port) {
         SimPhone phone = requireSlotPhone(port);
+        requireCharge(phone, port);
         phone.clearStall();
         phone.factoryResetInterrupted();
         new SimBoot(this, port, timings).restart(BootTarget.OS, Duration.ZERO);
@@ -263,6 +264,7 @@ public final class SimBus implements Bus {
      */
     public void keyHardReset(PortPath port) {
         SimPhone phone = requireSlotPhone(port);
+        requireCharge(phone, port);
         phone.clearStall();
         new SimBoot(this, port, timings).factoryReset(factoryResetTime, Duration.ZERO);
     }
@@ -282,6 +284,16 @@ public final class SimBus implements Bus {
         }
         new SimBoot(this, port, timings).factoryReset(factoryResetTime, timings.dropFromOs());
         SimLog.LOG.debug("{}: reset from Settings", phone);
+    }
+
+    /**
+     * A phone whose battery is dead does nothing on its keys: it only shows up as emergency charging until charged
+     * (the fault matrix: a dead battery before a guided key reset ended DONE, the phone reset on no charge).
+     */
+    private static void requireCharge(SimPhone phone, PortPath port) {
+        if (phone.has(SimFault.DEAD_BATTERY)) {
+            throw new IllegalStateException("the battery of the phone on " + port + " is dead: its keys do nothing until it is charged");
+        }
     }
 
     private synchronized SimPhone requireSlotPhone(PortPath port) {

@@ -101,15 +101,31 @@ class FaultMatrixTest {
 
     /** The flows, each started the way its verb starts it on a healthy phone. */
     enum FlowKind {
-        INFO("info", Mode.NORMAL), SOFT_RESET("soft-reset", Mode.NORMAL), HARD_RESET("hard-reset --method usb-wipe", Mode.UEFI),
+        INFO("info", Mode.NORMAL), SOFT_RESET("soft-reset", Mode.NORMAL),
+        SOFT_RESET_KEYS("soft-reset, guided by keys: the phone is hung", Mode.NORMAL, true),
+        HARD_RESET("hard-reset --method usb-wipe", Mode.UEFI),
+        HARD_RESET_SETTINGS("hard-reset --method settings", Mode.NORMAL),
+        HARD_RESET_KEYS("hard-reset --method keys", Mode.NORMAL),
+        HARD_RESET_AUTO("hard-reset --method auto, no FFU: the phone is hung, so keys", Mode.NORMAL, true),
         REFLASH("reflash", Mode.NORMAL), EMERGENCY("emergency", Mode.EDL_PBL);
 
         final String label;
         final Mode start;
+        /** The phone is hung (answers nothing over USB) when the job starts: the flow guides a key reset. */
+        final boolean hung;
 
         FlowKind(String label, Mode start) {
+            this(label, start, false);
+        }
+
+        FlowKind(String label, Mode start, boolean hung) {
             this.label = label;
             this.start = start;
+            this.hung = hung;
+        }
+
+        boolean hardReset() {
+            return name().startsWith("HARD_RESET");
         }
     }
 
@@ -131,6 +147,12 @@ class FaultMatrixTest {
             row(FlowKind.SOFT_RESET, SoftResetFlow.AWAIT_RETURN, Mode.NORMAL, false),
             row(FlowKind.SOFT_RESET, Identities.CONFIRM_IDENTITY, Mode.NORMAL, true),
 
+            row(FlowKind.SOFT_RESET_KEYS, SoftResetFlow.READ_IDENTITY, Mode.NORMAL, true),
+            row(FlowKind.SOFT_RESET_KEYS, SoftResetFlow.GUIDED_KEYS, Mode.NORMAL, false),
+            row(FlowKind.SOFT_RESET_KEYS, SoftResetFlow.AWAIT_LEAVE, Mode.NORMAL, false),
+            row(FlowKind.SOFT_RESET_KEYS, SoftResetFlow.AWAIT_RETURN, Mode.NORMAL, false),
+            row(FlowKind.SOFT_RESET_KEYS, Identities.CONFIRM_IDENTITY, Mode.NORMAL, true),
+
             row(FlowKind.HARD_RESET, HardResetFlow.READ_PHONE, Mode.UEFI, true),
             row(FlowKind.HARD_RESET, HardResetFlow.CHOOSE_METHOD, Mode.UEFI, false),
             row(FlowKind.HARD_RESET, HardResetFlow.PRE_FLIGHT, Mode.UEFI, false),
@@ -139,6 +161,30 @@ class FaultMatrixTest {
             row(FlowKind.HARD_RESET, HardResetFlow.AWAIT_LEAVE, Mode.UEFI, false),
             row(FlowKind.HARD_RESET, HardResetFlow.AWAIT_RESET, Mode.NORMAL, false),
             row(FlowKind.HARD_RESET, Identities.CONFIRM_IDENTITY, Mode.NORMAL, true),
+
+            row(FlowKind.HARD_RESET_SETTINGS, HardResetFlow.READ_PHONE, Mode.NORMAL, true),
+            row(FlowKind.HARD_RESET_SETTINGS, HardResetFlow.CHOOSE_METHOD, Mode.NORMAL, false),
+            row(FlowKind.HARD_RESET_SETTINGS, HardResetFlow.PRE_FLIGHT, Mode.NORMAL, false),
+            row(FlowKind.HARD_RESET_SETTINGS, HardResetFlow.SETTINGS_RESET, Mode.NORMAL, false),
+            row(FlowKind.HARD_RESET_SETTINGS, HardResetFlow.AWAIT_LEAVE, Mode.NORMAL, false),
+            row(FlowKind.HARD_RESET_SETTINGS, HardResetFlow.AWAIT_RESET, Mode.NORMAL, false),
+            row(FlowKind.HARD_RESET_SETTINGS, Identities.CONFIRM_IDENTITY, Mode.NORMAL, true),
+
+            row(FlowKind.HARD_RESET_KEYS, HardResetFlow.READ_PHONE, Mode.NORMAL, true),
+            row(FlowKind.HARD_RESET_KEYS, HardResetFlow.CHOOSE_METHOD, Mode.NORMAL, false),
+            row(FlowKind.HARD_RESET_KEYS, HardResetFlow.PRE_FLIGHT, Mode.NORMAL, false),
+            row(FlowKind.HARD_RESET_KEYS, HardResetFlow.GUIDED_KEYS, Mode.NORMAL, false),
+            row(FlowKind.HARD_RESET_KEYS, HardResetFlow.AWAIT_LEAVE, Mode.NORMAL, false),
+            row(FlowKind.HARD_RESET_KEYS, HardResetFlow.AWAIT_RESET, Mode.NORMAL, false),
+            row(FlowKind.HARD_RESET_KEYS, Identities.CONFIRM_IDENTITY, Mode.NORMAL, true),
+
+            row(FlowKind.HARD_RESET_AUTO, HardResetFlow.READ_PHONE, Mode.NORMAL, true),
+            row(FlowKind.HARD_RESET_AUTO, HardResetFlow.CHOOSE_METHOD, Mode.NORMAL, false),
+            row(FlowKind.HARD_RESET_AUTO, HardResetFlow.PRE_FLIGHT, Mode.NORMAL, false),
+            row(FlowKind.HARD_RESET_AUTO, HardResetFlow.GUIDED_KEYS, Mode.NORMAL, false),
+            row(FlowKind.HARD_RESET_AUTO, HardResetFlow.AWAIT_LEAVE, Mode.NORMAL, false),
+            row(FlowKind.HARD_RESET_AUTO, HardResetFlow.AWAIT_RESET, Mode.NORMAL, false),
+            row(FlowKind.HARD_RESET_AUTO, Identities.CONFIRM_IDENTITY, Mode.NORMAL, true),
 
             row(FlowKind.REFLASH, ReflashFlow.VERIFY_FFU, Mode.NORMAL, false),
             row(FlowKind.REFLASH, ReflashFlow.READ_INFO, Mode.NORMAL, true),
@@ -166,6 +212,11 @@ class FaultMatrixTest {
 
     /** Why a cell cannot happen, or null: the test's own list, printed under the table. */
     static String impossible(StepRow s, Fault f) {
+        if (s.flow().hung && (f == Fault.STALL || f == Fault.NAK || f == Fault.CORRUPT)
+                && STEPS.stream().filter(x -> x.flow() == s.flow()).findFirst().orElseThrow().equals(s)) {
+            return "the row's phone is hung from the start (why the reset is guided): at the step that reads it, it already answers "
+                    + "nothing, so a stall changes nothing and there is no answer to refuse or garble";
+        }
         if ((f == Fault.NAK || f == Fault.CORRUPT) && !s.sends()) {
             return "the step sends the phone nothing, so there is no command to refuse and no answer to garble";
         }
@@ -184,16 +235,44 @@ class FaultMatrixTest {
             FlowKind.REFLASH + "/" + ReflashFlow.REBOOT, FlowKind.SOFT_RESET + "/" + SoftResetFlow.SEND_RESET,
             FlowKind.HARD_RESET + "/" + HardResetFlow.REBOOT);
 
+    /** Why a hung phone's job cannot tell a swapped phone. */
+    private static final String HUNG_SWAP = "a hung phone tells nothing of itself before its reset (no IMEI; its USB serial proves "
+            + "nothing, some modes report another), so there is nothing to compare the phone that comes back with";
+
     /**
      * Cells whose outcome is accepted though it is not the ideal one: a limit of what the agent can know, said in
      * the docs under the table. Key: flow/step/fault.
      */
-    static final Map<String, String> KNOWN = Map.of(
+    static final Map<String, String> KNOWN = known(
             "emergency/ReadProgrammer/other_phone", "a 9008 phone has no USB serial and the job has read nothing of it yet: the job is "
                     + "for the phone on the port, and the one put there is written (DONE)",
             "emergency/AwaitReturn/other_phone", "after an emergency write nothing the phone told in 9008 (its chip serial) can be "
                     + "compared with what it tells once back (IMEI): a phone swapped in while the written one restarts is taken for it "
-                    + "(DONE), and the record names the swapped phone's IMEI");
+                    + "(DONE), and the record names the swapped phone's IMEI",
+            "hard_reset_auto/ChooseMethod/other_phone", HUNG_SWAP + ": the keys reset the phone now on the port (DONE, its data erased), "
+                    + "and the record names its IMEI",
+            "hard_reset_auto/PreFlight/other_phone", HUNG_SWAP + ": the keys reset the phone now on the port (DONE, its data erased), "
+                    + "and the record names its IMEI",
+            "hard_reset_auto/GuidedKeyHardReset/other_phone", HUNG_SWAP + ": the phone put on the port as the keys are asked for "
+                    + "is taken for it (DONE), and the record names its IMEI",
+            "hard_reset_auto/AwaitLeave/other_phone", HUNG_SWAP + ": the phone put on the port as the agent waits for the restart "
+                    + "is taken for it (DONE), and the record names its IMEI",
+            "hard_reset_auto/AwaitResetFinish/other_phone", HUNG_SWAP + ": a phone put on the port while the job's phone is in its "
+                    + "gears is taken for it, reset (DONE) though it was not, and the record names its IMEI",
+            "soft_reset_keys/GuidedKeyReset/other_phone", HUNG_SWAP + ": the phone put on the port as the keys are asked for is "
+                    + "the one reset and is taken for it (DONE), and the record names its IMEI",
+            "soft_reset_keys/AwaitLeave/other_phone", HUNG_SWAP + ": the phone that comes back is taken for it (DONE), and the record "
+                    + "names its IMEI",
+            "soft_reset_keys/AwaitReturn/other_phone", HUNG_SWAP + ": the phone that comes back is taken for it (DONE), and the record "
+                    + "names its IMEI");
+
+    private static Map<String, String> known(String... keyThenWhy) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyThenWhy.length; i += 2) {
+            m.put(keyThenWhy[i], keyThenWhy[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     /** One cell: a fault at a step (NONE: the flow's baseline). */
     record Cell(StepRow row, Fault fault) {
@@ -209,12 +288,14 @@ class FaultMatrixTest {
     @TempDir
     static Path root;
     private static Path library;
+    private static Path emptyLibrary;
     private static ExecutorService pool;
     private static final Map<String, Future<Result>> RESULTS = new LinkedHashMap<>();
 
     @BeforeAll
     static void files() throws Exception {
         library = Files.createDirectories(root.resolve("firmware"));
+        emptyLibrary = Files.createDirectories(root.resolve("no-firmware"));
         SimModel m = SimModels.standard().require(MODEL);
         try (FileChannel ch = FileChannel.open(ffu(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             new FfuBuilder().platformId(m.platformId()).osVersion(m.osVersion()).build(new DemoDisk(FFU_BYTES), ch);
@@ -271,9 +352,6 @@ class FaultMatrixTest {
             assertThat(r.outcome()).isNotNull();
         }));
         return Stream.concat(tests, Stream.of(DynamicTest.dynamicTest("the docs hold this matrix", () -> {
-            if (!only.isEmpty()) {
-                return;
-            }
             Map<String, Result> done = new LinkedHashMap<>();
             for (Map.Entry<String, Future<Result>> e : RESULTS.entrySet()) {
                 done.put(e.getKey(), e.getValue().get(240, TimeUnit.SECONDS));
@@ -287,6 +365,9 @@ class FaultMatrixTest {
             done.forEach((id, r) -> details.append(id).append(": ").append(r.outcome()).append(' ').append(r.recovery()).append("\n  ")
                     .append(r.summary()).append("\n  next: ").append(r.nextStep()).append('\n'));
             Files.writeString(Path.of("target", "fault-matrix-details.txt"), details, StandardCharsets.UTF_8);
+            if (!only.isEmpty()) {
+                return;
+            }
             Path docs = Path.of("docs", "reliability.md");
             if (Boolean.getBoolean("fault.matrix.write")) {
                 writeSection(docs, table);
@@ -335,10 +416,14 @@ class FaultMatrixTest {
         volatile boolean fired;
         volatile boolean oneShotUnused;
         volatile List<String> plan = List.of();
+        final java.util.concurrent.atomic.AtomicInteger actions = new java.util.concurrent.atomic.AtomicInteger();
 
         CellRun(Cell cell) {
             this.cell = cell;
             this.phone = phone(cell.row().flow(), IMEI, "SNA", cell.row().flow().start);
+            if (cell.row().flow().hung) {
+                phone.inject(SimFault.STALL); // a hung OS: enumerates, answers nothing
+            }
         }
 
         private static SimPhone phone(FlowKind flow, String imei, String serial, Mode mode) {
@@ -353,9 +438,17 @@ class FaultMatrixTest {
                 case INFO:
                     return new JobSpec.Info();
                 case SOFT_RESET:
+                case SOFT_RESET_KEYS:
                     return new JobSpec.SoftReset();
                 case HARD_RESET:
                     return new JobSpec.HardReset(HardResetFlow.Method.USB_WIPE, Optional.of(new JobSpec.OneFfu(ffu())), "--yes");
+                case HARD_RESET_SETTINGS:
+                    return new JobSpec.HardReset(HardResetFlow.Method.SETTINGS, Optional.of(new JobSpec.OneFfu(ffu())), "--yes");
+                case HARD_RESET_KEYS:
+                    return new JobSpec.HardReset(HardResetFlow.Method.KEYS, Optional.of(new JobSpec.OneFfu(ffu())), "--yes");
+                case HARD_RESET_AUTO:
+                    // an empty firmware library: auto has no FFU, so it cannot choose a reflash
+                    return new JobSpec.HardReset(HardResetFlow.Method.AUTO, Optional.of(new JobSpec.Library(emptyLibrary)), "--yes");
                 case REFLASH:
                     return new JobSpec.Reflash(new JobSpec.OneFfu(ffu()), "--yes");
                 default:
@@ -444,8 +537,15 @@ class FaultMatrixTest {
                 // Swapped before the job read anything of its phone: a 9008 phone has no USB serial, so the job is for
                 // "the phone on this port", and it is the one now there that was written. Anywhere else it is a defect.
                 assertThat(KNOWN).as(where + ": done with another phone on the port").containsKey(cell.id());
-                assertDone(where, cell.row().step().equals(EmergencyFlow.READ_PROGRAMMER) ? bus.phoneAt(PORT).orElseThrow() : phone);
-                recovery = "✓";
+                String step = cell.row().step();
+                if (step.equals(EmergencyFlow.READ_PROGRAMMER) || (cell.row().flow().hung
+                        && (step.equals(HardResetFlow.CHOOSE_METHOD) || step.equals(HardResetFlow.PRE_FLIGHT)))) {
+                    assertDone(where, bus.phoneAt(PORT).orElseThrow()); // the phone put there is the one the job acted on
+                    recovery = "✓";
+                } else if (!cell.row().flow().hung) {
+                    assertDone(where);
+                    recovery = "✓";
+                }
             } else if (reason == Reason.DONE) {
                 assertDone(where);
                 recovery = "✓";
@@ -471,7 +571,8 @@ class FaultMatrixTest {
                 if (last.outcome.equals(Reason.INTERRUPTED.name())) {
                     Job job = journal.load(last.jobId).orElseThrow();
                     JobIdentity found = JobIdentity.of(runner.readPhone(spec, device), device);
-                    again = runner.resume(job, device, found).orElseThrow(() -> new AssertionError(where + ": resume did nothing"));
+                    String w = where;
+                    again = runner.resume(job, device, found).orElseThrow(() -> new AssertionError(w + ": resume did nothing"));
                     how = "resume";
                 } else {
                     again = runner.runOne(spec, PORT, Optional.of(device));
@@ -498,12 +599,14 @@ class FaultMatrixTest {
                 }
                 assertThat(again.nextStep).as(said + ": not done, and no next step to run it again").matches(s -> RUN_AGAIN.matcher(s).find());
                 last = again;
+                where = said;
             }
             throw new AssertionError(where + ": still not done after running it again twice");
         }
 
         /** The phone back on its port, unstuck, settled: what the rerun starts with. */
         private UsbDevice technician(String where) throws Exception {
+            boolean hung = phone.has(SimFault.STALL);
             phone.clear(SimFault.STALL);
             phone.clear(SimFault.NAK_NEXT);
             phone.clear(SimFault.CORRUPT_NEXT);
@@ -528,7 +631,11 @@ class FaultMatrixTest {
                     // usb-wipe's next step: boot it into its flash app (Volume-Up while plugging it in)
                     bus.reenumerate(PORT, Mode.UEFI, Duration.ZERO, Duration.ofMillis(100), p -> p.uefiApp(SimUefiApp.FLASH_APP));
                     restart = true;
-                } else if (phone.mode() == Mode.MASS_STORAGE || cell.fault() == Fault.STALL) {
+                } else if (phone.mode() == Mode.MASS_STORAGE || cell.fault() == Fault.STALL || (hung && !restart)
+                        || (cell.row().flow().hardReset() && cell.row().flow() != FlowKind.HARD_RESET && phone.mode() == Mode.UEFI)) {
+                    // (a hung phone put back on the port was restarted while off it: its stall is cleared above)
+                    // (a guided hard reset cut by an unplug leaves the simulated phone in its boot manager, the gears
+                    // stopped: Volume-Down + Power restarts it into its OS)
                     bus.keyReset(PORT); // Volume-Down + Power: a hung phone restarts
                     restart = true;
                     want = phone.flashingIncomplete() ? Mode.UEFI : Mode.NORMAL;
@@ -561,6 +668,9 @@ class FaultMatrixTest {
                     assertThat(phone.flashingIncomplete()).as(where).isFalse();
                     break;
                 case HARD_RESET:
+                case HARD_RESET_SETTINGS:
+                case HARD_RESET_KEYS:
+                case HARD_RESET_AUTO:
                     assertThat(phone.userDataErased()).as(where + ": user data erased").isTrue();
                     break;
                 default:
@@ -592,6 +702,29 @@ class FaultMatrixTest {
         public void stepFinished(PortPath port, String step, boolean ok, String detail) {
             if (armed && fired && step.equals(cell.row().step()) && (phone.clear(SimFault.NAK_NEXT) | phone.clear(SimFault.CORRUPT_NEXT))) {
                 oneShotUnused = true;
+            }
+        }
+
+        /**
+         * The person at the phone, with the SimBus calls cli/SimulatedTechnician makes on a simulated bench: when a
+         * guided step asks, they enter the hard-reset key sequence, tap Settings → reset, or hold Volume-Down + Power,
+         * on whatever phone is on the port. At once, not after a reaction time: a timer racing the fault injected at
+         * the next step would make a cell's outcome vary from run to run. What the phone's state does not allow
+         * (Settings on a hung phone, keys with no phone on the port) does nothing. They act in the rerun too.
+         */
+        @Override
+        public void actionRequired(PortPath port, String step, List<String> instructions) {
+            actions.incrementAndGet();
+            try {
+                if (HardResetFlow.GUIDED_KEYS.equals(step)) {
+                    bus.keyHardReset(port);
+                } else if (HardResetFlow.SETTINGS_RESET.equals(step)) {
+                    bus.settingsReset(port);
+                } else {
+                    bus.keyReset(port);
+                }
+            } catch (RuntimeException e) {
+                // could not do it: the phone is not there, or not running a usable OS
             }
         }
 
@@ -652,7 +785,9 @@ class FaultMatrixTest {
                         + "write had completed before the fault counts as finished when running it again finds the phone restarted out of 9008 "
                         + "with the image on its eMMC. A DONE cell was checked on the phone (the image on the eMMC, the data erased). A failure "
                         + "without ↻ is a verdict the technician acts on by hand (charge the battery, restart the phone by keys, put the job's "
-                        + "phone back). *n/a* cells cannot "
+                        + "phone back). In the guided flows a simulated technician does what the instructions say (the key sequence, "
+                        + "Settings → reset, Volume-Down + Power) on the phone on the port, at once; a *hung* phone enumerates in normal mode "
+                        + "and answers nothing. *n/a* cells cannot "
                         + "happen; why is listed under the table.\n\n");
         long run = results.keySet().stream().filter(k -> !k.endsWith("/baseline")).count();
         long impossible = 0;
@@ -708,15 +843,24 @@ class FaultMatrixTest {
                 + "the phone back in its boot manager, could not be resumed (\"not in 9008\", then an exception reading its identity); a "
                 + "battery dying mid-job was PHONE_LEFT \"check the cable\" (now BATTERY_DEAD, the charge next step), and the job file kept "
                 + "the flow's outcome when the runner changed it; a pulled cable or a dead battery while a hard reset ran was called the "
-                + "reset-loop bug; the simulator answered nak-next in Firehose with a Sahara packet.\n\n");
+                + "reset-loop bug; the simulator answered nak-next in Firehose with a Sahara packet; the guided soft reset of a hung "
+                + "phone replanned without the ReadIdentity step it had run, so the job file's plan missed a step its steps list; the simulator let a phone with a dead battery run a key "
+                + "reset, so a dead battery before a guided key step ended DONE.\n\n");
         md.append("Weak spots still visible above: a Firehose programmer left running after a pulled cable is silent, taken for a "
                 + "consumed Sahara HELLO, and needs a power cycle before the run again (a Firehose NOP probe would spare it); a refused "
                 + "NOKR is not read, so it shows only as the phone not restarting; in a hard reset any non-normal arrival while waiting "
                 + "counts as a reset restart, so another phone or mass storage reads as RESET_NEVER_FINISHED; a stalled flash app at "
-                + "ReadPhone reads as NOT_SUPPORTED_IN_MODE.\n\n");
+                + "ReadPhone reads as NOT_SUPPORTED_IN_MODE; a hung phone's guided reset cannot tell a phone swapped in (the known "
+                + "limits under its tables: it told nothing of itself, and a differing USB serial proves nothing), so the swapped phone "
+                + "is reset and the job DONE, and one swapped in during the gears is called reset though it was not.\n\n");
         md.append("Not covered here: a fault injected during a resumed run (AfterWriteFlow's steps run only as the resume of the "
-                + "kill cells); the guided hard-reset methods (settings, keys), hard reset by reflash or auto, the guided soft reset, "
-                + "emergency from the firmware library or a rawprogram set; serial (stream) links; faults before the first step (a "
+                + "kill cells); hard reset by reflash (`--method reflash`, or auto with an FFU at hand: the same ReflashFlow as the "
+                + "reflash table, but not run through hard-reset), auto choosing settings or usb-wipe (auto runs here only on a hung "
+                + "phone, where it chooses keys), the guided soft reset of a phone not on the port or in 9008 (only of a hung one); a "
+                + "technician who does not do the guided step, or does it late (the simulated one acts at once: "
+                + "SoftResetFlowTest/HardResetFlowTest cover keys never pressed); a factory reset cut by a pulled cable (the simulator "
+                + "stops it and leaves the phone in its boot manager, where a real phone runs on; the test restarts it by keys) and "
+                + "the reset-loop bug (RESET_NEVER_FINISHES: HardResetFlowTest); emergency from the firmware library or a rawprogram set; serial (stream) links; faults before the first step (a "
                 + "phone attached with a dead battery: BenchTest); batch, station and retries above 0 (the same runner, tested "
                 + "elsewhere); another phone model (one RM-1104).\n");
         md.append(END).append('\n');

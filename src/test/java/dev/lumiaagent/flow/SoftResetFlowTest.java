@@ -128,7 +128,7 @@ class SoftResetFlowTest {
         assertThat(o.reason()).as(o.toString()).isEqualTo(Reason.DONE);
         assertThat(o.summary()).contains("after the key reset");
         assertThat(recorder.plans).hasSize(2);
-        assertThat(recorder.plans.get(1)).containsExactly("GuidedKeyReset", "AwaitLeave", "AwaitReturn", "ConfirmIdentity");
+        assertThat(recorder.plans.get(1)).containsExactly("ReadIdentity", "GuidedKeyReset", "AwaitLeave", "AwaitReturn", "ConfirmIdentity");
         assertThat(recorder.instructions).anyMatch(l -> l.contains("Volume-Down and Power")).anyMatch(l -> l.contains("Do not touch the screen"));
     }
 
