@@ -44,8 +44,43 @@ public final class JobPlans {
      * What preparing needs besides the spec: the owner's consent for this run, the run's firmware checks
      * ({@code files}: a bench checks each FFU once for all its phones before the first flow; empty for a
      * single phone, whose flow verifies the FFU with its own progress), and where lines about chosen files go.
+     * A firmware library is scanned once per run ({@link #library}), not once per phone and attempt.
      */
-    public record Means(Consent consent, Optional<FirmwareFiles> files, Consumer<String> notes) {
+    public static final class Means {
+        private final Consent consent;
+        private final Optional<FirmwareFiles> files;
+        private final Consumer<String> notes;
+        private final java.util.Map<Path, FirmwareLibrary> libraries = new java.util.concurrent.ConcurrentHashMap<>();
+
+        public Means(Consent consent, Optional<FirmwareFiles> files, Consumer<String> notes) {
+            this.consent = java.util.Objects.requireNonNull(consent, "consent");
+            this.files = java.util.Objects.requireNonNull(files, "files");
+            this.notes = java.util.Objects.requireNonNull(notes, "notes");
+        }
+
+        public Consent consent() {
+            return consent;
+        }
+
+        public Optional<FirmwareFiles> files() {
+            return files;
+        }
+
+        public Consumer<String> notes() {
+            return notes;
+        }
+
+        /** The library in {@code dir}, scanned at its first use in this run; a scan that failed is tried again next time. */
+        public FirmwareLibrary library(Path dir) throws IOException {
+            Path key = dir.toAbsolutePath().normalize();
+            FirmwareLibrary lib = libraries.get(key);
+            if (lib == null) {
+                lib = FirmwareLibrary.scan(dir);
+                FirmwareLibrary raced = libraries.putIfAbsent(key, lib);
+                lib = raced != null ? raced : lib;
+            }
+            return lib;
+        }
     }
 
     /** A flow ready to run on one phone, the firmware it uses (for the record) and what to close after. */
@@ -144,7 +179,7 @@ public final class JobPlans {
         return info -> {
             FirmwareLibrary lib;
             try {
-                lib = FirmwareLibrary.scan(dir);
+                lib = means.library(dir);
             } catch (IOException e) {
                 means.notes().accept("firmware library " + dir + " not readable: " + e.getMessage());
                 return Optional.empty();
@@ -163,7 +198,7 @@ public final class JobPlans {
                     + "emergency charging (05C6:F006): its battery is dead, and nothing was written.",
                     "Charge it for at least 20 minutes with a wall charger, then plug it in again."), Optional.of(battery));
         }
-        Path file = ffuFor(spec.ffu(), info);
+        Path file = ffuFor(spec.ffu(), means, info);
         FfuFile ffu;
         Optional<FirmwareFiles.Checked> checked = Optional.empty();
         try {
@@ -254,7 +289,7 @@ public final class JobPlans {
     private static Prepared fromLibrary(Path dir, Means means, UsbDevice device) throws NothingToRun {
         FirmwareLibrary lib;
         try {
-            lib = FirmwareLibrary.scan(dir);
+            lib = means.library(dir);
         } catch (IOException e) {
             throw new NothingToRun("the firmware library " + dir + " cannot be read: " + e.getMessage());
         }
@@ -279,14 +314,14 @@ public final class JobPlans {
         return new Prepared(flow, Optional.empty(), () -> flow.verification().map(FfuVerification::fileSha256), () -> { });
     }
 
-    private static Path ffuFor(JobSpec.Firmware ffus, DeviceInfo info) throws NothingToRun {
+    private static Path ffuFor(JobSpec.Firmware ffus, Means means, DeviceInfo info) throws NothingToRun {
         if (ffus instanceof JobSpec.OneFfu) {
             return ((JobSpec.OneFfu) ffus).file();
         }
         Path dir = ((JobSpec.Library) ffus).dir();
         FirmwareLibrary lib;
         try {
-            lib = FirmwareLibrary.scan(dir);
+            lib = means.library(dir);
         } catch (IOException e) {
             throw new NothingToRun("the firmware library " + dir + " cannot be read: " + e.getMessage());
         }

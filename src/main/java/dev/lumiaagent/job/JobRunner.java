@@ -132,9 +132,10 @@ public final class JobRunner {
                 return Optional.of(unresumable(file, device, found, e.getMessage()));
             }
             Checkpoint checkpoint = Checkpoint.resume(ctx.journal(), file, port, found, mode(Optional.of(device)));
+            DeviceInfo info = readPhone(spec, device); // once: for a new record and for the plan
             JobRecord record = ctx.store() == null ? null : storeJob(file.id);
             if (record == null) {
-                record = StoreRecord.newRecord(file.id, ctx.runId(), file.command, ctx.settings(), port, readOrBus(spec, device), mode(Optional.of(device)), wall);
+                record = StoreRecord.newRecord(file.id, ctx.runId(), file.command, ctx.settings(), port, info, mode(Optional.of(device)), wall);
                 record.attempts = 0;
             }
             record.attempts = record.attempts + 1;
@@ -143,15 +144,16 @@ public final class JobRunner {
             StoreRecord records = new StoreRecord(ctx.store(), wall, ctx.settings(), record, ctx.listener(), ctx.journal().dir());
             records.attempt(record.attempts);
             Optional<String> written = writeFinished(file);
+            boolean writtenStillTrue = written.isPresent() && !inFlashMode(spec, device);
             JobPlans.Prepared prepared;
             String how;
-            if (written.isPresent() && !inFlashMode(spec, device)) {
+            if (writtenStillTrue) {
                 prepared = JobPlans.afterWrite(spec, written.get(), identity.phone());
                 how = "its write had finished at " + written.get() + " and the phone is in " + device.personality().mode().label()
                         + ": waiting for it to boot, not writing again";
             } else {
                 try {
-                    prepared = JobPlans.prepare(spec, ctx.means(), Optional.of(device), readOrBus(spec, device));
+                    prepared = JobPlans.prepare(spec, ctx.means(), Optional.of(device), info);
                 } catch (JobPlans.NothingToRun e) {
                     return Optional.of(finishUnstarted(checkpoint, records, port, new Outcome(Reason.NOT_SUPPORTED_IN_MODE,
                             "The job cannot run again: " + e.getMessage() + ".", "Run the command again by hand.")));
@@ -162,7 +164,7 @@ public final class JobRunner {
                 how = "from " + device.personality().mode().label() + ", last at " + file.lastStep().orElse("(no step)");
             }
             records.audit("resumed", "run " + file.runs.size() + " by `lumia-agent resume` on " + port + ": " + how);
-            if (written.isPresent() && !inFlashMode(spec, device)) {
+            if (writtenStillTrue) {
                 ctx.listener().note("job " + file.id + ": " + how);
             }
             return Optional.of(execute(spec, device, prepared, checkpoint, records, identity));
@@ -494,10 +496,6 @@ public final class JobRunner {
     /** What the phone is, where its mode tells without disturbing it (unless the job is for phones that may not answer). */
     public DeviceInfo readPhone(JobSpec spec, UsbDevice device) {
         return spec.readsPhoneFirst() ? JobIdentity.readInfo(ctx.bus(), device) : InfoReader.fromBus(device);
-    }
-
-    private DeviceInfo readOrBus(JobSpec spec, UsbDevice device) {
-        return readPhone(spec, device);
     }
 
     private static String mode(Optional<UsbDevice> device) {
