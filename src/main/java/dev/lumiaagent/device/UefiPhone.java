@@ -169,10 +169,14 @@ public final class UefiPhone implements Phone {
 
     /**
      * {@code NOKXCB}: a v2 context switch to another app on the same enumeration. A refusal is a value:
-     * an older app may not know the command. The app {@link #app()} reports is not read again.
+     * an older app may not know the command. After a switch the app is read again at its next use.
      */
     public NokResult<NokAck> switchTo(NokSwitchTarget target) {
-        return session.switchTo(target);
+        NokResult<NokAck> r = session.switchTo(target);
+        if (r instanceof NokResult.Ok) {
+            nokv = null; // another app answers now: the cached NOKV is stale
+        }
+        return r;
     }
 
     /** {@code NOKXFP}: erases a partition; "Data" (the user's data) is always allowed, others need authentication. */

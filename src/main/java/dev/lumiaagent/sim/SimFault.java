@@ -17,7 +17,9 @@ public enum SimFault {
     /**
      * The next reply the phone sends is garbled on the wire, once: its bytes 4..7 read 0xFF (the length field of
      * a Sahara packet; fields of a NOK reply; the text of a JSON-RPC or Firehose XML answer), as a bad cable or a
-     * confused USB stack delivers them. The phone itself did the command.
+     * confused USB stack delivers them. The phone itself did the command. Assumed: no capture shows such a reply
+     * (USB checks each packet's CRC, so a real bad cable mostly gives transfer errors); it exists to test that a
+     * reply that does not parse ends in a named outcome.
      */
     CORRUPT_NEXT,
     /** Firehose: the storage has 4096-byte sectors; commands with another SECTOR_SIZE_IN_BYTES are NAKed with the size (edl-protocol.md §3.5). */

@@ -102,9 +102,8 @@ class PrivateDataTest {
             assertThat(redacted).containsKeys("job.json", "record.json", "job.log", "protocol.trace", "device-info.json", "MANIFEST.txt");
             redacted.forEach((name, text) -> assertThat(text).as(name).doesNotContain(job.imei)
                     .doesNotContainIgnoringCase(job.usbSerial).doesNotContain(home.toString()));
-            if (job.publicId != null && !job.publicId.isBlank()) {
-                redacted.forEach((name, text) -> assertThat(text).as(name).doesNotContainIgnoringCase(job.publicId));
-            }
+            assertThat(job.publicId).as("the simulated phone tells its public ID").isNotBlank();
+            redacted.forEach((name, text) -> assertThat(text).as(name).doesNotContainIgnoringCase(job.publicId));
             assertThat(redacted.get("record.json")).contains("IMEI-1").contains("SERIAL-1");
             assertThat(redacted.get("job.json")).contains("IMEI-1").contains("~/firmware/RM-914.ffu");
             assertThat(redacted.get("MANIFEST.txt")).contains("redacted: IMEIs, USB serials and public IDs");
