@@ -7,6 +7,10 @@ import dev.lumiaagent.flow.PhoneWatcher;
 import dev.lumiaagent.record.JobRecord;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;
+import dev.lumiaagent.view.BenchEvent;
+import dev.lumiaagent.view.BenchSnapshot;
+import dev.lumiaagent.view.BenchView;
+import dev.lumiaagent.view.PhoneWords;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,50 +22,35 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The bench as people see it, one line per port (uuu-style) under running totals. On a terminal the
- * block of port lines is redrawn in place a few times a second and events scroll above it; piped to a
- * file it prints plain lines prefixed with the port, {@code <1-1.3>}, with no control codes, and at most
- * one progress line per port per quarter of a step.
+ * The bench as people see it in a terminal. It feeds the one view model ({@link BenchView}); on a terminal it
+ * redraws the block of {@link BenchScreen} in place a few times a second, fitted to the terminal's width and height
+ * (a resize is followed), with the view's events scrolling above it; piped to a file it prints plain lines prefixed
+ * with the port, {@code <1-1.3>}, with no control codes, and at most one progress line per port per quarter of a step.
  */
 final class BenchConsole implements JobListener, AutoCloseable {
     private static final String CLEAR_LINE = "\033[K";
     /** The row of a phone that was queued when the run was stopped. */
     static final String NOT_STARTED = "not started (queued) — run the job for it again";
 
-    private static final class Line {
-        String phone = "";
-        String step = "queued";
-        int stepIndex;
-        int steps;
-        double fraction = -1;
-        String status = "";
-        String end;
-        int lastQuarter = -1;
-    }
-
     private final PrintWriter out;
     private final boolean terminal;
-    private final int width;
-    private final Map<PortPath, Line> ports = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+    private final BenchView view;
+    private final ScreenSize screen;
     private final Map<PortPath, List<String>> plans = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
-    private final List<String> scroll = new ArrayList<>();
+    private final Map<PortPath, Integer> quarters = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
     private final ScheduledExecutorService redraw;
     private int drawn;
-    private int succeeded;
-    private int failed;
-    private int skipped;
-    private int interrupted;
+    private long drawnVersion = -1;
+    private long printedSeq;
+    private int lastWidth;
+    private int lastHeight;
 
-    BenchConsole(PrintWriter out, boolean terminal) {
+    /** A console for {@code view} (which it feeds): live on a terminal of {@code screen}'s size, plain lines otherwise. */
+    BenchConsole(PrintWriter out, boolean terminal, BenchView view, ScreenSize screen) {
         this.out = out;
         this.terminal = terminal;
-        int cols = 120;
-        try {
-            cols = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "120"));
-        } catch (NumberFormatException e) {
-            // keep 120
-        }
-        this.width = Math.max(60, cols);
+        this.view = view;
+        this.screen = screen;
         if (terminal) {
             redraw = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "bench-console");
@@ -74,15 +63,14 @@ final class BenchConsole implements JobListener, AutoCloseable {
         }
     }
 
-    private synchronized Line line(PortPath port) {
-        return ports.computeIfAbsent(port, p -> new Line());
+    /** The view model this console feeds (the web dashboard renders the same one). */
+    BenchView view() {
+        return view;
     }
 
-    /** An event line: above the block on a terminal, a plain line otherwise. */
-    private synchronized void event(String text) {
-        if (terminal) {
-            scroll.add(text);
-        } else {
+    /** A plain line (piped output only: on a terminal, the view's events are drawn above the block). */
+    private synchronized void plain(String text) {
+        if (!terminal) {
             out.println(text);
             out.flush();
         }
@@ -90,136 +78,112 @@ final class BenchConsole implements JobListener, AutoCloseable {
 
     @Override
     public void note(String line) {
-        event("   " + line);
+        view.note(line);
+        plain("   " + line);
     }
 
     @Override
     public void queued(UsbDevice device) {
-        synchronized (this) {
-            line(device.port()).phone = device.personality().mode().label();
-        }
-        if (!terminal) {
-            event("<" + device.port() + "> queued (" + device.personality().mode().label() + ")");
-        }
+        view.queued(device);
+        plain("<" + device.port() + "> queued (" + device.personality().mode().label() + ")");
     }
 
     @Override
     public void jobStarted(PortPath port, JobRecord r) {
-        String who = phone(r);
-        synchronized (this) {
-            Line l = line(port);
-            l.phone = shortPhone(r);
-            l.step = "starting";
-            l.end = null;
-        }
-        event("<" + port + "> " + r.command + " started (job " + r.jobId + "): " + who);
+        view.jobStarted(port, r);
+        plain("<" + port + "> " + r.command + " started (job " + r.jobId + "): " + phone(r));
     }
 
     @Override
-    public synchronized void planned(PortPath port, String flow, List<String> steps) {
-        plans.put(port, List.copyOf(steps));
-        line(port).steps = steps.size();
+    public void planned(PortPath port, String flow, List<String> steps) {
+        view.planned(port, flow, steps);
+        synchronized (this) {
+            plans.put(port, List.copyOf(steps));
+        }
     }
 
     @Override
     public void stepStarted(PortPath port, String step, String description, Duration bound) {
-        int index;
-        int total;
-        synchronized (this) {
-            Line l = line(port);
-            List<String> plan = plans.getOrDefault(port, List.of());
-            l.stepIndex = plan.indexOf(step) + 1;
-            l.step = step;
-            l.fraction = -1;
-            l.status = "";
-            l.lastQuarter = -1;
-            index = l.stepIndex;
-            total = l.steps;
-        }
+        view.stepStarted(port, step, description, bound);
         if (!terminal) {
-            event("<" + port + "> [" + index + "/" + total + "] " + step + " — " + description + " (up to " + PhoneWatcher.human(bound) + ")");
+            List<String> plan;
+            synchronized (this) {
+                plan = plans.getOrDefault(port, List.of());
+                quarters.put(port, -1);
+            }
+            plain("<" + port + "> [" + (plan.indexOf(step) + 1) + "/" + plan.size() + "] " + step + " — " + description + " (up to "
+                    + PhoneWatcher.human(bound) + ")");
         }
     }
 
     @Override
     public void progress(PortPath port, String step, double fraction, String status) {
-        boolean print = false;
-        synchronized (this) {
-            Line l = line(port);
-            l.fraction = fraction;
-            l.status = status;
-            int quarter = fraction < 0 ? l.lastQuarter : (int) Math.floor(fraction * 4);
-            if (quarter > l.lastQuarter) {
-                l.lastQuarter = quarter;
-                print = true;
+        view.progress(port, step, fraction, status);
+        if (!terminal) {
+            boolean print = false;
+            synchronized (this) {
+                int last = quarters.getOrDefault(port, -1);
+                int quarter = fraction < 0 ? last : (int) Math.floor(fraction * 4);
+                if (quarter > last) {
+                    quarters.put(port, quarter);
+                    print = true;
+                }
+            }
+            if (print) {
+                plain("<" + port + ">     " + step + (fraction >= 0 ? String.format(" %3d%%", Math.round(fraction * 100)) : "") + "  " + status);
             }
         }
-        if (!terminal && print) {
-            event("<" + port + ">     " + step + (fraction >= 0 ? String.format(" %3d%%", Math.round(fraction * 100)) : "") + "  " + status);
-        }
+    }
+
+    @Override
+    public void waiting(PortPath port, String step, Duration waited, Duration bound, String status) {
+        view.waiting(port, step, waited, bound, status);
+        // piped: a wait is said once per step (its start line gives the bound); the outcome says how it ended
     }
 
     @Override
     public void actionRequired(PortPath port, String step, List<String> instructions) {
-        event("<" + port + "> >>> at the phone on " + port + ": " + String.join(" ", instructions));
+        view.actionRequired(port, step, instructions);
+        plain("<" + port + "> >>> at the phone on " + port + ": " + String.join(" ", instructions));
+    }
+
+    @Override
+    public void gate(PortPath port, dev.lumiaagent.flow.gate.GateResult result) {
+        view.gate(port, result);
     }
 
     @Override
     public void stepFinished(PortPath port, String step, boolean ok, String detail) {
-        if (!terminal && !ok) {
-            event("<" + port + ">     " + step + " failed: " + detail);
+        view.stepFinished(port, step, ok, detail);
+        if (!ok) {
+            plain("<" + port + ">     " + step + " failed: " + detail);
         }
     }
 
     @Override
     public void retrying(PortPath port, int attempt, int attempts, Outcome failed) {
-        synchronized (this) {
-            line(port).step = "waiting to retry";
-        }
-        event("<" + port + "> attempt " + attempt + " of " + attempts + " failed (" + failed.reason() + "): " + failed.summary()
+        view.retrying(port, attempt, attempts, failed);
+        plain("<" + port + "> attempt " + attempt + " of " + attempts + " failed (" + failed.reason() + "): " + failed.summary()
                 + " Waiting for the phone to be back on its port to try again.");
     }
 
     @Override
     public void jobFinished(PortPath port, JobRecord r) {
-        String end;
-        synchronized (this) {
-            if (r.succeeded()) {
-                succeeded++;
-                end = "DONE";
-            } else if (r.skipped()) {
-                skipped++;
-                end = "SKIPPED";
-            } else if (Tally.interrupted(r)) {
-                interrupted++;
-                end = interruptedRow(r);
-            } else {
-                failed++;
-                end = "FAILED " + r.outcome;
-            }
-            Line l = line(port);
-            l.end = end;
-            l.phone = shortPhone(r);
-        }
-        event("<" + port + "> " + end + ": " + r.summary + (r.nextStep != null && !Tally.interrupted(r) ? " Next step: " + r.nextStep : ""));
-        if (r.notRecorded != null) {
-            event("<" + port + "> record not complete: " + r.notRecorded);
-        }
+        view.jobFinished(port, r);
         if (!terminal) {
-            event("   " + totals());
+            String end = r.succeeded() ? "DONE" : r.skipped() ? "SKIPPED" : Tally.interrupted(r) ? interruptedRow(r) : "FAILED " + r.outcome;
+            plain("<" + port + "> " + end + ": " + r.summary + (r.nextStep != null && !Tally.interrupted(r) ? " Next step: " + r.nextStep : ""));
+            if (r.notRecorded != null) {
+                plain("<" + port + "> record not complete: " + r.notRecorded);
+            }
+            plain("   " + view.snapshot().totals().line());
         }
     }
 
     @Override
     public void leftAlone(UsbDevice device, String why) {
-        event("<" + device.port() + "> left alone: " + why);
-    }
-
-    private synchronized String totals() {
-        long running = ports.values().stream().filter(l -> l.end == null && !l.step.equals("queued")).count();
-        long queued = ports.values().stream().filter(l -> l.end == null && l.step.equals("queued")).count();
-        return "Succeeded " + succeeded + " · Failed " + failed + " · Skipped " + skipped + (interrupted > 0 ? " · Interrupted " + interrupted : "")
-                + " · Running " + running + " · Queued " + queued;
+        view.leftAlone(device, why);
+        plain("<" + device.port() + "> left alone: " + why);
     }
 
     /** What the tally, the event line and the port line say of an interrupted job: the one command that finishes it. */
@@ -227,73 +191,57 @@ final class BenchConsole implements JobListener, AutoCloseable {
         return "INTERRUPTED — resumable: " + Tally.resumeCommand(r.port);
     }
 
-    /** The phone in a port line: product type and IMEI (or USB serial). */
-    static String shortPhone(JobRecord r) {
-        String who = r.imei != null ? "IMEI " + r.imei : r.usbSerial != null ? "USB serial " + r.usbSerial : "";
-        String s = (r.productType != null ? r.productType + (who.isEmpty() ? "" : ", ") : "") + who;
-        return s.isEmpty() ? "unknown phone" : s;
-    }
-
+    /** The phone in a line: model and IMEI, or what a phone without IMEI tells (view.PhoneWords). */
     static String phone(JobRecord r) {
-        List<String> parts = new ArrayList<>();
-        if (r.productType != null) {
-            parts.add(r.productType);
-        }
-        if (r.imei != null) {
-            parts.add("IMEI " + r.imei);
-        } else if (r.usbSerial != null) {
-            parts.add("USB serial " + r.usbSerial);
-        }
-        if (r.startMode != null) {
-            String mode;
-            try {
-                mode = dev.lumiaagent.transport.discovery.Mode.valueOf(r.startMode).label();
-            } catch (IllegalArgumentException e) {
-                mode = r.startMode;
-            }
-            parts.add("was in " + mode);
-        }
-        return parts.isEmpty() ? "unknown phone" : String.join(", ", parts);
+        String p = PhoneWords.of(r);
+        return r.startMode != null && r.productType != null ? p + ", was in " + PhoneWords.mode(r.startMode) : p;
     }
 
-    /** Redraws the block: events first (they scroll away above), then the totals and one line per port. */
+    /**
+     * Redraws the block: the events since the last drawing first (they scroll away above, whole, wrapped to the width),
+     * then the block of {@link BenchScreen}: every line narrower than the terminal, so moving back over it is exact.
+     * A resize clears the screen and draws again (the terminal may have re-wrapped what was there).
+     */
     private synchronized void draw() {
-        StringBuilder b = new StringBuilder();
-        if (drawn > 0) {
-            b.append("\033[").append(drawn).append('F');
-        }
-        for (String s : scroll) {
-            b.append(cut(s)).append(CLEAR_LINE).append('\n');
-        }
-        scroll.clear();
-        List<String> block = new ArrayList<>();
-        block.add(totals());
-        for (Map.Entry<PortPath, Line> e : ports.entrySet()) {
-            Line l = e.getValue();
-            String state;
-            if (l.end != null) {
-                state = l.end;
-            } else {
-                state = (l.stepIndex > 0 ? "[" + l.stepIndex + "/" + l.steps + "] " : "") + l.step
-                        + (l.fraction >= 0 ? " " + ConsoleProgress.bar(l.fraction) : "") + (l.status.isEmpty() ? "" : "  " + l.status);
+        try {
+            int width = Math.max(BenchScreen.MIN_WIDTH, screen.width());
+            int height = Math.max(8, screen.height());
+            BenchSnapshot s = view.snapshot();
+            boolean resized = lastWidth != 0 && (width != lastWidth || height != lastHeight);
+            if (!resized && s.version() == drawnVersion) {
+                return;
             }
-            block.add(String.format("%-9s %-34s %s", e.getKey(), cut34(l.phone), state));
+            StringBuilder b = new StringBuilder();
+            List<BenchEvent> events = view.eventsAfter(printedSeq);
+            if (resized) {
+                b.append("\033[H\033[2J");
+                drawn = 0;
+                List<BenchEvent> all = view.eventsAfter(0);
+                events = all.subList(Math.max(0, all.size() - height / 3), all.size());
+            } else if (drawn > 0) {
+                b.append("\033[").append(drawn).append('F');
+            }
+            for (BenchEvent e : events) {
+                String text = (e.port() == null ? "   " : "<" + e.port() + "> ") + e.text();
+                for (String line : BenchScreen.wrap(text, width - 1, 0, 4)) {
+                    b.append(line).append(CLEAR_LINE).append('\n');
+                }
+                printedSeq = Math.max(printedSeq, e.seq());
+            }
+            List<String> block = BenchScreen.render(s, width, height - 1);
+            for (String line : block) {
+                b.append(line).append(CLEAR_LINE).append('\n');
+            }
+            b.append("\033[J");
+            drawn = block.size();
+            drawnVersion = s.version();
+            lastWidth = width;
+            lastHeight = height;
+            out.print(b);
+            out.flush();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(BenchConsole.class).warn("drawing the bench failed: {}", e.toString());
         }
-        for (String s : block) {
-            b.append(cut(s)).append(CLEAR_LINE).append('\n');
-        }
-        b.append("\033[J");
-        drawn = block.size();
-        out.print(b);
-        out.flush();
-    }
-
-    private String cut(String s) {
-        return s.length() <= width - 1 ? s : s.substring(0, width - 2) + "…";
-    }
-
-    private static String cut34(String s) {
-        return s.length() <= 34 ? s : s.substring(0, 33) + "…";
     }
 
     /** The closing tally: counts, then every failure and skip with its port, phone, reason and next step. */
@@ -301,6 +249,7 @@ final class BenchConsole implements JobListener, AutoCloseable {
         close();
         synchronized (this) {
             if (terminal) {
+                drawnVersion = -1;
                 draw();
             }
             out.println();
@@ -361,5 +310,6 @@ final class BenchConsole implements JobListener, AutoCloseable {
         if (redraw != null) {
             redraw.shutdownNow();
         }
+        screen.close();
     }
 }

@@ -19,6 +19,7 @@ import dev.lumiaagent.job.FirmwareFiles;
 import dev.lumiaagent.record.RecordStore;
 import dev.lumiaagent.record.RecordStoreException;
 import java.io.IOException;
+import dev.lumiaagent.view.BenchView;
 import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
 import java.nio.file.Path;
@@ -69,7 +70,9 @@ final class BenchRun {
     static int execute(String kind, String j, CommandSpec spec, BusOptions busOptions, JobSettings settings, Preparing preparing,
                        JobOptions jobs, StoreOptions storeOptions, Body body) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        BenchConsole console = new BenchConsole(out, System.console() != null);
+        boolean terminal = System.console() != null;
+        BenchConsole console = new BenchConsole(out, terminal, new BenchView(busOptions.clock(), kind + (j == null ? "" : " " + j)),
+                terminal ? ScreenSize.ofTerminal() : ScreenSize.fromEnvironment());
         List<AutoCloseable> toClose = new ArrayList<>(List.of(console));
         // A store that cannot be opened does not stop the run (as with a single phone): every job still has its
         // job file, and `resume` and `jobs` work from those; the line says so before anything is done.

@@ -144,6 +144,11 @@ final class JobOptions {
         }
 
         @Override
+        public void waiting(PortPath port, String step, java.time.Duration waited, java.time.Duration bound, String status) {
+            console.forEach(l -> l.waiting(port, step, waited, bound, status));
+        }
+
+        @Override
         public void actionRequired(PortPath port, String step, List<String> instructions) {
             console.forEach(l -> l.actionRequired(port, step, instructions));
         }

@@ -167,6 +167,11 @@ public final class FlowContext {
         emit(l -> l.progress(port, step, fraction, status));
     }
 
+    /** A step waits for the phone: {@code waited} so far of {@code bound} ({@link FlowListener#waiting}). */
+    public void waiting(String step, Duration waited, Duration bound, String status) {
+        emit(l -> l.waiting(port, step, waited, bound, status));
+    }
+
     public void actionRequired(String step, List<String> instructions) {
         emit(l -> l.actionRequired(port, step, instructions));
     }

@@ -22,6 +22,15 @@ public interface FlowListener {
     default void progress(PortPath port, String step, double fraction, String status) {
     }
 
+    /**
+     * A step waits for the phone (a reboot, a reset, a mode switch): {@code waited} so far of {@code bound} (zero: no
+     * bound), and a line for people. Nothing moves, so there is no rate and no time left; by default it is reported
+     * as progress against the bound.
+     */
+    default void waiting(PortPath port, String step, Duration waited, Duration bound, String status) {
+        progress(port, step, bound.isZero() ? -1 : Math.min(1.0, (double) waited.toMillis() / Math.max(1, bound.toMillis())), status);
+    }
+
     /** A person must act (a guided key sequence): show the instructions. */
     default void actionRequired(PortPath port, String step, List<String> instructions) {
     }

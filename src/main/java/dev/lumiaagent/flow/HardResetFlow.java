@@ -438,8 +438,8 @@ public final class HardResetFlow implements FlowRunner.Flow {
             });
             Optional<UsbDevice> back;
             try {
-                back = watcher.awaitArrival(d -> d.personality().mode() == Mode.NORMAL, ctx.within(bound), (w, b) -> ctx.progress(AWAIT_RESET,
-                        fraction(w, b), "resetting" + watcher.current().map(d -> " (now: " + d.personality().mode().label() + ")")
+                back = watcher.awaitArrival(d -> d.personality().mode() == Mode.NORMAL, ctx.within(bound), (w, b) -> ctx.waiting(AWAIT_RESET,
+                        w, b, "resetting" + watcher.current().map(d -> " (now: " + d.personality().mode().label() + ")")
                                 .orElse(" (gears; the phone is off the bus)") + (restarts.get() > 0 ? ", restarted " + restarts.get()
                                 + (restarts.get() == 1 ? " time" : " times") : "") + ": " + PhoneWatcher.human(w) + " of " + PhoneWatcher.human(b)));
             } finally {
@@ -480,10 +480,6 @@ public final class HardResetFlow implements FlowRunner.Flow {
     private void record(FlowContext ctx, GateResult g) {
         gates.add(g);
         ctx.gate(g);
-    }
-
-    private static double fraction(Duration waited, Duration bound) {
-        return bound.isZero() ? -1 : Math.min(1.0, (double) waited.toMillis() / bound.toMillis());
     }
 
 }

@@ -54,7 +54,7 @@ public final class PhoneWatcher implements AutoCloseable {
      * "waiting for {@code awaiting} (now: its mode | off the bus): 12 s of 5 min".
      */
     public Tick reporting(FlowContext ctx, String step, String awaiting) {
-        return (waited, bound) -> ctx.progress(step, bound.isZero() ? -1 : Math.min(1.0, (double) waited.toMillis() / bound.toMillis()),
+        return (waited, bound) -> ctx.waiting(step, waited, bound,
                 "waiting for " + awaiting + current().map(d -> " (now: " + d.personality().mode().label() + ")").orElse(" (phone off the bus)")
                         + ": " + human(waited) + " of " + human(bound));
     }

@@ -77,6 +77,11 @@ public final class Listeners implements JobListener {
     }
 
     @Override
+    public void waiting(PortPath port, String step, Duration waited, Duration bound, String status) {
+        each(l -> l.waiting(port, step, waited, bound, status));
+    }
+
+    @Override
     public void actionRequired(PortPath port, String step, List<String> instructions) {
         each(l -> l.actionRequired(port, step, instructions));
     }
