@@ -246,7 +246,7 @@ final class BenchConsole implements JobListener, AutoCloseable {
 
     /** The closing tally: counts, then every failure and skip with its port, phone, reason and next step. */
     void printTally(String what, Tally tally, String records) {
-        close();
+        stopRedrawing();
         synchronized (this) {
             if (terminal) {
                 drawnVersion = -1;
@@ -305,11 +305,15 @@ final class BenchConsole implements JobListener, AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
+    private void stopRedrawing() {
         if (redraw != null) {
             redraw.shutdownNow();
         }
+    }
+
+    @Override
+    public void close() {
+        stopRedrawing();
         screen.close();
     }
 }

@@ -24,11 +24,13 @@ public interface FlowListener {
 
     /**
      * A step waits for the phone (a reboot, a reset, a mode switch): {@code waited} so far of {@code bound} (zero: no
-     * bound), and a line for people. Nothing moves, so there is no rate and no time left; by default it is reported
-     * as progress against the bound.
+     * bound), and what is awaited, for people ({@code status} says nothing of the times). Nothing moves, so there is no
+     * rate and no time left; by default it is reported as progress against the bound, the times added to the line:
+     * "waiting for normal mode (phone off the bus): 37 s of 10 min".
      */
     default void waiting(PortPath port, String step, Duration waited, Duration bound, String status) {
-        progress(port, step, bound.isZero() ? -1 : Math.min(1.0, (double) waited.toMillis() / Math.max(1, bound.toMillis())), status);
+        progress(port, step, bound.isZero() ? -1 : Math.min(1.0, (double) waited.toMillis() / Math.max(1, bound.toMillis())),
+                status + ": " + PhoneWatcher.human(waited) + (bound.isZero() ? "" : " of " + PhoneWatcher.human(bound)));
     }
 
     /** A person must act (a guided key sequence): show the instructions. */

@@ -441,7 +441,7 @@ public final class HardResetFlow implements FlowRunner.Flow {
                 back = watcher.awaitArrival(d -> d.personality().mode() == Mode.NORMAL, ctx.within(bound), (w, b) -> ctx.waiting(AWAIT_RESET,
                         w, b, "resetting" + watcher.current().map(d -> " (now: " + d.personality().mode().label() + ")")
                                 .orElse(" (gears; the phone is off the bus)") + (restarts.get() > 0 ? ", restarted " + restarts.get()
-                                + (restarts.get() == 1 ? " time" : " times") : "") + ": " + PhoneWatcher.human(w) + " of " + PhoneWatcher.human(b)));
+                                + (restarts.get() == 1 ? " time" : " times") : "")));
             } finally {
                 sub.close();
             }

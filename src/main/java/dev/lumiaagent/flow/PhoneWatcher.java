@@ -51,12 +51,11 @@ public final class PhoneWatcher implements AutoCloseable {
 
     /**
      * A tick that reports the wait as the step's progress: the fraction of the bound, and
-     * "waiting for {@code awaiting} (now: its mode | off the bus): 12 s of 5 min".
+     * "waiting for {@code awaiting} (now: its mode | off the bus)", with the time waited and the bound ({@link FlowContext#waiting}).
      */
     public Tick reporting(FlowContext ctx, String step, String awaiting) {
         return (waited, bound) -> ctx.waiting(step, waited, bound,
-                "waiting for " + awaiting + current().map(d -> " (now: " + d.personality().mode().label() + ")").orElse(" (phone off the bus)")
-                        + ": " + human(waited) + " of " + human(bound));
+                "waiting for " + awaiting + current().map(d -> " (now: " + d.personality().mode().label() + ")").orElse(" (phone off the bus)"));
     }
 
     /** A duration for people: 45 s, 12 min, 3 h. */

@@ -464,15 +464,17 @@ public final class JobRunner {
     }
 
     /**
-     * A phone that started where its mode tells little (the flash app, 9008) and ended in normal mode:
-     * read it now, so the record names the phone (IMEI, product type and code) it was done to.
+     * A phone that started where its mode tells little (the flash app, 9008), or a job that did not read it (soft reset),
+     * and ended in normal mode: read it now, so the record names the phone (IMEI, product type and code) it was done to.
      */
     private void learnAfter(JobSpec spec, PortPath port, Checkpoint checkpoint, JobRecord record) {
         Optional<UsbDevice> now = ctx.bus().devices().stream().filter(d -> d.port().equals(port)).findFirst();
-        if (now.isEmpty() || !JobIdentity.readableIn(now.get().personality().mode()) || !spec.readsPhoneFirst()) {
+        if (now.isEmpty() || !JobIdentity.readableIn(now.get().personality().mode())) {
             return;
         }
-        DeviceInfo info = readPhone(spec, now.get());
+        // The job succeeded, so the phone answers now, also after a job that did not read it first (a soft reset
+        // of a phone that may have been hung): its record names the phone it was done to.
+        DeviceInfo info = JobIdentity.readInfo(ctx.bus(), now.get());
         StoreRecord.fillFrom(record, info);
         checkpoint.learned(JobIdentity.of(info, now.get()));
     }
