@@ -1,6 +1,7 @@
 package dev.lumiaagent.sim;
 
 import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.time.Deadline;
 import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.BusEvent;
 import dev.lumiaagent.transport.DeviceGone;
@@ -338,16 +339,9 @@ public final class SimBus implements Bus {
      * {@code timeout} (real time) passed: tests wait on the event, not on a sleep. True when they do.
      */
     public boolean awaitWatchers(int n, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Deadline deadline = Deadline.after(AgentClock.system(), timeout);
         synchronized (listeners) {
-            while (listeners.size() < n) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(listeners, left);
-            }
-            return true;
+            return deadline.awaitOn(listeners, () -> listeners.size() >= n);
         }
     }
 
