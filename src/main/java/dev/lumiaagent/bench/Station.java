@@ -7,6 +7,8 @@ import dev.lumiaagent.job.JobIdentity;
 import dev.lumiaagent.job.JobRunner;
 import dev.lumiaagent.job.JobSpec;
 import dev.lumiaagent.record.JobRecord;
+import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.time.Deadline;
 import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.BusEvent;
 import dev.lumiaagent.transport.PortPath;
@@ -104,16 +106,9 @@ public final class Station implements AutoCloseable {
 
     /** Waits until at least {@code n} jobs ended or the timeout (real time) passed; true when they did. */
     public boolean awaitFinished(int n, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Deadline deadline = Deadline.after(AgentClock.system(), timeout);
         synchronized (finished) {
-            while (finished.get() < n) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(finished, left);
-            }
-            return true;
+            return deadline.awaitOn(finished, () -> finished.get() >= n);
         }
     }
 

@@ -1,15 +1,17 @@
 package dev.lumiaagent.cli;
 
+import dev.lumiaagent.paths.PrivateFiles;
 import dev.lumiaagent.record.RecordStore;
 import dev.lumiaagent.record.RecordStoreException;
 import dev.lumiaagent.record.Report;
 import dev.lumiaagent.record.ReportWriter;
 import dev.lumiaagent.record.Since;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -80,7 +82,9 @@ final class ReportCommand implements Callable<Integer> {
                 }
                 return ExitCode.OK.code();
             }
-            try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+            // a report names phones by IMEI: readable by the user alone, as the records it comes from
+            try (Writer w = new BufferedWriter(new OutputStreamWriter(PrivateFiles.newOutputStream(output, false),
+                    StandardCharsets.UTF_8))) {
                 ReportWriter.write(report, format, w);
             }
         } catch (IOException e) {

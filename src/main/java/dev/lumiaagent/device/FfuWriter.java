@@ -5,6 +5,7 @@ import dev.lumiaagent.protocol.flashapp.NokAck;
 import dev.lumiaagent.protocol.flashapp.NokResult;
 import dev.lumiaagent.protocol.flashapp.NokSession;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.EnumSet;
 
 /**
@@ -15,19 +16,22 @@ import java.util.EnumSet;
  */
 public final class FfuWriter {
     private final NokSession session;
+    private final Duration perMessage;
 
-    FfuWriter(NokSession session) {
+    /** Writes through the phone's own session: a second session on a stream link would lose the bytes the first buffered. */
+    FfuWriter(NokSession session, Duration perMessage) {
         this.session = session;
+        this.perMessage = perMessage;
     }
 
     /** The FFU's combined header, with no flash options (the phone checks the signature). */
     public NokResult<NokAck> header(ByteBuffer combinedHeader) {
-        return session.flashHeader(combinedHeader, EnumSet.noneOf(FlashOption.class), 0);
+        return session.flashHeader(combinedHeader, EnumSet.noneOf(FlashOption.class), 0, perMessage);
     }
 
     /** One payload message: a chunk (v1) or a write-buffer piece (v2); {@code progress} 0..100 is shown on the phone. */
     public NokResult<NokAck> payload(ByteBuffer data, boolean v2, int progress) {
-        return session.flashPayload(data, v2, progress);
+        return session.flashPayload(data, v2, progress, perMessage);
     }
 
     /** {@code NOKR}: restart into the newly written OS. */

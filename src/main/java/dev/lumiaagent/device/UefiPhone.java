@@ -186,10 +186,12 @@ public final class UefiPhone implements Phone {
 
     /**
      * The flash app's FFU write phase on this phone's channel: headers, payload, then {@code NOKR}.
-     * Each message (its write plus its reply) is bounded by {@code perMessage}.
+     * Each message (its write plus its reply) is bounded by {@code perMessage}. The writer shares this
+     * phone's session, one per link: on a stream link a second session would not see the bytes (or the
+     * pending write-only answers) the first one holds.
      */
     public FfuWriter ffuWriter(Duration perMessage) {
-        return new FfuWriter(new NokSession(link, NokSession.DEFAULT_REPLY_TIMEOUT, NokSession.DEFAULT_SILENCE_WINDOW, perMessage));
+        return new FfuWriter(session, perMessage);
     }
 
     @Override

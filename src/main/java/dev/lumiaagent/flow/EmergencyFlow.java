@@ -13,6 +13,7 @@ import dev.lumiaagent.image.ede.EdeParser;
 import dev.lumiaagent.image.ffu.FfuFile;
 import dev.lumiaagent.image.ffu.FfuVerification;
 import dev.lumiaagent.protocol.firehose.FirehoseConfiguration;
+import dev.lumiaagent.protocol.firehose.FirehoseRefused;
 import dev.lumiaagent.protocol.firehose.FirehoseResponse;
 import dev.lumiaagent.protocol.firehose.RawPatchEntry;
 import dev.lumiaagent.protocol.firehose.RawProgramEntry;
@@ -492,31 +493,8 @@ public final class EmergencyFlow implements FlowRunner.Flow {
     }
 
     private static FlowFailure nak(String command, FirehoseResult<?> r) {
-        return new FlowFailure(Reason.DEVICE_REJECTED, "The programmer refused " + command + ": " + r + ".", nakNextStep(r.response()));
-    }
-
-    /** The next step for a refusal, from what the programmer said (a sector size it names is used as it is). */
-    static String nakNextStep(dev.lumiaagent.protocol.firehose.FirehoseResponse response) {
-        dev.lumiaagent.protocol.firehose.FirehoseNakReason why = response.nakReason()
-                .orElse(dev.lumiaagent.protocol.firehose.FirehoseNakReason.OTHER);
-        switch (why) {
-            case SECTOR_SIZE_MISMATCH: {
-                java.util.OptionalInt size = response.sectorSizeHint();
-                return size.isPresent()
-                        ? "The phone's storage has " + size.getAsInt() + "-byte sectors: use a rawprogram set (or image) made for "
-                        + size.getAsInt() + "-byte sectors."
-                        : "The phone's storage uses another sector size than the image: use files made for this phone's storage.";
-            }
-            case AUTHENTICATION_REFUSED:
-                return "The programmer checks signatures (VIP): it needs the signed .edp payload made for this phone.";
-            case PAYLOAD_TOO_LARGE:
-                return "The programmer took a smaller payload size than asked; rerun the emergency flash.";
-            case UNSUPPORTED_MEMORY:
-                return "The programmer does not drive this storage type: use the programmer made for this phone.";
-            default:
-                return "Read the device's reason above, then rerun the emergency flash; if it repeats, run `lumia-agent diag` "
-                        + "and send the bundle to the maintainers.";
-        }
+        return new FlowFailure(Reason.DEVICE_REJECTED, "The programmer refused " + command + ": " + r + ".",
+                FirehoseRefused.nextStep(r.response()));
     }
 
     private void record(FlowContext ctx, GateResult g) {

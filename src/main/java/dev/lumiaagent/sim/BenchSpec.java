@@ -39,7 +39,7 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
                             String usbSerial, LinkKind link, Set<SimFault> faults, int writeRateKiBs, SimStorage storage) {
         public PhoneSpec {
             if (writeRateKiBs < 0) {
-                throw new IllegalArgumentException("writeRateKiBs must be positive, not " + writeRateKiBs);
+                throw new BenchSpecException("writeRateKiBs must be positive, not " + writeRateKiBs);
             }
             storage = storage == null ? SimStorage.CONTENT : storage;
         }
@@ -83,7 +83,7 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
         Set<PortPath> seen = new HashSet<>();
         for (PhoneSpec p : phones) {
             if (!seen.add(p.port())) {
-                throw new IllegalArgumentException("two phones on port " + p.port());
+                throw new BenchSpecException("two phones on port " + p.port());
             }
         }
     }
@@ -167,24 +167,24 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("bench file not found: " + file);
+            throw new BenchSpecException("bench file not found: " + file);
         } catch (IOException e) {
-            throw new IllegalArgumentException("bench file " + file + " cannot be read: " + e);
+            throw new BenchSpecException("bench file " + file + " cannot be read: " + e);
         }
         try {
             return parse(bytes);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("bench file " + file + ": " + e.getMessage(), e);
+            throw new BenchSpecException("bench file " + file + ": " + e.getMessage(), e);
         }
     }
 
-    /** A bench from the bytes of its JSON file; anything that is not a bench is an {@link IllegalArgumentException} saying why. */
+    /** A bench from the bytes of its JSON file; anything that is not a bench is a {@link BenchSpecException} saying why. */
     public static BenchSpec parse(byte[] json) {
         JsonNode root;
         try {
             root = STRICT_JSON.readTree(json);
         } catch (IOException e) {
-            throw new IllegalArgumentException("is not valid JSON: " + e.getMessage());
+            throw new BenchSpecException("is not valid JSON: " + e.getMessage());
         }
         return parse(root);
     }
@@ -197,12 +197,12 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
      */
     public static BenchSpec parse(JsonNode root) {
         if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("expected a JSON object with a \"phones\" array");
+            throw new BenchSpecException("expected a JSON object with a \"phones\" array");
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!Set.of("clockSpeed", "phones", "_comment").contains(f)) {
-                throw new IllegalArgumentException("unknown field \"" + f + "\" (known: clockSpeed, phones, _comment)");
+                throw new BenchSpecException("unknown field \"" + f + "\" (known: clockSpeed, phones, _comment)");
             }
         }
         if (root.has("_comment")) {
@@ -210,7 +210,7 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
         }
         JsonNode list = root.path("phones");
         if (!list.isArray() || list.isEmpty()) {
-            throw new IllegalArgumentException("\"phones\" must be a non-empty array, not " + Fields.describe(root.get("phones")));
+            throw new BenchSpecException("\"phones\" must be a non-empty array, not " + Fields.describe(root.get("phones")));
         }
         List<PhoneSpec> phones = new ArrayList<>();
         int i = 0;
@@ -218,7 +218,7 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
             try {
                 phones.add(parsePhone(p));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("phones[" + i + "]: " + e.getMessage(), e);
+                throw new BenchSpecException("phones[" + i + "]: " + e.getMessage(), e);
             }
             i++;
         }
@@ -226,28 +226,34 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
         if (root.has("clockSpeed")) {
             JsonNode c = root.get("clockSpeed");
             if (!c.isNumber()) {
-                throw new IllegalArgumentException("\"clockSpeed\" must be a number " + MIN_CLOCK_SPEED + ".." + (long) MAX_CLOCK_SPEED
+                throw new BenchSpecException("\"clockSpeed\" must be a number " + MIN_CLOCK_SPEED + ".." + (long) MAX_CLOCK_SPEED
                         + " (times real time), not " + Fields.describe(c));
             }
             speed = c.asDouble();
         }
-        return new BenchSpec(speed, phones);
+        try {
+            return new BenchSpec(speed, phones);
+        } catch (BenchSpecException e) {
+            throw e;
+        } catch (IllegalArgumentException e) { // the clock speed's range, checked where --sim-speed is too
+            throw new BenchSpecException(e.getMessage(), e);
+        }
     }
 
     private static PhoneSpec parsePhone(JsonNode p) {
         if (!p.isObject()) {
-            throw new IllegalArgumentException("a phone must be a JSON object, not " + Fields.describe(p));
+            throw new BenchSpecException("a phone must be a JSON object, not " + Fields.describe(p));
         }
         Set<String> known = new java.util.LinkedHashSet<>(List.of("port", "model", "mode", "battery", "imei", "usbSerial", "link",
                 "faults", "writeRateKiBs", "storage"));
         for (Iterator<String> it = p.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!known.contains(f)) {
-                throw new IllegalArgumentException("unknown field \"" + f + "\" (known: " + String.join(", ", known) + ")");
+                throw new BenchSpecException("unknown field \"" + f + "\" (known: " + String.join(", ", known) + ")");
             }
         }
         if (!p.has("port") || !p.has("model")) {
-            throw new IllegalArgumentException("\"port\" and \"model\" are required");
+            throw new BenchSpecException("\"port\" and \"model\" are required");
         }
         PortPath port = PortPath.parse(Fields.text(p, "port"));
         SimModel model = SimModels.standard().require(Fields.text(p, "model"));
@@ -255,12 +261,12 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
         if (p.has("faults")) {
             JsonNode list = p.get("faults");
             if (!list.isArray()) {
-                throw new IllegalArgumentException("\"faults\" must be an array of fault names, not " + Fields.describe(list));
+                throw new BenchSpecException("\"faults\" must be an array of fault names, not " + Fields.describe(list));
             }
             int i = 0;
             for (JsonNode f : list) {
                 if (!f.isTextual()) {
-                    throw new IllegalArgumentException("\"faults[" + i + "]\" must be a fault name (a string), not " + Fields.describe(f));
+                    throw new BenchSpecException("\"faults[" + i + "]\" must be a fault name (a string), not " + Fields.describe(f));
                 }
                 faults.add(SimFault.parse(f.asText()));
                 i++;
@@ -275,21 +281,21 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
                 : faults.contains(SimFault.DEAD_BATTERY) ? 0 : 80;
         String imei = p.has("imei") ? Fields.text(p, "imei") : imeiFor(port);
         if (!isValidImei(imei)) {
-            throw new IllegalArgumentException("imei " + imei + " is not 15 digits with a valid Luhn check digit");
+            throw new BenchSpecException("imei " + imei + " is not 15 digits with a valid Luhn check digit");
         }
         String link = p.has("link") ? Fields.text(p, "link") : "packet";
         LinkKind kind;
         try {
             kind = LinkKind.valueOf(link.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("link must be \"packet\" or \"stream\", not \"" + link + "\"");
+            throw new BenchSpecException("link must be \"packet\" or \"stream\", not \"" + link + "\"");
         }
         String usbSerial = p.has("usbSerial") ? Fields.text(p, "usbSerial") : usbSerialFor(port);
         int rate = 0;
         if (p.has("writeRateKiBs")) {
             JsonNode r = p.get("writeRateKiBs");
             if (!r.isIntegralNumber() || !r.canConvertToInt() || r.asInt() <= 0 || r.asInt() > MAX_WRITE_RATE_KIBS) {
-                throw new IllegalArgumentException("writeRateKiBs must be a positive whole number of KiB/s, at most "
+                throw new BenchSpecException("writeRateKiBs must be a positive whole number of KiB/s, at most "
                         + MAX_WRITE_RATE_KIBS + ", not " + Fields.describe(r));
             }
             rate = r.asInt();
@@ -306,7 +312,7 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
         static String text(JsonNode o, String field) {
             JsonNode v = o.get(field);
             if (v == null || !v.isTextual()) {
-                throw new IllegalArgumentException("\"" + field + "\" must be a string, not " + describe(v));
+                throw new BenchSpecException("\"" + field + "\" must be a string, not " + describe(v));
             }
             return v.asText();
         }
@@ -314,7 +320,7 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
         static int whole(JsonNode o, String field, int min, int max, String unit) {
             JsonNode v = o.get(field);
             if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < min || v.asInt() > max) {
-                throw new IllegalArgumentException("\"" + field + "\" must be a whole number " + min + ".." + max + " (" + unit
+                throw new BenchSpecException("\"" + field + "\" must be a whole number " + min + ".." + max + " (" + unit
                         + "), not " + describe(v));
             }
             return v.asInt();

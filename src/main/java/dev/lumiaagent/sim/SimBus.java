@@ -1,6 +1,7 @@
 package dev.lumiaagent.sim;
 
 import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.time.Deadline;
 import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.BusEvent;
 import dev.lumiaagent.transport.DeviceGone;
@@ -139,17 +140,8 @@ public final class SimBus implements Bus {
                 }
                 drop(port, slot, "the phone on " + port + " rebooted");
                 slot.phone.mode(next);
+                arriveAfter(port, slot, generation, arriveAfter, onArrive, done);
             }
-            timers.schedule(() -> {
-                synchronized (SimBus.this) {
-                    if (slots.get(port) != slot || slot.generation != generation) {
-                        done.completeExceptionally(new IllegalStateException("phone on " + port + " was unplugged"));
-                        return;
-                    }
-                    onArrive.accept(slot.phone);
-                    done.complete(enumerate(port, slot));
-                }
-            }, clock.toReal(arriveAfter).toNanos(), TimeUnit.NANOSECONDS);
         }, clock.toReal(dropAfter).toNanos(), TimeUnit.NANOSECONDS);
         return done;
     }
@@ -174,17 +166,27 @@ public final class SimBus implements Bus {
         long generation = ++slot.generation;
         drop(port, slot, "the phone on " + port + " restarted");
         slot.phone.mode(next);
-        CompletableFuture<UsbDevice> done = new CompletableFuture<>();
+        return arriveAfter(port, slot, generation, arriveAfter, onArrive, new CompletableFuture<>());
+    }
+
+    /**
+     * The phone in {@code slot} enumerates again after {@code delay} on the bus clock ({@code onArrive} run on it
+     * first), unless meanwhile it was unplugged or sent elsewhere ({@code generation} moved on) or the bench closed;
+     * {@code done} completes with its new identity, or exceptionally when it did not arrive. Returns {@code done}.
+     */
+    private CompletableFuture<UsbDevice> arriveAfter(PortPath port, Slot slot, long generation, Duration delay,
+                                                     Consumer<SimPhone> onArrive, CompletableFuture<UsbDevice> done) {
         timers.schedule(() -> {
             synchronized (SimBus.this) {
-                if (slots.get(port) != slot || slot.generation != generation) {
-                    done.completeExceptionally(new IllegalStateException("phone on " + port + " was unplugged"));
+                if (slots.get(port) != slot || slot.generation != generation || closed) {
+                    done.completeExceptionally(new IllegalStateException("phone on " + port
+                            + (closed ? " did not return: the simulated bench was shut down" : " was unplugged")));
                     return;
                 }
                 onArrive.accept(slot.phone);
                 done.complete(enumerate(port, slot));
             }
-        }, clock.toReal(arriveAfter).toNanos(), TimeUnit.NANOSECONDS);
+        }, clock.toReal(delay).toNanos(), TimeUnit.NANOSECONDS);
         return done;
     }
 
@@ -337,16 +339,9 @@ public final class SimBus implements Bus {
      * {@code timeout} (real time) passed: tests wait on the event, not on a sleep. True when they do.
      */
     public boolean awaitWatchers(int n, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Deadline deadline = Deadline.after(AgentClock.system(), timeout);
         synchronized (listeners) {
-            while (listeners.size() < n) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(listeners, left);
-            }
-            return true;
+            return deadline.awaitOn(listeners, () -> listeners.size() >= n);
         }
     }
 
@@ -457,13 +452,7 @@ public final class SimBus implements Bus {
                 }
                 long next = ++slot.generation;
                 drop(port, slot, "the phone on " + port + " re-enumerated while charging its dead battery");
-                timers.schedule(() -> {
-                    synchronized (SimBus.this) {
-                        if (slots.get(port) == slot && slot.generation == next && !closed) {
-                            enumerate(port, slot);
-                        }
-                    }
-                }, clock.toReal(CHARGING_GAP).toNanos(), TimeUnit.NANOSECONDS);
+                arriveAfter(port, slot, next, CHARGING_GAP, phone -> { }, new CompletableFuture<>());
             }
         }, clock.toReal(CHARGING_PERIOD.minus(CHARGING_GAP)).toNanos(), TimeUnit.NANOSECONDS);
     }

@@ -1,5 +1,7 @@
 package dev.lumiaagent.sim;
 
+import dev.lumiaagent.time.AgentClock;
+import dev.lumiaagent.time.Deadline;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;
 import dev.lumiaagent.transport.discovery.Mode;
@@ -430,16 +432,9 @@ public final class SimPhone {
      * time) passed: tests wait on the event, not on a sleep. True when they were recorded.
      */
     public boolean awaitViolations(int n, java.time.Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Deadline deadline = Deadline.after(AgentClock.system(), timeout);
         synchronized (violations) {
-            while (violations.size() < n) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(violations, left);
-            }
-            return true;
+            return deadline.awaitOn(violations, () -> violations.size() >= n);
         }
     }
 

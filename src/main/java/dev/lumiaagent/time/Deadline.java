@@ -3,6 +3,8 @@ package dev.lumiaagent.time;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -146,6 +148,23 @@ public final class Deadline {
         if (expired()) {
             throw passed.get();
         }
+    }
+
+    /**
+     * Waits on {@code monitor} until {@code holds} is true or this deadline has passed: true when it holds.
+     * The caller holds {@code monitor}'s lock, and whoever changes what {@code holds} reads notifies it;
+     * each wait is the real time left ({@link #remainingReal()}). The one style of a test's "wait for the
+     * event, not a sleep".
+     */
+    public boolean awaitOn(Object monitor, BooleanSupplier holds) throws InterruptedException {
+        while (!holds.getAsBoolean()) {
+            Duration left = remainingReal();
+            if (left.isZero()) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(monitor, TimeUnit.NANOSECONDS.convert(left));
+        }
+        return true;
     }
 
     @Override

@@ -69,6 +69,13 @@ class DevicesCommandTest {
         assertThat(missing.exitCode()).isEqualTo(ExitCode.USAGE.code());
         assertThat(missing.err()).contains("error: bench file not found");
 
+        Path bench = dir.resolve("bench.json"); // a bench spec error (BenchSpecException): one line naming the file and field
+        Files.writeString(bench, "{\"phones\": [{\"port\": \"1-1\", \"model\": \"RM-914\", \"battery\": \"full\"}]}");
+        CliRunner.Result badSpec = CliRunner.run("devices", "--bench", bench.toString());
+        assertThat(badSpec.exitCode()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(badSpec.err().strip().lines().toList()).containsExactly("error: bench file " + bench + ": phones[0]: \"battery\" must be "
+                + "a whole number 0..100 (percent), not the string \"full\"");
+
         CliRunner.Result both = CliRunner.run("devices", "--simulate", "2", "--bus", "usb");
         assertThat(both.exitCode()).isEqualTo(ExitCode.USAGE.code());
         assertThat(both.err()).contains("mutually exclusive");

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lumiaagent.paths.PrivateFiles;
 import dev.lumiaagent.record.JobRecord;
 import dev.lumiaagent.record.RecordStore;
 import dev.lumiaagent.record.RecordStores;
+import dev.lumiaagent.testing.RequiredTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,6 +77,19 @@ class ReportCommandTest {
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).startsWith("report (csv) written to " + file).contains("1 succeeded, 1 failed");
         assertThat(Files.readAllLines(file)).hasSize(3).first().asString().startsWith("jobId,started,");
+    }
+
+    /** A report names phones by IMEI: like the records and logs it comes from, the file is the user's alone. */
+    @Test
+    void aReportFileIsReadableByTheUserAlone() throws Exception {
+        RequiredTool.require("a POSIX file system", PrivateFiles.posix(dir), "run on Linux or macOS");
+        Path file = dir.resolve("reports").resolve("report.json");
+        CliRunner.Result r = CliRunner.run("report", "--store", store, "-o", file.toString());
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(Files.readString(file)).contains("356000000000001");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
     }
 
     @Test

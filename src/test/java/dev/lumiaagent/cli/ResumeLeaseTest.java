@@ -12,6 +12,7 @@ import dev.lumiaagent.record.AuditEntry;
 import dev.lumiaagent.record.PhoneLeases;
 import dev.lumiaagent.record.RecordStore;
 import dev.lumiaagent.record.RecordStores;
+import dev.lumiaagent.sim.BenchSpec;
 import dev.lumiaagent.transport.PortPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** One phone, one job: resume refuses a phone another job holds, takes over a dead holder's lease, runs one job per phone. */
 class ResumeLeaseTest {
-    /** The IMEI the simulated RM-914 on 1-5 reports (`info --bench`), which keys its lease row. */
-    static final String IMEI = "350097000485377";
     static final PortPath PORT = PortPath.parse("1-5");
 
     @TempDir
@@ -35,6 +34,10 @@ class ResumeLeaseTest {
     Path jobs;
     String store;
     JobJournal journal;
+    /** The IMEI the simulated RM-914 on 1-5 reports, which keys its lease row: the bench's own. */
+    String imei;
+    /** The start time of the last job made here: each next job starts a millisecond later, so its id sorts after. */
+    Instant started = Instant.now();
 
     @BeforeEach
     void bench() throws Exception {
@@ -43,15 +46,14 @@ class ResumeLeaseTest {
         jobs = dir.resolve("jobs");
         store = "jdbc:sqlite:" + dir.resolve("records.db");
         journal = new JobJournal(jobs);
+        imei = BenchSpec.read(bench).phones().get(0).imei();
     }
 
     /** A RUNNING soft-reset job for the phone on 1-5, as an agent killed mid-job leaves it; ids strictly newer each call. */
     Job interruptedJob() {
-        Instant before = Instant.now();
-        while (!Instant.now().isAfter(before)) {
-            Thread.onSpinWait(); // ids are the start time to the millisecond: the next job must sort after this one
-        }
-        return Checkpoint.start(journal, "soft-reset", Map.of(), PORT, new JobIdentity(IMEI, null, null), "NORMAL").job();
+        started = started.plusMillis(1); // ids are the start time to the millisecond, then random hex
+        return Checkpoint.start(journal, JobJournal.newId(started), "soft-reset", Map.of(), PORT, new JobIdentity(imei, null, null),
+                "NORMAL").job();
     }
 
     CliRunner.Result resume() {
@@ -82,7 +84,7 @@ class ResumeLeaseTest {
         Job job = interruptedJob();
         Instant now = Instant.now();
         try (RecordStore s = RecordStores.open(store)) {
-            assertThat(s.leases().claim(new PhoneLeases.Lease("imei:" + IMEI, "1-1", null, "20250101-000000-000-abcdef", "station-b",
+            assertThat(s.leases().claim(new PhoneLeases.Lease("imei:" + imei, "1-1", null, "20250101-000000-000-abcdef", "station-b",
                     77, "host-b", now, now.plus(PhoneLease.BOUND))).acquired()).isTrue();
         }
         CliRunner.Result r = resume();
@@ -96,7 +98,7 @@ class ResumeLeaseTest {
         Job job = interruptedJob();
         Instant then = Instant.now().minus(PhoneLease.BOUND.multipliedBy(3));
         try (RecordStore s = RecordStores.open(store)) {
-            s.leases().claim(new PhoneLeases.Lease("imei:" + IMEI, "1-5", null, "20250101-000000-000-dead00", "station-b", 77, "host-b",
+            s.leases().claim(new PhoneLeases.Lease("imei:" + imei, "1-5", null, "20250101-000000-000-dead00", "station-b", 77, "host-b",
                     then, then.plus(PhoneLease.BOUND)));
         }
         CliRunner.Result r = resume();
@@ -108,7 +110,7 @@ class ResumeLeaseTest {
                 assertThat(e.event()).isEqualTo("LEASE_TAKEN_OVER");
                 assertThat(e.detail()).contains("20250101-000000-000-dead00").contains("taken over by job " + job.id);
             });
-            assertThat(s.leases().holder("imei:" + IMEI)).as("released at the end").isEmpty();
+            assertThat(s.leases().holder("imei:" + imei)).as("released at the end").isEmpty();
         }
     }
 
@@ -123,7 +125,7 @@ class ResumeLeaseTest {
         dead.waitFor();
         Instant now = Instant.now();
         try (RecordStore s = RecordStores.open(store)) {
-            s.leases().claim(new PhoneLeases.Lease("imei:" + IMEI, "1-5", null, "20250101-000000-000-killed", "station-a", dead.pid(),
+            s.leases().claim(new PhoneLeases.Lease("imei:" + imei, "1-5", null, "20250101-000000-000-killed", "station-a", dead.pid(),
                     java.net.InetAddress.getLocalHost().getHostName(),
                     now, now.plus(PhoneLease.BOUND)));
         }
@@ -173,7 +175,7 @@ class ResumeLeaseTest {
                 + "{\"port\": \"1-6\", \"model\": \"RM-1104\", \"mode\": \"normal\"},"
                 + "{\"port\": \"1-7\", \"model\": \"RM-1045\", \"mode\": \"normal\"}]}");
         List<Job> jobsLeft = List.of(
-                Checkpoint.start(journal, "soft-reset", Map.of(), PORT, new JobIdentity(IMEI, null, null), "NORMAL").job(),
+                Checkpoint.start(journal, "soft-reset", Map.of(), PORT, new JobIdentity(imei, null, null), "NORMAL").job(),
                 Checkpoint.start(journal, "soft-reset", Map.of(), PortPath.parse("1-6"), new JobIdentity(null, null, null), "NORMAL").job(),
                 Checkpoint.start(journal, "info", Map.of(), PortPath.parse("1-7"), new JobIdentity(null, null, null), "NORMAL").job());
         CliRunner.Result r = CliRunner.run("resume", "--bench", bench.toString(), "--sim-speed", "200", "--yes", "--jobs-dir",

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lumiaagent.image.ede.EdeBuilder;
+import dev.lumiaagent.image.ffu.FfuFile;
 import dev.lumiaagent.protocol.firehose.FirehoseStorageInfo;
+import dev.lumiaagent.protocol.flashapp.NokAck;
 import dev.lumiaagent.protocol.flashapp.NokApp;
+import dev.lumiaagent.protocol.flashapp.NokResult;
 import dev.lumiaagent.protocol.sahara.SaharaDetect;
 import dev.lumiaagent.protocol.wire.Bytes;
 import dev.lumiaagent.sim.LinkKind;
@@ -14,6 +17,7 @@ import dev.lumiaagent.sim.SimFault;
 import dev.lumiaagent.sim.SimModels;
 import dev.lumiaagent.sim.SimPhone;
 import dev.lumiaagent.sim.SimUefiApp;
+import dev.lumiaagent.testing.TestPhones;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;
@@ -22,6 +26,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.EnumSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -103,6 +108,27 @@ class PhonesTest {
         try (UefiPhone phone = Phones.openUefi(bus, device())) {
             assertThat(phone.app()).isEqualTo(NokApp.PHONE_INFO);
             assertThat(phone.identity().imei()).isEqualTo(IMEI);
+        }
+        assertThat(p.violations()).isEmpty();
+    }
+
+    /**
+     * The FFU writer talks on the phone's own NOK session, one session per link: what the phone's session still
+     * expects (here the answer to a write-only command) is not read by a second session as the answer to the headers.
+     */
+    @ParameterizedTest
+    @EnumSource(LinkKind.class)
+    void theFfuWriterSharesThePhonesSession_AnAnswerOwedToAnEarlierCommandIsNotTakenForTheHeaders(LinkKind link) throws Exception {
+        Path ffu = TestPhones.libraryFfu(dir, "RM-1104", 4L << 20);
+        SimPhone p = attach("RM-1104", Mode.UEFI, SimUefiApp.FLASH_APP, link);
+        try (UefiPhone phone = Phones.openUefi(bus, device()); FfuFile f = FfuFile.open(ffu)) {
+            assertThat(phone.app()).isEqualTo(NokApp.FLASH_APP);
+            p.inject(SimFault.NAK_NEXT);
+            phone.reboot(); // write-only NOKR: the phone answers NOKU and stays in the flash app
+
+            NokResult<NokAck> header = phone.ffuWriter(Duration.ofSeconds(60)).header(f.combinedHeader());
+
+            assertThat(header.isOk()).as("%s", header).isTrue();
         }
         assertThat(p.violations()).isEmpty();
     }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lumiaagent.flow.gate.Consent;
 import dev.lumiaagent.image.ede.EdeBuilder;
-import dev.lumiaagent.image.ffu.DemoDisk;
-import dev.lumiaagent.image.ffu.FfuBuilder;
 import dev.lumiaagent.image.ffu.FfuFile;
 import dev.lumiaagent.image.ffu.SparseDisk;
 import dev.lumiaagent.sim.LinkKind;
@@ -14,14 +12,13 @@ import dev.lumiaagent.sim.SimFault;
 import dev.lumiaagent.sim.SimModel;
 import dev.lumiaagent.sim.SimModels;
 import dev.lumiaagent.sim.SimPhone;
+import dev.lumiaagent.testing.TestPhones;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;
 import dev.lumiaagent.transport.discovery.Mode;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -51,10 +48,7 @@ class EmergencyFlowTest {
 
     @BeforeAll
     static void files() throws Exception {
-        ffu = dir.resolve("rm1073.ffu");
-        try (FileChannel ch = FileChannel.open(ffu, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            new FfuBuilder().platformId(L640.platformId()).build(new DemoDisk(8L << 20), ch);
-        }
+        ffu = TestPhones.libraryFfu(dir, L640.productType(), 8L << 20);
         programmer = dir.resolve("RM-1073.ede");
         Files.write(programmer, EdeBuilder.forPlatform(L640.platformId()).build());
         foreignProgrammer = dir.resolve("RM-1104.ede");

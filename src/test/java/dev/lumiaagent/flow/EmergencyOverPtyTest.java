@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lumiaagent.flow.gate.Consent;
 import dev.lumiaagent.image.ede.EdeBuilder;
-import dev.lumiaagent.image.ffu.DemoDisk;
-import dev.lumiaagent.image.ffu.FfuBuilder;
 import dev.lumiaagent.image.ffu.FfuFile;
 import dev.lumiaagent.image.ffu.SparseDisk;
 import dev.lumiaagent.sim.SimModel;
@@ -14,15 +12,14 @@ import dev.lumiaagent.sim.SimPhone;
 import dev.lumiaagent.sim.SimTtyBridge;
 import dev.lumiaagent.sim.SocatPtyPair;
 import dev.lumiaagent.testing.RequiredTool;
+import dev.lumiaagent.testing.TestPhones;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;
 import dev.lumiaagent.transport.discovery.Mode;
 import dev.lumiaagent.transport.serial.SerialPathBus;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -54,10 +51,7 @@ class EmergencyOverPtyTest {
 
     @BeforeAll
     static void files() throws Exception {
-        ffu = dir.resolve("rm1073.ffu");
-        try (FileChannel ch = FileChannel.open(ffu, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            new FfuBuilder().platformId(L640.platformId()).build(new DemoDisk(8L << 20), ch);
-        }
+        ffu = TestPhones.libraryFfu(dir, L640.productType(), 8L << 20);
         programmer = dir.resolve("RM-1073.ede");
         Files.write(programmer, EdeBuilder.forPlatform(L640.platformId()).build());
     }

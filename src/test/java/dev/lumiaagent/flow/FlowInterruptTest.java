@@ -3,8 +3,6 @@ package dev.lumiaagent.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lumiaagent.flow.gate.Consent;
-import dev.lumiaagent.image.ffu.DemoDisk;
-import dev.lumiaagent.image.ffu.FfuBuilder;
 import dev.lumiaagent.image.ffu.FfuFile;
 import dev.lumiaagent.sim.SimBus;
 import dev.lumiaagent.sim.SimPhone;
@@ -12,9 +10,7 @@ import dev.lumiaagent.testing.TestPhones;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,10 +36,7 @@ class FlowInterruptTest {
     void aReflashInterruptedMidWriteEndsInterruptedNotFailed() throws Exception {
         SimPhone phone = TestPhones.normal("RM-1104", "356938035643809");
         UsbDevice d = bus.attach(PortPath.parse("1-2"), phone);
-        Path ffu = dir.resolve("rm1104.ffu");
-        try (FileChannel ch = FileChannel.open(ffu, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            new FfuBuilder().platformId(phone.model().platformId()).osVersion("10.0.15254.603").build(new DemoDisk(16L << 20), ch);
-        }
+        Path ffu = TestPhones.libraryFfu(dir, phone.model().productType(), 16L << 20);
         FlowListener stopper = new FlowListener() {
             @Override
             public void progress(PortPath port, String step, double fraction, String status) {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lumiaagent.flow.gate.Consent;
 import dev.lumiaagent.flow.gate.Gate;
 import dev.lumiaagent.flow.gate.GateResult;
-import dev.lumiaagent.image.ffu.DemoDisk;
-import dev.lumiaagent.image.ffu.FfuBuilder;
 import dev.lumiaagent.sim.LinkKind;
 import dev.lumiaagent.sim.SimBus;
 import dev.lumiaagent.sim.SimFault;
@@ -14,13 +12,12 @@ import dev.lumiaagent.sim.SimModel;
 import dev.lumiaagent.sim.SimModels;
 import dev.lumiaagent.sim.SimPhone;
 import dev.lumiaagent.sim.SimUefiApp;
+import dev.lumiaagent.testing.TestPhones;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;
 import dev.lumiaagent.transport.discovery.Mode;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -181,15 +178,12 @@ class HardResetFlowTest {
 
     @Test
     void reflashWithAGivenFfuIsDelegatedAndAutoPrefersIt() throws Exception {
-        Path ffu = dir.resolve("rm1104.ffu");
-        try (FileChannel ch = FileChannel.open(ffu, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            new FfuBuilder().platformId(L950.platformId()).osVersion("10.0.15254.603").build(new DemoDisk(8L << 20), ch);
-        }
+        Path ffu = TestPhones.libraryFfu(dir, L950.productType(), 8L << 20);
         SimPhone p = phone(Mode.NORMAL, Set.of());
         Outcome o = run(Optional.of(bus.attach(PORT, p)), HardResetFlow.Method.AUTO, info -> Optional.of(ffu), Consent.given("test"),
                 HardResetFlow.Bounds.standard());
         assertThat(o.reason()).as(o.toString()).isEqualTo(Reason.DONE);
-        assertThat(o.summary()).startsWith("Hard reset by reflash (factory state): ").contains("rm1104.ffu");
+        assertThat(o.summary()).startsWith("Hard reset by reflash (factory state): ").contains(ffu.getFileName().toString());
         assertThat(steps).anyMatch(s -> s.startsWith("ChooseMethod: method reflash: an FFU for this phone is at hand"));
         assertThat(plans).anyMatch(pl -> pl.contains(ReflashFlow.WRITE_CHUNKS));
         assertThat(names(steps)).contains(ReflashFlow.WRITE_CHUNKS, ReflashFlow.CONFIRM_IDENTITY);

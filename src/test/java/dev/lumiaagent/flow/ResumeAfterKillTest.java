@@ -8,8 +8,6 @@ import dev.lumiaagent.job.Job;
 import dev.lumiaagent.job.JobJournal;
 import dev.lumiaagent.job.JobState;
 import dev.lumiaagent.job.RunState;
-import dev.lumiaagent.image.ffu.DemoDisk;
-import dev.lumiaagent.image.ffu.FfuBuilder;
 import dev.lumiaagent.image.ffu.FfuFile;
 import dev.lumiaagent.image.ffu.SparseDisk;
 import dev.lumiaagent.sim.LinkKind;
@@ -18,13 +16,12 @@ import dev.lumiaagent.sim.SimFault;
 import dev.lumiaagent.sim.SimModels;
 import dev.lumiaagent.sim.SimPhone;
 import dev.lumiaagent.testing.ChildJvm;
+import dev.lumiaagent.testing.TestPhones;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.discovery.Mode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -166,11 +163,7 @@ class ResumeAfterKillTest {
 
     /** A demo FFU of {@code size} bytes of disk for the phone's platform. */
     private Path ffuFor(SimPhone phone, long size) throws java.io.IOException {
-        Path ffu = dir.resolve(phone.model().productType() + ".ffu");
-        try (FileChannel ch = FileChannel.open(ffu, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            new FfuBuilder().platformId(phone.model().platformId()).osVersion("10.0.15254.603").build(new DemoDisk(size), ch);
-        }
-        return ffu;
+        return TestPhones.libraryFfu(dir, phone.model().productType(), size);
     }
 
     private static Run cli(String... args) {

@@ -3,7 +3,6 @@ package dev.lumiaagent.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lumiaagent.cli.Main;
-import dev.lumiaagent.image.ffu.FfuBuilder;
 import dev.lumiaagent.job.Job;
 import dev.lumiaagent.job.JobJournal;
 import dev.lumiaagent.job.JobState;
@@ -11,7 +10,6 @@ import dev.lumiaagent.job.RunState;
 import dev.lumiaagent.record.AuditEntry;
 import dev.lumiaagent.record.RecordStore;
 import dev.lumiaagent.record.RecordStores;
-import dev.lumiaagent.image.ffu.DemoDisk;
 import dev.lumiaagent.sim.LinkKind;
 import dev.lumiaagent.sim.SimBus;
 import dev.lumiaagent.sim.SimFault;
@@ -19,13 +17,12 @@ import dev.lumiaagent.sim.SimModels;
 import dev.lumiaagent.sim.SimPhone;
 import dev.lumiaagent.testing.ChildJvm;
 import dev.lumiaagent.testing.ServedBench;
+import dev.lumiaagent.testing.TestPhones;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.discovery.Mode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -59,10 +56,7 @@ class TwoResumesTest {
         SimPhone phone = new SimPhone(SimModels.standard().require("RM-914"), "356938035643811", "USB7", Mode.NORMAL, 80,
                 LinkKind.PACKET, EnumSet.noneOf(SimFault.class));
         bus.attach(PORT, phone);
-        Path ffu = dir.resolve("RM-914.ffu");
-        try (FileChannel ch = FileChannel.open(ffu, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            new FfuBuilder().platformId(phone.model().platformId()).osVersion("10.0.15254.603").build(new DemoDisk(64L << 20), ch);
-        }
+        Path ffu = TestPhones.libraryFfu(dir, phone.model().productType(), 64L << 20);
         Path jobsDir = dir.resolve("jobs");
         String store = "jdbc:sqlite:" + dir.resolve("records.db");
         try (ChildJvm agent = ChildJvm.start(Main.class, "reflash", "--bus", served.uri(), "--ffu", ffu.toString(), "--yes",

@@ -28,6 +28,7 @@ import dev.lumiaagent.protocol.ncsd.NcsdCodec;
 import dev.lumiaagent.protocol.sahara.SaharaCodec;
 import dev.lumiaagent.protocol.wire.ProtocolException;
 import dev.lumiaagent.sim.BenchSpec;
+import dev.lumiaagent.sim.BenchSpecException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -163,10 +164,10 @@ class ParserFuzzTest {
 
     // ------------------------------------------------------------------ files the agent reads back
 
-    /** BenchSpec: a bench file (JSON); its error is IllegalArgumentException with the reason. */
+    /** BenchSpec: a bench file (JSON); its error is BenchSpecException with the reason. */
     @Property(shrinking = ShrinkingMode.OFF)
     void benchJson(@ForAll("benchInputs") Input in) {
-        onlyTypedErrors(in, b -> BenchSpec.parse(b).toString(), IllegalArgumentException.class);
+        onlyTypedErrors(in, b -> BenchSpec.parse(b).toString(), BenchSpecException.class);
     }
 
     /** JobJournal.parse: a job file; unreadable is JobFileException, and a job read has no null collection. */

@@ -9,8 +9,6 @@ import static org.mockito.Mockito.withSettings;
 import dev.lumiaagent.cli.Main;
 import dev.lumiaagent.job.FirmwareFiles;
 import dev.lumiaagent.flow.gate.Consent;
-import dev.lumiaagent.image.ffu.DemoDisk;
-import dev.lumiaagent.image.ffu.FfuBuilder;
 import dev.lumiaagent.job.Job;
 import dev.lumiaagent.job.JobContext;
 import dev.lumiaagent.job.JobJournal;
@@ -30,6 +28,7 @@ import dev.lumiaagent.sim.SimFault;
 import dev.lumiaagent.sim.SimModel;
 import dev.lumiaagent.sim.SimModels;
 import dev.lumiaagent.sim.SimUefiApp;
+import dev.lumiaagent.testing.TestPhones;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;
@@ -37,10 +36,8 @@ import dev.lumiaagent.transport.discovery.Mode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -109,10 +106,7 @@ class StoreFailsMidJobTest {
     @BeforeAll
     static void firmware() throws Exception {
         model = SimModels.standard().all().get(0);
-        ffu = library.resolve(model.productType() + ".ffu");
-        try (FileChannel ch = FileChannel.open(ffu, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            new FfuBuilder().platformId(model.platformId()).osVersion("10.0.15254.603").build(new DemoDisk(4L << 20), ch);
-        }
+        ffu = TestPhones.libraryFfu(library, model.productType(), 4L << 20);
     }
 
     @BeforeEach

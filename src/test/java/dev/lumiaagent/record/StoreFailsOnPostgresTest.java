@@ -3,8 +3,6 @@ package dev.lumiaagent.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lumiaagent.flow.gate.Consent;
-import dev.lumiaagent.image.ffu.DemoDisk;
-import dev.lumiaagent.image.ffu.FfuBuilder;
 import dev.lumiaagent.job.FirmwareFiles;
 import dev.lumiaagent.job.JobContext;
 import dev.lumiaagent.job.JobJournal;
@@ -22,14 +20,13 @@ import dev.lumiaagent.sim.SimFault;
 import dev.lumiaagent.sim.SimModel;
 import dev.lumiaagent.sim.SimModels;
 import dev.lumiaagent.sim.SimUefiApp;
+import dev.lumiaagent.testing.TestPhones;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;
 import dev.lumiaagent.transport.discovery.Mode;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -88,10 +85,7 @@ class StoreFailsOnPostgresTest {
     @Test
     void connectionsDroppedAtStep2AndRefusedUntilStep4LeaveTheRecordCompleteAndEachAuditEntryOnce() throws Exception {
         SimModel model = SimModels.standard().all().get(0);
-        Path ffu = library.resolve(model.productType() + ".ffu");
-        try (FileChannel ch = FileChannel.open(ffu, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            new FfuBuilder().platformId(model.platformId()).osVersion("10.0.15254.603").build(new DemoDisk(4L << 20), ch);
-        }
+        Path ffu = TestPhones.libraryFfu(library, model.productType(), 4L << 20);
         admin("CREATE DATABASE store_fails");
         List<String> notes = new CopyOnWriteArrayList<>();
         AtomicInteger steps = new AtomicInteger();

@@ -121,7 +121,7 @@ class BenchSpecTest {
     @Test
     void aStringWhereANumberBelongsIsANamedErrorNotADefault(@TempDir Path dir) throws Exception {
         Path f = bench(dir, ", \"battery\": \"full\"", "");
-        assertThatThrownBy(() -> BenchSpec.read(f)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> BenchSpec.read(f)).isInstanceOf(BenchSpecException.class)
                 .hasMessageContaining(f.toString()).hasMessageContaining("phones[0]").hasMessageContaining("\"battery\"")
                 .hasMessageContaining("whole number 0..100").hasMessageContaining("the string \"full\"");
         Path fast = bench(dir, "", "\"clockSpeed\": \"fast\", ");
@@ -160,7 +160,12 @@ class BenchSpecTest {
         // 1e-9 used to be accepted: a bench whose clock never gets anywhere.
         assertThatThrownBy(() -> BenchSpec.read(bench(dir, "", "\"clockSpeed\": 1e-9, "))).hasMessageContaining("\"clockSpeed\"")
                 .hasMessageContaining("0.1..100000").hasMessageContaining("1.0E-9");
-        assertThatThrownBy(() -> BenchSpec.read(bench(dir, "", "\"clockSpeed\": 1e12, "))).hasMessageContaining("0.1..100000");
+        assertThatThrownBy(() -> BenchSpec.read(bench(dir, "", "\"clockSpeed\": 1e12, "))).isInstanceOf(BenchSpecException.class)
+                .hasMessageContaining("0.1..100000");
+        assertThatThrownBy(() -> BenchSpec.parse("{\"clockSpeed\": 0, \"phones\": [{\"port\": \"1-1\", \"model\": \"RM-914\"}]}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8))).isInstanceOf(BenchSpecException.class).hasMessageContaining("0.1..100000");
+        assertThatThrownBy(() -> BenchSpec.parse("{\"phones\": [{\"port\": \"1-1\", \"model\": \"RM-0\"}]}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8))).isInstanceOf(BenchSpecException.class).hasMessageContaining("phones[0]");
         assertThatThrownBy(() -> BenchSpec.read(bench(dir, "", "\"clockSpeed\": 0, "))).hasMessageContaining("0.1..100000");
         assertThatThrownBy(() -> BenchSpec.read(bench(dir, "", "\"clockSpeed\": -60, "))).hasMessageContaining("0.1..100000");
         assertThat(BenchSpec.read(bench(dir, "", "\"clockSpeed\": 0.1, ")).clockSpeed()).isEqualTo(0.1);

@@ -2,21 +2,18 @@ package dev.lumiaagent.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lumiaagent.image.ffu.DemoDisk;
-import dev.lumiaagent.image.ffu.FfuBuilder;
 import dev.lumiaagent.image.ffu.FfuFile;
 import dev.lumiaagent.image.ffu.PayloadReader;
 import dev.lumiaagent.protocol.flashapp.FlashOption;
 import dev.lumiaagent.protocol.flashapp.NokSession;
 import dev.lumiaagent.testing.SteppedClock;
+import dev.lumiaagent.testing.TestPhones;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.LinkOptions;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.discovery.Mode;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -35,10 +32,7 @@ class SimEmmcTest {
 
     @BeforeAll
     static void build() throws Exception {
-        ffu950 = dir.resolve("950.ffu");
-        try (FileChannel ch = FileChannel.open(ffu950, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            new FfuBuilder().platformId("Microsoft.MSM8992.P6218.1.0").build(new DemoDisk(8L << 20), ch);
-        }
+        ffu950 = TestPhones.libraryFfu(dir, "RM-1104", 8L << 20); // Microsoft.MSM8992.P6218.1.0
     }
 
     @AfterEach

@@ -2,8 +2,6 @@ package dev.lumiaagent.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lumiaagent.image.ffu.DemoDisk;
-import dev.lumiaagent.image.ffu.FfuBuilder;
 import dev.lumiaagent.image.ffu.FfuFile;
 import dev.lumiaagent.image.ffu.PayloadPiece;
 import dev.lumiaagent.image.ffu.PayloadReader;
@@ -14,15 +12,14 @@ import dev.lumiaagent.protocol.flashapp.NokFlashReply;
 import dev.lumiaagent.protocol.flashapp.NokRequest.NokFlashPayload;
 import dev.lumiaagent.protocol.flashapp.NokResult;
 import dev.lumiaagent.protocol.flashapp.NokSession;
+import dev.lumiaagent.testing.TestPhones;
 import dev.lumiaagent.time.AgentClock;
 import dev.lumiaagent.transport.Link;
 import dev.lumiaagent.transport.LinkOptions;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.discovery.Mode;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,14 +38,9 @@ class SimFlashAppTest {
 
     @BeforeAll
     static void build() throws Exception {
-        ffu520 = dir.resolve("520.ffu");
-        ffu950 = dir.resolve("950.ffu");
         // 64 MiB: enough payload (~13 MiB) to exceed the 520's 5 MB/s within its first second.
-        for (Object[] f : new Object[][] {{ffu520, "Nokia.MSM8227.P6036.1.2", 64L << 20}, {ffu950, "Microsoft.MSM8992.P6218.1.0", 4L << 20}}) {
-            try (FileChannel ch = FileChannel.open((Path) f[0], StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                new FfuBuilder().platformId((String) f[1]).build(new DemoDisk((Long) f[2]), ch);
-            }
-        }
+        ffu520 = TestPhones.libraryFfu(dir, "RM-914", 64L << 20); // Nokia.MSM8227.P6036.1.2
+        ffu950 = TestPhones.libraryFfu(dir, "RM-1104", 4L << 20); // Microsoft.MSM8992.P6218.1.0
     }
 
     @AfterEach

@@ -134,4 +134,25 @@ class DeadlineTest {
     void aTimeoutIsNeverNegative() {
         assertThatThrownBy(() -> Timeout.of(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void awaitOnReturnsOnceWhatItWaitsForHolds_OrFalseWhenTheDeadlinePassed() throws Exception {
+        Object monitor = new Object();
+        java.util.concurrent.atomic.AtomicInteger events = new java.util.concurrent.atomic.AtomicInteger();
+        synchronized (monitor) {
+            assertThat(Deadline.after(clock, Duration.ZERO).awaitOn(monitor, () -> true)).isTrue(); // holds already
+            assertThat(Deadline.after(AgentClock.system(), Duration.ofMillis(20)).awaitOn(monitor, () -> events.get() > 0)).isFalse();
+        }
+        Thread notifier = new Thread(() -> {
+            synchronized (monitor) {
+                events.incrementAndGet();
+                monitor.notifyAll();
+            }
+        });
+        synchronized (monitor) {
+            notifier.start(); // it notifies once this thread waits and so gives up the monitor
+            assertThat(Deadline.after(AgentClock.system(), Duration.ofSeconds(30)).awaitOn(monitor, () -> events.get() > 0)).isTrue();
+        }
+        notifier.join();
+    }
 }

@@ -27,10 +27,15 @@ public final class FirehoseRefused extends DeviceRefusal {
         return response.nakReason().orElse(FirehoseNakReason.OTHER);
     }
 
-    /** From what the programmer said with its NAK (a sector size it names is used as it is). */
+    /** From what the programmer said with its NAK: {@link #nextStep(FirehoseResponse)}. */
     @Override
     public String nextStep() {
-        switch (reason()) {
+        return nextStep(response);
+    }
+
+    /** The next step after a NAK, from what the programmer said with it (a sector size it names is used as it is). */
+    public static String nextStep(FirehoseResponse response) {
+        switch (response.nakReason().orElse(FirehoseNakReason.OTHER)) {
             case SECTOR_SIZE_MISMATCH: {
                 OptionalInt size = response.sectorSizeHint();
                 return size.isPresent()

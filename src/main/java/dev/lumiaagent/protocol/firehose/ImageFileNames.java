@@ -42,6 +42,19 @@ public final class ImageFileNames {
     }
 
     /**
+     * {@code filename} itself when {@link #lexicalProblem} finds none (the check when the XML is parsed).
+     *
+     * @throws RawProgramException ({@link RawProgramException.Kind#OUTSIDE_IMAGES}) naming the problem
+     */
+    public static String requirePlain(String where, String filename) {
+        String problem = lexicalProblem(filename);
+        if (problem != null) {
+            throw outside(where, filename, problem);
+        }
+        return filename;
+    }
+
+    /**
      * The real path of {@code filename} inside {@code imagesDir}, after following every symlink.
      *
      * @throws RawProgramException ({@link RawProgramException.Kind#OUTSIDE_IMAGES}) when the name, or the
@@ -49,10 +62,7 @@ public final class ImageFileNames {
      * @throws IOException         when the file does not exist or cannot be resolved
      */
     public static Path resolve(Path imagesDir, String where, String filename) throws IOException {
-        String problem = lexicalProblem(filename);
-        if (problem != null) {
-            throw outside(where, filename, problem);
-        }
+        requirePlain(where, filename);
         Path candidate;
         try {
             candidate = imagesDir.resolve(filename);

@@ -130,12 +130,7 @@ public record RawProgramSet(List<RawProgramEntry> programs, List<RawPatchEntry> 
 
         /** A {@code filename} value, refused when it could name a file outside the images directory. */
         String fileName(String v) {
-            String problem = ImageFileNames.lexicalProblem(v);
-            if (problem != null) {
-                throw new RawProgramException(RawProgramException.Kind.OUTSIDE_IMAGES, where, "filename=\"" + v + "\" " + problem
-                        + "; only files inside the images directory are sent to a phone");
-            }
-            return v;
+            return ImageFileNames.requirePlain(where, v);
         }
 
         String text(String key, String fallback) {

@@ -263,13 +263,18 @@ public final class NokSession {
      *     Unsupported on NOKU
      */
     public NokResult<NokAck> flashHeader(ByteBuffer combinedHeader, Set<FlashOption> options, int progress) {
+        return flashHeader(combinedHeader, options, progress, flashTimeout);
+    }
+
+    /** {@link #flashHeader(ByteBuffer, Set, int)} with its own bound on the message: its write plus its reply. */
+    public NokResult<NokAck> flashHeader(ByteBuffer combinedHeader, Set<FlashOption> options, int progress, Duration bound) {
         NokFlashHeader header = new NokFlashHeader(progress, options, combinedHeader);
         if (header.dataLength() == 0) {
             throw new IllegalArgumentException("the combined FFU header is empty");
         }
         ByteBuffer message = ByteBuffer.allocate(header.messageLength());
         NokCodec.encodeFlash(header, message);
-        return flashExchange(header, new ByteBuffer[] {message.flip()});
+        return flashExchange(header, new ByteBuffer[] {message.flip()}, positive(bound, "flash bound"));
     }
 
     /**
@@ -284,26 +289,31 @@ public final class NokSession {
      *     header, 0x1007 payload incomplete, 0x100B too much payload, …); Unsupported on NOKU
      */
     public NokResult<NokAck> flashPayload(ByteBuffer chunk, boolean v2, int progress) {
+        return flashPayload(chunk, v2, progress, flashTimeout);
+    }
+
+    /** {@link #flashPayload(ByteBuffer, boolean, int)} with its own bound on the message: its write plus its reply. */
+    public NokResult<NokAck> flashPayload(ByteBuffer chunk, boolean v2, int progress, Duration bound) {
         NokFlashPayload payload = v2 ? NokFlashPayload.v2(progress, chunk) : NokFlashPayload.v1(progress, chunk);
         if (payload.dataLength() == 0) {
             throw new IllegalArgumentException("a payload message needs at least one byte of FFU data");
         }
         payloadHead.clear();
         NokCodec.encodeFlashHead(payload, payloadHead);
-        return flashExchange(payload, new ByteBuffer[] {payloadHead.flip(), payload.data()});
+        return flashExchange(payload, new ByteBuffer[] {payloadHead.flip(), payload.data()}, positive(bound, "flash bound"));
     }
 
-    private NokResult<NokAck> flashExchange(NokFlashRequest request, ByteBuffer[] message) {
+    private NokResult<NokAck> flashExchange(NokFlashRequest request, ByteBuffer[] message, Duration bound) {
         String command = "NOKXFS " + request.layout().label();
-        Deadline deadline = Deadline.after(AgentClock.system(), flashTimeout); // the write and its reply share it
+        Deadline deadline = Deadline.after(AgentClock.system(), bound); // the write and its reply share it
         LOG.debug("{} → {}", link.describe(), request);
         if (message.length == 1) {
-            link.write(message[0], flashTimeout);
+            link.write(message[0], bound);
         } else {
-            link.write(message, flashTimeout);
+            link.write(message, bound);
         }
-        deadline.throwIfExpired(() -> new TransferTimeout(TransferTimeout.Direction.IN, flashTimeout, 0));
-        NokReply reply = readReply(deadline, flashTimeout);
+        deadline.throwIfExpired(() -> new TransferTimeout(TransferTimeout.Direction.IN, bound, 0));
+        NokReply reply = readReply(deadline, bound);
         if (reply instanceof NokUnknown) {
             return new NokResult.Unsupported<>(command);
         }
