@@ -16,14 +16,21 @@ import java.util.List;
 final class ConsoleProgress implements FlowListener {
     private final PrintWriter out;
     private final boolean terminal;
+    private final java.util.function.IntSupplier width;
     private List<String> plan = List.of();
     private int stepIndex;
     private long lastPlainLine;
     private boolean lineOpen;
 
     ConsoleProgress(PrintWriter out, boolean terminal) {
+        this(out, terminal, () -> terminal ? ScreenSize.process().width() : ScreenSize.fromEnvironment().width());
+    }
+
+    /** {@code width}: the terminal's columns, asked at each redraw (so a resize is followed). */
+    ConsoleProgress(PrintWriter out, boolean terminal, java.util.function.IntSupplier width) {
         this.out = out;
         this.terminal = terminal;
+        this.width = width;
     }
 
     @Override
@@ -46,7 +53,9 @@ final class ConsoleProgress implements FlowListener {
     public synchronized void progress(PortPath port, String step, double fraction, String status) {
         String bar = fraction >= 0 ? bar(fraction) + " " : "";
         if (terminal) {
-            out.print("\r      " + bar + status + "\033[K");
+            // redrawn in place: cut to the terminal's width so it never wraps (a wrapped line is not redrawn, it piles up);
+            // the status of a moving step is a figure, not a reason: the outcome and next step are printed whole
+            out.print("\r" + BenchScreen.fit("      " + bar + status, Math.max(BenchScreen.MIN_WIDTH, width.getAsInt()) - 1) + "\033[K");
             lineOpen = true;
             out.flush();
         } else {

@@ -71,6 +71,22 @@ interface ScreenSize extends AutoCloseable {
         }
     }
 
+    /**
+     * The terminal of this process, opened once and kept (it changes no terminal setting, so nothing needs restoring):
+     * for the single-phone progress line, redrawn in place at the width the terminal has now.
+     */
+    static ScreenSize process() {
+        return Holder.TERMINAL;
+    }
+
+    /** The process's terminal, opened on first use. */
+    final class Holder {
+        static final ScreenSize TERMINAL = ofTerminal();
+
+        private Holder() {
+        }
+    }
+
     /** {@code $COLUMNS} × {@code $LINES}, else 80 × 24. */
     static ScreenSize fromEnvironment() {
         return fixed(number("COLUMNS", 80), number("LINES", 24));
