@@ -32,7 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Writes a stock FFU through the phone's UEFI flash app, the way the Windows Device Recovery Tool does, "
                 + "from normal, label or any UEFI mode (a phone stuck in the flash app included).",
                 "Before anything is written: the FFU is verified, the owner must agree that everything is erased (--yes, "
-                + "or a prompt), the battery must be at least 25 %, and the FFU's platform ID must match the phone's."})
+                + "or a prompt), the battery must be at least 25 %%, and the FFU's platform ID must match the phone's."})
 final class ReflashCommand implements Callable<Integer> {
     @Mixin
     BusOptions busOptions;
