@@ -4,9 +4,12 @@ import ch.qos.logback.classic.Level;
 import dev.lumiaagent.transport.AccessDenied;
 import dev.lumiaagent.transport.BusUnavailable;
 import dev.lumiaagent.transport.TransportException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -146,10 +149,26 @@ public final class Main implements Runnable {
         return ExitCode.FAILED.code();
     }
 
-    /** The agent's version from the jar manifest, or "(development build)" when run from classes. */
+    /**
+     * The agent's version and when it was built, from {@code build.properties}, which the build fills in
+     * (Maven resource filtering): the same from the jar and from {@code target/classes}. "(development build)"
+     * only when the file was not filtered (classes compiled outside Maven).
+     */
     static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v == null ? "(development build)" : v;
+        Properties p = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("build.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // as if absent
+        }
+        String version = p.getProperty("version", "");
+        String built = p.getProperty("built", "");
+        if (version.isBlank() || version.contains("${")) {
+            return "(development build)";
+        }
+        return built.isBlank() || built.contains("${") ? version : version + " (built " + built + ")";
     }
 
     static final class Version implements CommandLine.IVersionProvider {
