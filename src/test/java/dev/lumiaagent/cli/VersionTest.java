@@ -24,5 +24,4 @@ class VersionTest {
         assertThat(r.out()).doesNotContain("development build");
         assertThat(r.err()).isEmpty();
     }
-
 }
