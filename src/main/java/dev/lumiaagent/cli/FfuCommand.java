@@ -58,6 +58,9 @@ public final class FfuCommand implements Runnable {
         } else if (e instanceof FfuFormatException) {
             err.println("error: " + file + " is not a valid FFU: " + e.getMessage());
             err.println("next step: download the FFU again (the file is damaged or not an FFU), then run `lumia-agent ffu verify " + file + "`.");
+        } else if (Files.isDirectory(file)) {
+            err.println("error: " + FilePaths.isADirectory(file, null, "FFU", ".ffu", null));
+            err.println("next step: name the .ffu file itself.");
         } else if (e instanceof NoSuchFileException) {
             err.println("error: " + file + ": no such file");
             err.println("next step: check the path.");

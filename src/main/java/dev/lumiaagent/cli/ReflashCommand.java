@@ -14,7 +14,6 @@ import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,9 +57,7 @@ final class ReflashCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        if (!Files.isRegularFile(ffuPath)) {
-            throw new IllegalArgumentException("FFU file not found: " + ffuPath);
-        }
+        FilePaths.requireFile(ffuPath, "--ffu", "FFU", ".ffu", null); // a library is `batch reflash --firmware-dir`
         FfuFile ffu;
         try {
             ffu = FfuFile.open(ffuPath);
