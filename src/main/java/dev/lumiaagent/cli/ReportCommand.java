@@ -44,6 +44,10 @@ final class ReportCommand implements Callable<Integer> {
             description = "table (for people: one line per job, then the totals), json or csv (default: table).")
     ReportWriter.Format format = ReportWriter.Format.TABLE;
 
+    @Option(names = "--imei", paramLabel = "IMEI",
+            description = "One phone's history: only its jobs, newest first (the IMEI as recorded; 9008 and mass-storage phones have none).")
+    String imei;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE instead of stdout.")
     Path output;
 
@@ -67,7 +71,15 @@ final class ReportCommand implements Callable<Integer> {
         }
         Report report;
         try (RecordStore s = store.open()) {
-            report = Report.of(s.jobs(from == null ? null : from.toString()), from == null ? null : from.toString());
+            List<dev.lumiaagent.record.JobRecord> jobs = s.jobs(from == null ? null : from.toString());
+            if (imei != null) {
+                String wanted = imei.strip();
+                jobs = jobs.stream().filter(j -> wanted.equals(j.imei))
+                        .sorted(java.util.Comparator.comparing((dev.lumiaagent.record.JobRecord j) -> j.started == null ? "" : j.started)
+                                .reversed())
+                        .collect(java.util.stream.Collectors.toList());
+            }
+            report = Report.of(jobs, from == null ? null : from.toString());
         } catch (RecordStoreException e) {
             return StoreOptions.fail(e, err);
         }

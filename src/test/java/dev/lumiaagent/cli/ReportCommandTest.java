@@ -71,6 +71,23 @@ class ReportCommandTest {
         assertThat(r.err()).isEmpty();
     }
 
+    /** One phone's history by IMEI, newest first; another phone's jobs are left out. */
+    @Test
+    void onePhonesHistoryByImei() throws Exception {
+        try (RecordStore s = RecordStores.open(store)) {
+            JobRecord other = job("other", Instant.now(), "DONE", "another phone");
+            other.imei = "356000000000099";
+            s.save(other);
+        }
+        CliRunner.Result r = CliRunner.run("report", "--store", store, "--imei", "356000000000001", "--format", "json");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        assertThat(doc.path("jobs")).hasSize(2);
+        assertThat(doc.path("jobs").get(0).path("jobId").asText()).isEqualTo("new");
+        assertThat(doc.path("jobs").get(1).path("jobId").asText()).isEqualTo("old");
+    }
+
     @Test
     void csvRowsOnStdoutAndTheTotalsOnStderr() {
         CliRunner.Result r = CliRunner.run("report", "--store", store, "--format", "csv");
