@@ -11,7 +11,6 @@ import dev.lumiaagent.flow.gate.Consent;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -118,8 +117,8 @@ final class BenchOptions {
         only(j, "--product-type", productType != null, "emergency");
         only(j, "--ffu", ffu != null, "reflash", "hard-reset", "emergency");
         only(j, "--firmware-dir", firmwareDir != null, "reflash", "hard-reset", "emergency");
-        if (ffu != null && !Files.isRegularFile(ffu)) {
-            throw new IllegalArgumentException("FFU file not found: " + ffu);
+        if (ffu != null) {
+            FilePaths.requireFile(ffu, "--ffu", "FFU", ".ffu", "--firmware-dir");
         }
         switch (j) {
             case "info":
@@ -168,9 +167,7 @@ final class BenchOptions {
             }
             out.println("emergency files from the library: " + prog.getFileName() + ", " + image.getFileName());
         }
-        if (!Files.isRegularFile(prog)) {
-            throw new IllegalArgumentException("programmer file not found: " + prog);
-        }
+        FilePaths.requireFile(prog, "--programmer", "programmer", ".ede", "--firmware-dir");
         return new Built(new JobSpec.Emergency(new JobSpec.Fixed(prog, image), consent.describe()),
                 consentUpFront(out, "erase and rewrite every phone of this run"));
     }

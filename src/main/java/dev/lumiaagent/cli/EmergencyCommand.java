@@ -14,7 +14,6 @@ import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.UsbDevice;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -127,9 +126,9 @@ final class EmergencyCommand implements Callable<Integer> {
         if (programmer == null) {
             throw new IllegalArgumentException("--rawprogram needs --programmer FILE.ede");
         }
-        requireFile(programmer, "programmer");
-        rawprogram.forEach(f -> requireFile(f, "rawprogram"));
-        patch.forEach(f -> requireFile(f, "patch"));
+        FilePaths.requireFile(programmer, "--programmer", "programmer", ".ede", null);
+        rawprogram.forEach(f -> FilePaths.requireFile(f, "--rawprogram", "rawprogram", ".xml", null));
+        patch.forEach(f -> FilePaths.requireFile(f, "--patch", "patch", ".xml", null));
         dev.lumiaagent.protocol.firehose.RawProgramSet set;
         try {
             set = dev.lumiaagent.protocol.firehose.RawProgramSet.read(rawprogram, patch);
@@ -142,8 +141,8 @@ final class EmergencyCommand implements Callable<Integer> {
 
     private void resolveFiles(PrintWriter out) throws IOException {
         if (programmer != null && ffuPath != null) {
-            requireFile(programmer, "programmer");
-            requireFile(ffuPath, "FFU");
+            FilePaths.requireFile(programmer, "--programmer", "programmer", ".ede", "--firmware-dir");
+            FilePaths.requireFile(ffuPath, "--ffu", "FFU", ".ffu", "--firmware-dir");
             return;
         }
         if (productType == null) {
@@ -164,9 +163,4 @@ final class EmergencyCommand implements Callable<Integer> {
         }
     }
 
-    private static void requireFile(Path p, String what) {
-        if (!Files.isRegularFile(p)) {
-            throw new IllegalArgumentException(what + " file not found: " + p);
-        }
-    }
 }

@@ -58,6 +58,9 @@ public final class FfuCommand implements Runnable {
         } else if (e instanceof FfuFormatException) {
             err.println("error: " + file + " is not a valid FFU: " + e.getMessage());
             err.println("next step: download the FFU again (the file is damaged or not an FFU), then run `lumia-agent ffu verify " + file + "`.");
+        } else if (Files.isDirectory(file)) {
+            err.println("error: " + FilePaths.isADirectory(file, null, "FFU", ".ffu", null));
+            err.println("next step: name the .ffu file itself.");
         } else if (e instanceof NoSuchFileException) {
             err.println("error: " + file + ": no such file");
             err.println("next step: check the path.");
@@ -211,13 +214,25 @@ public final class FfuCommand implements Runnable {
         private final PrintWriter err;
         private final boolean terminal;
         private final String label;
+        private final Detail detail;
         private int lastShown = -1;
         private long lastDraw;
 
+        /** What the figures after the percentage say. */
+        interface Detail {
+            String of(long done, long total);
+        }
+
+        /** {@code done} and {@code total} are bytes of the same file: "X of Y". */
         ProgressBar(PrintWriter err, boolean terminal, String label) {
+            this(err, terminal, label, (done, total) -> human(done) + " of " + human(total));
+        }
+
+        ProgressBar(PrintWriter err, boolean terminal, String label, Detail detail) {
             this.err = err;
             this.terminal = terminal;
             this.label = label;
+            this.detail = detail;
         }
 
         @Override
@@ -227,14 +242,14 @@ public final class FfuCommand implements Runnable {
                 long now = System.nanoTime();
                 if (pct != lastShown && (now - lastDraw > 100_000_000L || pct == 100)) {
                     int fill = pct / 5;
-                    err.print("\r" + label + " [" + "#".repeat(fill) + " ".repeat(20 - fill) + "] " + pct + "% " + human(done) + " of " + human(total));
+                    err.print("\r" + label + " [" + "#".repeat(fill) + " ".repeat(20 - fill) + "] " + pct + "% " + detail.of(done, total));
                     err.flush();
                     lastShown = pct;
                     lastDraw = now;
                 }
             } else if (pct / 10 != lastShown / 10 || lastShown < 0) {
                 lastShown = pct;
-                err.println(label + ": " + pct + "% (" + human(done) + " of " + human(total) + ")");
+                err.println(label + ": " + pct + "% (" + detail.of(done, total) + ")");
                 err.flush();
             }
         }
@@ -327,7 +342,11 @@ public final class FfuCommand implements Runnable {
                     }
                     src = BlockSource.of(rawCh);
                 }
-                ProgressBar bar = new ProgressBar(err, System.console() != null, "build");
+                long diskBytes = src.sizeBytes();
+                // FfuBuilder reads the disk twice (hashes, then the data blocks into the file): its progress is
+                // over twice the disk's size, so the figures here are the pass, not bytes of either
+                ProgressBar bar = new ProgressBar(err, System.console() != null, "build", (done, total) ->
+                        (done <= total / 2 ? "hashing the " : "writing the data blocks of the ") + human(diskBytes) + " disk");
                 FfuBuilder.Result r;
                 try (FileChannel o = FileChannel.open(output, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -337,8 +356,9 @@ public final class FfuCommand implements Runnable {
                     throw e;
                 }
                 bar.done();
-                out.printf("%s: %s, %d descriptors, %d payload blocks (%d all-zero blocks of %d left out), platform %s%n", output, human(r.fileLength()),
-                        r.descriptors(), r.payloadBlocks(), r.zeroBlocksSkipped(), r.diskBlocks(), String.join(", ", ids));
+                out.printf("%s: %s written, for a %s disk: %d descriptors, %d payload blocks (%d all-zero blocks of %d left out), platform %s%n",
+                        output, human(r.fileLength()), human(diskBytes), r.descriptors(), r.payloadBlocks(), r.zeroBlocksSkipped(), r.diskBlocks(),
+                        String.join(", ", ids));
                 out.flush();
                 return ExitCode.OK.code();
             } catch (IOException e) {

@@ -13,7 +13,6 @@ import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,8 +66,8 @@ final class HardResetCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         HardResetFlow.Method m = HardResetFlow.Method.parse(method);
-        if (ffuPath != null && !Files.isRegularFile(ffuPath)) {
-            throw new IllegalArgumentException("FFU file not found: " + ffuPath);
+        if (ffuPath != null) {
+            FilePaths.requireFile(ffuPath, "--ffu", "FFU", ".ffu", "--firmware-dir");
         }
         try (dev.lumiaagent.transport.TracingBus bus = busOptions.openTraced()) {
             Optional<UsbDevice> phone = selection.select(bus);

@@ -4,12 +4,18 @@ import ch.qos.logback.classic.Level;
 import dev.lumiaagent.transport.AccessDenied;
 import dev.lumiaagent.transport.BusUnavailable;
 import dev.lumiaagent.transport.TransportException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
+import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** {@code lumia-agent}: finds Lumia phones over USB in any state and recovers them. */
 @Command(name = "lumia-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -84,12 +90,47 @@ public final class Main implements Runnable {
         });
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter e = ex.getCommandLine().getErr();
-            e.println("error: " + ex.getMessage());
+            e.println("error: " + usageError(ex));
             e.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             e.flush();
             return ExitCode.USAGE.code();
         });
         return cl.execute(args);
+    }
+
+    /**
+     * What was wrong with the command line, in a person's words: a mistyped command or option is named, with
+     * the nearest ones picocli finds ({@link UnmatchedArgumentException#getSuggestions()}).
+     */
+    static String usageError(CommandLine.ParameterException ex) {
+        if (!(ex instanceof UnmatchedArgumentException)) {
+            return ex.getMessage();
+        }
+        UnmatchedArgumentException u = (UnmatchedArgumentException) ex;
+        List<String> unmatched = u.getUnmatched();
+        if (unmatched.isEmpty()) {
+            return ex.getMessage();
+        }
+        String first = unmatched.get(0);
+        CommandLine.Model.CommandSpec spec = ex.getCommandLine().getCommandSpec();
+        List<String> suggestions = u.getSuggestions();
+        if (u.isUnknownOption()) {
+            return "Unknown option '" + first + "' for '" + spec.qualifiedName() + "'." + didYouMean(suggestions, 3);
+        }
+        if (!spec.subcommands().isEmpty() && spec.positionalParameters().isEmpty()) {
+            // picocli orders every command by likeness: the first is the one meant, if any
+            return "Unknown command '" + first + "'." + didYouMean(suggestions, 1);
+        }
+        return "Unexpected argument '" + first + "' for '" + spec.qualifiedName() + "' (it takes "
+                + (spec.positionalParameters().isEmpty() ? "no arguments, only options" : "no more arguments") + ").";
+    }
+
+    private static String didYouMean(List<String> suggestions, int most) {
+        if (suggestions.isEmpty()) {
+            return "";
+        }
+        List<String> shown = suggestions.subList(0, Math.min(most, suggestions.size()));
+        return " Did you mean " + shown.stream().map(s -> "'" + s + "'").collect(Collectors.joining(" or ")) + "?";
     }
 
     static int exitCodeFor(Throwable ex) {
@@ -108,10 +149,26 @@ public final class Main implements Runnable {
         return ExitCode.FAILED.code();
     }
 
-    /** The agent's version from the jar manifest, or "(development build)" when run from classes. */
+    /**
+     * The agent's version and when it was built, from {@code build.properties}, which the build fills in
+     * (Maven resource filtering): the same from the jar and from {@code target/classes}. "(development build)"
+     * only when the file was not filtered (classes compiled outside Maven).
+     */
     static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v == null ? "(development build)" : v;
+        Properties p = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("build.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // as if absent
+        }
+        String version = p.getProperty("version", "");
+        String built = p.getProperty("built", "");
+        if (version.isBlank() || version.contains("${")) {
+            return "(development build)";
+        }
+        return built.isBlank() || built.contains("${") ? version : version + " (built " + built + ")";
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -14,7 +14,6 @@ import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Writes a stock FFU through the phone's UEFI flash app, the way the Windows Device Recovery Tool does, "
                 + "from normal, label or any UEFI mode (a phone stuck in the flash app included).",
                 "Before anything is written: the FFU is verified, the owner must agree that everything is erased (--yes, "
-                + "or a prompt), the battery must be at least 25 %, and the FFU's platform ID must match the phone's."})
+                + "or a prompt), the battery must be at least 25 %%, and the FFU's platform ID must match the phone's."})
 final class ReflashCommand implements Callable<Integer> {
     @Mixin
     BusOptions busOptions;
@@ -58,9 +57,7 @@ final class ReflashCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        if (!Files.isRegularFile(ffuPath)) {
-            throw new IllegalArgumentException("FFU file not found: " + ffuPath);
-        }
+        FilePaths.requireFile(ffuPath, "--ffu", "FFU", ".ffu", null); // a library is `batch reflash --firmware-dir`
         FfuFile ffu;
         try {
             ffu = FfuFile.open(ffuPath);

@@ -27,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"A report of the recorded jobs: one row per job (phone) — id, start and end, station, operator, "
                 + "port, command, product type and code, IMEI, platform ID, firmware file and SHA-256, attempts, outcome, "
                 + "summary, next step — and totals by outcome and by command.",
-                "JSON: one document {\"summary\":{…},\"jobs\":[…]}. CSV: a header and one row per job (RFC 4180 quoting); "
+                "Table (the default): one aligned line per job, then the totals. JSON: one document {\"summary\":{…},\"jobs\":[…]}. CSV: a header and one row per job (RFC 4180 quoting); "
                         + "the totals are printed for people on stderr (on stdout with -o)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "2:the command line was wrong (e.g. --since)",
@@ -42,8 +42,13 @@ final class ReportCommand implements Callable<Integer> {
                     + "or how long back (90m, 24h, 7d, 2w, PT12H). Default: every job.")
     String since;
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "json or csv (default: ${DEFAULT-VALUE}).")
-    ReportWriter.Format format = ReportWriter.Format.JSON;
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "table (for people: one line per job, then the totals), json or csv (default: table).")
+    ReportWriter.Format format = ReportWriter.Format.TABLE;
+
+    @Option(names = "--imei", paramLabel = "IMEI",
+            description = "One phone's history: only its jobs, newest first (the IMEI as recorded; 9008 and mass-storage phones have none).")
+    String imei;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE instead of stdout.")
     Path output;
@@ -68,7 +73,15 @@ final class ReportCommand implements Callable<Integer> {
         }
         Report report;
         try (RecordStore s = store.open()) {
-            report = Report.of(s.jobs(from == null ? null : from.toString()), from == null ? null : from.toString());
+            List<dev.lumiaagent.record.JobRecord> jobs = s.jobs(from == null ? null : from.toString());
+            if (imei != null) {
+                String wanted = imei.strip();
+                jobs = jobs.stream().filter(j -> wanted.equals(j.imei))
+                        .sorted(java.util.Comparator.comparing((dev.lumiaagent.record.JobRecord j) -> j.started == null ? "" : j.started)
+                                .reversed())
+                        .collect(java.util.stream.Collectors.toList());
+            }
+            report = Report.of(jobs, from == null ? null : from.toString());
         } catch (RecordStoreException e) {
             return StoreOptions.fail(e, err);
         }

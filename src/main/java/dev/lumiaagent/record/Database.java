@@ -9,6 +9,8 @@ import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * Connections to one record database and the transactions run on them. Thread-safe.
@@ -50,8 +52,24 @@ abstract class Database implements AutoCloseable {
     public abstract void close();
 
     RecordStoreException failure(String what, Exception e) {
-        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return new RecordStoreException("record store " + description + ": could not " + what + ": " + why, nextStep, e);
+        return new RecordStoreException("record store " + description + ": could not " + what + ": " + why(e), nextStep, e);
+    }
+
+    /**
+     * The first line of the deepest SQL error's message (the driver's own words), not the framing a library
+     * such as Flyway wraps around it (its "SQL State / Error Code" block is not for people).
+     */
+    static String why(Throwable e) {
+        Throwable sql = null;
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException) {
+                sql = t;
+            }
+        }
+        Throwable said = sql != null ? sql : e;
+        String m = said.getMessage() == null ? said.getClass().getSimpleName() : said.getMessage().strip();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl).strip();
     }
 
     static <T> T run(Connection c, Work<T> work) throws SQLException {
@@ -82,6 +100,7 @@ abstract class Database implements AutoCloseable {
 
     /** SQLite: one connection, serialized. */
     static final class Sqlite extends Database {
+        private final String path;
         private final SQLiteDataSource source;
         private final UnaryOperator<Connection> connections;
         private Connection connection;
@@ -97,6 +116,7 @@ abstract class Database implements AutoCloseable {
         Sqlite(String path, int busyTimeoutMs, UnaryOperator<Connection> connections) {
             super(Kind.SQLITE, "SQLite " + path, "check that " + path + " is on a writable disk with free space and "
                     + "that no other program holds it; or point LUMIA_AGENT_RECORDS or --store at another store");
+            this.path = path;
             SQLiteConfig config = new SQLiteConfig();
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
             config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -111,6 +131,31 @@ abstract class Database implements AutoCloseable {
         @Override
         DataSource dataSource() {
             return source;
+        }
+
+        /** A file that is not an SQLite database, or a damaged one, is named as such, with what to do about it. */
+        @Override
+        RecordStoreException failure(String what, Exception e) {
+            for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+                if (t instanceof SQLiteException) {
+                    SQLiteErrorCode code = ((SQLiteException) t).getResultCode();
+                    if (code == SQLiteErrorCode.SQLITE_NOTADB || code == SQLiteErrorCode.SQLITE_CORRUPT) {
+                        return new RecordStoreException("record store " + description + " is "
+                                + (code == SQLiteErrorCode.SQLITE_NOTADB ? "not an SQLite database" : "damaged (a corrupt SQLite database)")
+                                + ": could not " + what + " (" + why(e) + ")", corrupt(path), e);
+                    }
+                }
+            }
+            return super.failure(what, e);
+        }
+
+        /** What to do about a store file that is not a database or is damaged. */
+        static String corrupt(String path) {
+            return "move it aside (e.g. `mv " + path + " " + path + ".damaged`) and run again: an empty store is made in its place. "
+                    + "The jobs themselves are not lost: each job's file in the jobs directory (--jobs-dir, $LUMIA_AGENT_JOBS; "
+                    + "listed by `lumia-agent jobs`) keeps its state, and `lumia-agent resume` continues an unfinished one; "
+                    + "the history in the old file (report, audit log) is not re-created from them. Or point "
+                    + "LUMIA_AGENT_RECORDS or --store at another store";
         }
 
         @Override

@@ -29,7 +29,8 @@ public final class ReportWriter {
     private static final CsvMapper CSV = CsvMapper.builder().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET).build();
     private static final CsvSchema ROWS = CSV.schemaFor(Report.Row.class).withHeader();
 
-    public enum Format { JSON, CSV }
+    /** TABLE: for a person at a terminal (one aligned line per job, then the totals); JSON and CSV for programs. */
+    public enum Format { TABLE, JSON, CSV }
 
     private ReportWriter() {
     }
@@ -37,11 +38,65 @@ public final class ReportWriter {
     public static void write(Report report, Format format, Writer out) throws IOException {
         if (format == Format.CSV) {
             CSV.writer(ROWS).writeValues(out).writeAll(report.jobs()).close();
+        } else if (format == Format.TABLE) {
+            table(report, out);
         } else {
             JSON.writeValue(out, report);
             out.write(System.lineSeparator());
         }
         out.flush();
+    }
+
+    /** One aligned line per job (started, job, command, port, phone, outcome, summary), a blank line, the totals. */
+    static void table(Report report, Writer out) throws IOException {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"STARTED", "JOB", "COMMAND", "PORT", "PHONE", "OUTCOME", "SUMMARY"});
+        for (Report.Row r : report.jobs()) {
+            rows.add(new String[] {cell(r.started()), cell(r.jobId()), cell(r.command()), cell(r.port()), phone(r), cell(r.outcome()),
+                    r.summary() == null ? "" : r.summary().replace('\n', ' ')});
+        }
+        int[] width = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        String nl = System.lineSeparator();
+        if (report.jobs().isEmpty()) {
+            out.write("No jobs recorded" + (report.summary().since() == null ? "" : " since " + report.summary().since()) + "." + nl);
+        } else {
+            for (String[] row : rows) {
+                StringBuilder line = new StringBuilder();
+                for (int i = 0; i < row.length; i++) {
+                    line.append(i == row.length - 1 ? row[i] : String.format("%-" + width[i] + "s  ", row[i]));
+                }
+                out.write(line.toString().stripTrailing() + nl);
+            }
+        }
+        out.write(nl);
+        for (String l : summaryLines(report)) {
+            out.write(l + nl);
+        }
+    }
+
+    private static String cell(String s) {
+        return s == null || s.isBlank() ? "-" : s;
+    }
+
+    /** What the record knows of the phone: product type and IMEI, else public ID, else USB serial. */
+    private static String phone(Report.Row r) {
+        List<String> said = new ArrayList<>();
+        if (r.productType() != null) {
+            said.add(r.productType());
+        }
+        if (r.imei() != null) {
+            said.add("IMEI " + r.imei());
+        } else if (r.publicId() != null) {
+            said.add("public ID " + r.publicId());
+        } else if (r.usbSerial() != null) {
+            said.add("serial " + r.usbSerial());
+        }
+        return said.isEmpty() ? "-" : String.join(" ", said);
     }
 
     /** The summary for people, a line each: totals, then per outcome, then per command. */

@@ -41,6 +41,20 @@ class FfuCommandTest {
         assertThat(v.err()).contains("verify: 100%").doesNotContain("\r").doesNotContain("\033");
     }
 
+    /** The figures are what was written and the disk it holds, not the builder's two passes over the disk (16 MiB read twice). */
+    @Test
+    void buildSaysWhatItWroteAndTheDiskSize(@TempDir Path dir) throws Exception {
+        Path ffu = dir.resolve("demo.ffu");
+        CliRunner.Result b = CliRunner.run("ffu", "build", "--demo", "16M", "--model", "RM-914", "-o", ffu.toString());
+
+        assertThat(b.exitCode()).as(b.err()).isZero();
+        assertThat(b.out()).startsWith(ffu + ": " + FfuCommand.human(Files.size(ffu)) + " written, for a 16.0 MiB disk: ")
+                .contains("all-zero blocks of 128 left out");
+        assertThat(b.err()).contains("build: 0% (hashing the 16.0 MiB disk)")
+                .contains("build: 100% (writing the data blocks of the 16.0 MiB disk)")
+                .doesNotContain("32.0 MiB");
+    }
+
     @Test
     void verifyNamesTheFirstBadChunkAndExitsOne(@TempDir Path dir) throws Exception {
         Path ffu = dir.resolve("x.ffu");

@@ -49,7 +49,7 @@ class ReportCommandTest {
 
     @Test
     void jsonOfTheLastDay() throws Exception {
-        CliRunner.Result r = CliRunner.run("report", "--store", store, "--since", "24h");
+        CliRunner.Result r = CliRunner.run("report", "--store", store, "--since", "24h", "--format", "json");
 
         assertThat(r.exitCode()).isZero();
         JsonNode doc = new ObjectMapper().readTree(r.out());
@@ -57,6 +57,38 @@ class ReportCommandTest {
         assertThat(doc.path("jobs").get(0).path("jobId").asText()).isEqualTo("new");
         assertThat(doc.path("summary").path("totals").path("failed").asInt()).isEqualTo(1);
         assertThat(r.err()).isEmpty();
+    }
+
+    /** For a person at a terminal by default: a line per job and the totals, not a JSON document. */
+    @Test
+    void aTableByDefault() {
+        CliRunner.Result r = CliRunner.run("report", "--store", store);
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        java.util.List<String> lines = r.out().lines().toList();
+        assertThat(lines.get(0)).matches("STARTED +JOB +COMMAND +PORT +PHONE +OUTCOME +SUMMARY");
+        assertThat(r.out()).doesNotContain("{\"").contains("IMEI 356000000000001").contains("FIRMWARE_MISMATCH")
+                .contains("wrong FFU, \"RM-1045\", nothing written").contains("2 job(s): 1 succeeded, 1 failed, 0 skipped");
+        int outcomeColumn = lines.get(0).indexOf("OUTCOME");
+        assertThat(lines.get(1).indexOf("DONE") == outcomeColumn || lines.get(2).indexOf("DONE") == outcomeColumn).isTrue();
+        assertThat(r.err()).isEmpty();
+    }
+
+    /** One phone's history by IMEI, newest first; another phone's jobs are left out. */
+    @Test
+    void onePhonesHistoryByImei() throws Exception {
+        try (RecordStore s = RecordStores.open(store)) {
+            JobRecord other = job("other", Instant.now(), "DONE", "another phone");
+            other.imei = "356000000000099";
+            s.save(other);
+        }
+        CliRunner.Result r = CliRunner.run("report", "--store", store, "--imei", "356000000000001", "--format", "json");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        assertThat(doc.path("jobs")).hasSize(2);
+        assertThat(doc.path("jobs").get(0).path("jobId").asText()).isEqualTo("new");
+        assertThat(doc.path("jobs").get(1).path("jobId").asText()).isEqualTo("old");
     }
 
     @Test
@@ -109,8 +141,8 @@ class ReportCommandTest {
         CliRunner.Result r = CliRunner.run("report", "--store", "jdbc:sqlite:" + notADb);
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.STORE_UNAVAILABLE.code());
-        assertThat(r.err()).startsWith("error: record store SQLite " + notADb.toAbsolutePath() + ": could not")
-                .contains("next step: check that").doesNotContain("\tat ");
+        assertThat(r.err()).startsWith("error: record store SQLite " + notADb.toAbsolutePath() + " is not an SQLite database: could not")
+                .contains("next step: move it aside").doesNotContain("\tat ");
     }
 
     @Test

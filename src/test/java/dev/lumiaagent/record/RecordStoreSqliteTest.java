@@ -47,8 +47,8 @@ class RecordStoreSqliteTest extends RecordStoreContract {
         Files.writeString(bad, "this is not an SQLite database, just text long enough to have a header ".repeat(20));
 
         assertThatThrownBy(() -> RecordStores.open("jdbc:sqlite:" + bad)).isInstanceOf(RecordStoreException.class)
-                .hasMessageStartingWith("record store SQLite " + bad.toAbsolutePath() + ": could not")
-                .satisfies(e -> assertThat(((RecordStoreException) e).nextStep()).contains("writable disk"));
+                .hasMessageStartingWith("record store SQLite " + bad.toAbsolutePath() + " is not an SQLite database: could not")
+                .satisfies(e -> assertThat(((RecordStoreException) e).nextStep()).contains("move it aside").doesNotContain("writable disk"));
     }
 
     @Test

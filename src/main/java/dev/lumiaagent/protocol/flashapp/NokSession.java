@@ -185,7 +185,7 @@ public final class NokSession {
      */
     public void reboot() {
         if (lastApp == NokApp.PHONE_INFO) {
-            throw new IllegalStateException("the phone-info app rejects NOKR (lumia-protocols.md §3.7): "
+            throw new IllegalStateException("the phone-info app rejects NOKR: "
                     + "continue the boot with NOKA, then reset from the app that follows");
         }
         sendWriteOnly(new NokReboot());
