@@ -104,7 +104,8 @@ public final class Main implements Runnable {
      */
     static String usageError(CommandLine.ParameterException ex) {
         if (!(ex instanceof UnmatchedArgumentException)) {
-            return ex.getMessage();
+            // picocli's own messages may start with "Error: " (a missing required option): the line already says error
+            return ex.getMessage() == null ? ex.toString() : ex.getMessage().replaceFirst("^(?i)error:\\s*", "");
         }
         UnmatchedArgumentException u = (UnmatchedArgumentException) ex;
         List<String> unmatched = u.getUnmatched();

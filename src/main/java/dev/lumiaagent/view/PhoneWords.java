@@ -62,6 +62,12 @@ public final class PhoneWords {
         if (model == null && r.startMode != null) {
             parts.add(0, modeWords(r.startMode));
         }
+        String vidPid = r.deviceInfo.get("vidPid");
+        if (model == null && r.imei == null && r.publicId == null && r.usbSerial == null && !r.deviceInfo.containsKey("chipSerial")
+                && vidPid != null) {
+            // a phone that was not opened (a skipped 9008 or mass-storage phone) tells only its USB identity
+            parts.add("USB " + vidPid);
+        }
         return parts.isEmpty() ? "a phone (it told nothing yet)" : String.join(", ", parts);
     }
 

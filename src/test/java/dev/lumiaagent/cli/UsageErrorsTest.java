@@ -7,6 +7,14 @@ import org.junit.jupiter.api.Test;
 /** A mistyped command or option is named, with the one meant, and ends as a usage error. */
 class UsageErrorsTest {
     @Test
+    void aMissingRequiredOptionSaysErrorOnce() {
+        CliRunner.Result r = CliRunner.run("reflash");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(r.err()).startsWith("error: Missing required option: '--ffu=FILE'").doesNotContain("Error:");
+    }
+
+    @Test
     void aMistypedCommandIsNamedWithTheNearestOne() {
         CliRunner.Result r = CliRunner.run("devics");
 

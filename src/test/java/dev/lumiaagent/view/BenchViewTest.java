@@ -119,6 +119,19 @@ class BenchViewTest {
     }
 
     @Test
+    void aPhoneThatWasNotOpenedIsNamedByItsModeAndUsbIdentity() {
+        JobRecord skipped = new JobRecord();
+        skipped.jobId = "j2";
+        skipped.command = "reflash";
+        skipped.port = "1-6";
+        skipped.startMode = "MASS_STORAGE";
+        skipped.deviceInfo.put("vidPid", "045E:0A00");
+        ended(skipped, null, "Skipped: a phone in mass storage is not reflashed.", null);
+        view.jobFinished(PortPath.parse("1-6"), skipped);
+        assertThat(port("1-6").phone()).isEqualTo("phone in mass storage, USB 045E:0A00");
+    }
+
+    @Test
     void observersHearEachEventInOrderAndAReconnectCatchesUp() {
         List<BenchEvent> heard = new ArrayList<>();
         List<Long> versions = new ArrayList<>();
