@@ -397,7 +397,11 @@ public final class HardResetFlow implements FlowRunner.Flow {
         }
         try (file) {
             ReflashFlow delegate = new ReflashFlow(start.orElseThrow(), file, path.getFileName().toString(), consent, reflashBounds);
-            ctx.planned(delegate.name(), delegate.plan());
+            // ReadPhone and ChooseMethod ran (the job file holds their steps): the plan keeps them, then the reflash's own
+            // steps, under this flow's name (the fault matrix's hard-reset --method reflash row found the plan without them).
+            List<String> whole = new ArrayList<>(List.of(READ_PHONE, CHOOSE_METHOD));
+            whole.addAll(delegate.plan());
+            ctx.planned(name(), whole);
             try {
                 Outcome o = delegate.run(ctx);
                 return new Outcome(o.reason(), "Hard reset by reflash (factory state): " + o.summary(), o.nextStep());

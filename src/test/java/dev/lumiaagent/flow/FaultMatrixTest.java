@@ -2,6 +2,7 @@ package dev.lumiaagent.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lumiaagent.firmware.ProductType;
 import dev.lumiaagent.flow.gate.Consent;
 import dev.lumiaagent.image.ede.EdeBuilder;
 import dev.lumiaagent.image.ffu.DemoDisk;
@@ -107,7 +108,10 @@ class FaultMatrixTest {
         HARD_RESET_SETTINGS("hard-reset --method settings", Mode.NORMAL),
         HARD_RESET_KEYS("hard-reset --method keys", Mode.NORMAL),
         HARD_RESET_AUTO("hard-reset --method auto, no FFU: the phone is hung, so keys", Mode.NORMAL, true),
-        REFLASH("reflash", Mode.NORMAL), EMERGENCY("emergency", Mode.EDL_PBL);
+        HARD_RESET_REFLASH("hard-reset --method reflash", Mode.NORMAL),
+        REFLASH("reflash", Mode.NORMAL), EMERGENCY("emergency", Mode.EDL_PBL),
+        EMERGENCY_RAWPROGRAM("emergency --rawprogram (a QFIL rawprogram set)", Mode.EDL_PBL),
+        EMERGENCY_LIBRARY("emergency, files from the firmware library", Mode.EDL_PBL);
 
         final String label;
         final Mode start;
@@ -124,8 +128,19 @@ class FaultMatrixTest {
             this.hung = hung;
         }
 
+        /** A hard reset by a guided method or usb-wipe: it erases the user data (by reflash it writes the FFU). */
         boolean hardReset() {
-            return name().startsWith("HARD_RESET");
+            return name().startsWith("HARD_RESET") && this != HARD_RESET_REFLASH;
+        }
+
+        /** It writes the FFU's raw image through the flash app (ReflashFlow, also as a hard reset's method). */
+        boolean reflashes() {
+            return this == REFLASH || this == HARD_RESET_REFLASH;
+        }
+
+        /** It writes in 9008 (EmergencyFlow), whatever its files. */
+        boolean emergency() {
+            return name().startsWith("EMERGENCY");
         }
     }
 
@@ -186,6 +201,23 @@ class FaultMatrixTest {
             row(FlowKind.HARD_RESET_AUTO, HardResetFlow.AWAIT_RESET, Mode.NORMAL, false),
             row(FlowKind.HARD_RESET_AUTO, Identities.CONFIRM_IDENTITY, Mode.NORMAL, true),
 
+            // The hard reset reads the phone and chooses; the reflash it delegates to then runs its own steps (the job's plan
+            // is the hard reset's two and the reflash's).
+            row(FlowKind.HARD_RESET_REFLASH, HardResetFlow.READ_PHONE, Mode.NORMAL, true),
+            row(FlowKind.HARD_RESET_REFLASH, HardResetFlow.CHOOSE_METHOD, Mode.NORMAL, false),
+            row(FlowKind.HARD_RESET_REFLASH, ReflashFlow.VERIFY_FFU, Mode.NORMAL, false),
+            row(FlowKind.HARD_RESET_REFLASH, ReflashFlow.READ_INFO, Mode.NORMAL, true),
+            row(FlowKind.HARD_RESET_REFLASH, ReflashFlow.PRE_FLIGHT, Mode.NORMAL, false),
+            row(FlowKind.HARD_RESET_REFLASH, ReflashFlow.SWITCH_TO_FLASH, Mode.NORMAL, true),
+            row(FlowKind.HARD_RESET_REFLASH, ReflashFlow.AWAIT_FLASH_APP, Mode.UEFI, false),
+            row(FlowKind.HARD_RESET_REFLASH, ReflashFlow.CHECK_PHONE, Mode.UEFI, true),
+            row(FlowKind.HARD_RESET_REFLASH, ReflashFlow.SEND_HEADER, Mode.UEFI, true),
+            new StepRow(FlowKind.HARD_RESET_REFLASH, ReflashFlow.WRITE_CHUNKS, Mode.UEFI, true, true),
+            row(FlowKind.HARD_RESET_REFLASH, ReflashFlow.REBOOT, Mode.UEFI, true),
+            row(FlowKind.HARD_RESET_REFLASH, ReflashFlow.AWAIT_LEAVE, Mode.UEFI, false),
+            row(FlowKind.HARD_RESET_REFLASH, ReflashFlow.AWAIT_RETURN, Mode.NORMAL, false),
+            row(FlowKind.HARD_RESET_REFLASH, Identities.CONFIRM_IDENTITY, Mode.NORMAL, true),
+
             row(FlowKind.REFLASH, ReflashFlow.VERIFY_FFU, Mode.NORMAL, false),
             row(FlowKind.REFLASH, ReflashFlow.READ_INFO, Mode.NORMAL, true),
             row(FlowKind.REFLASH, ReflashFlow.PRE_FLIGHT, Mode.NORMAL, false),
@@ -208,7 +240,30 @@ class FaultMatrixTest {
             row(FlowKind.EMERGENCY, EmergencyFlow.CONFIGURE, Mode.EDL_PBL, true),
             new StepRow(FlowKind.EMERGENCY, EmergencyFlow.WRITE_IMAGE, Mode.EDL_PBL, true, true),
             row(FlowKind.EMERGENCY, EmergencyFlow.POWER_RESET, Mode.EDL_PBL, true),
-            row(FlowKind.EMERGENCY, EmergencyFlow.AWAIT_RETURN, Mode.NORMAL, false));
+            row(FlowKind.EMERGENCY, EmergencyFlow.AWAIT_RETURN, Mode.NORMAL, false),
+
+            row(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.READ_PROGRAMMER, Mode.EDL_PBL, false),
+            row(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.DETECT, Mode.EDL_PBL, true),
+            row(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.READ_CHIP, Mode.EDL_PBL, true),
+            row(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.CHECK_PROGRAMMER, Mode.EDL_PBL, false),
+            row(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.PRE_FLIGHT, Mode.EDL_PBL, false),
+            row(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.UPLOAD, Mode.EDL_PBL, true),
+            row(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.CONFIGURE, Mode.EDL_PBL, true),
+            new StepRow(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.WRITE_IMAGE, Mode.EDL_PBL, true, true),
+            row(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.POWER_RESET, Mode.EDL_PBL, true),
+            row(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.AWAIT_RETURN, Mode.NORMAL, false),
+
+            // The files are chosen by the root-key hash the chip tells, so the programmer is read after it.
+            row(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.DETECT, Mode.EDL_PBL, true),
+            row(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.READ_CHIP, Mode.EDL_PBL, true),
+            row(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.READ_PROGRAMMER, Mode.EDL_PBL, false),
+            row(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.CHECK_PROGRAMMER, Mode.EDL_PBL, false),
+            row(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.PRE_FLIGHT, Mode.EDL_PBL, false),
+            row(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.UPLOAD, Mode.EDL_PBL, true),
+            row(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.CONFIGURE, Mode.EDL_PBL, true),
+            new StepRow(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.WRITE_IMAGE, Mode.EDL_PBL, true, true),
+            row(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.POWER_RESET, Mode.EDL_PBL, true),
+            row(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.AWAIT_RETURN, Mode.NORMAL, false));
 
     /** Why a cell cannot happen, or null: the test's own list, printed under the table. */
     static String impossible(StepRow s, Fault f) {
@@ -223,7 +278,7 @@ class FaultMatrixTest {
         if (f == Fault.CORRUPT && NO_REPLY.contains(s.flow() + "/" + s.step())) {
             return "the phone restarts on the step's command without answering it, so there is no answer to garble";
         }
-        if ((f == Fault.NAK || f == Fault.CORRUPT) && s.flow() == FlowKind.EMERGENCY && s.step().equals(EmergencyFlow.DETECT)) {
+        if ((f == Fault.NAK || f == Fault.CORRUPT) && s.flow().emergency() && s.step().equals(EmergencyFlow.DETECT)) {
             return "the PBL's HELLO is sent when the channel opens, before the step starts, and a phone that greeted is sent nothing "
                     + "in this step";
         }
@@ -233,52 +288,100 @@ class FaultMatrixTest {
     /** Steps whose one command restarts the phone without an answer (NCSd SetDeviceMode / reset, NOKR). */
     private static final java.util.Set<String> NO_REPLY = java.util.Set.of(FlowKind.REFLASH + "/" + ReflashFlow.SWITCH_TO_FLASH,
             FlowKind.REFLASH + "/" + ReflashFlow.REBOOT, FlowKind.SOFT_RESET + "/" + SoftResetFlow.SEND_RESET,
-            FlowKind.HARD_RESET + "/" + HardResetFlow.REBOOT);
+            FlowKind.HARD_RESET + "/" + HardResetFlow.REBOOT, FlowKind.HARD_RESET_REFLASH + "/" + ReflashFlow.SWITCH_TO_FLASH,
+            FlowKind.HARD_RESET_REFLASH + "/" + ReflashFlow.REBOOT);
 
     /** Why a hung phone's job cannot tell a swapped phone. */
     private static final String HUNG_SWAP = "a hung phone tells nothing of itself before its reset (no IMEI; its USB serial proves "
             + "nothing, some modes report another), so there is nothing to compare the phone that comes back with";
 
     /**
+     * A known limit's cell: why its outcome is accepted (the docs' words), and what it is, asserted like any other cell's
+     * so a change (better or worse) fails the test and the entry is updated: the outcome, the IMEI the record names and
+     * the one the outcome's summary names (null: none), and whether the job's phone and the phone swapped in each ended
+     * as the job ends a phone (reset: its data erased; written: its eMMC equals the FFU's raw image; a soft reset leaves
+     * nothing to check: null).
+     */
+    record Known(String why, Reason outcome, String recordImei, String summaryImei, Boolean jobPhoneDone, Boolean otherPhoneDone) {
+        /** The record's IMEI is read once the job is done, if the phone is then in a mode that tells it: either is right. */
+        static final String NONE_OR_OTHER = "none, or the swapped phone's";
+    }
+
+    /** Why an emergency job swapped before it read its phone takes the phone on the port. */
+    private static final String EDL_UNREAD = "a 9008 phone has no USB serial and the job has read nothing of it yet: the job is for the "
+            + "phone on the port, and the one put there is written (DONE; the record names its IMEI if it is back in normal mode "
+            + "when the job ends, none if it is still in its boot manager)";
+    /** Why an emergency job takes a phone swapped in as the written one restarts. */
+    private static final String EDL_AFTER = "after an emergency write nothing the phone told in 9008 (its chip serial) can be compared "
+            + "with what it tells once back (IMEI): a phone swapped in while the written one restarts is taken for it (DONE), and the "
+            + "record names the swapped phone's IMEI";
+    /** How a soft reset names the phone it reset. */
+    private static final String SOFT_NAMES = " (DONE): the outcome's summary names its IMEI (a soft reset's record names none: "
+            + "it does not read the phone)";
+
+    /**
      * Cells whose outcome is accepted though it is not the ideal one: a limit of what the agent can know, said in
      * the docs under the table. Key: flow/step/fault.
      */
-    static final Map<String, String> KNOWN = known(
-            "emergency/ReadProgrammer/other_phone", "a 9008 phone has no USB serial and the job has read nothing of it yet: the job is "
-                    + "for the phone on the port, and the one put there is written (DONE)",
-            "emergency/AwaitReturn/other_phone", "after an emergency write nothing the phone told in 9008 (its chip serial) can be "
-                    + "compared with what it tells once back (IMEI): a phone swapped in while the written one restarts is taken for it "
-                    + "(DONE), and the record names the swapped phone's IMEI",
-            "hard_reset_auto/ChooseMethod/other_phone", HUNG_SWAP + ": the keys reset the phone now on the port (DONE, its data erased), "
-                    + "and the record names its IMEI",
-            "hard_reset_auto/PreFlight/other_phone", HUNG_SWAP + ": the keys reset the phone now on the port (DONE, its data erased), "
-                    + "and the record names its IMEI",
-            "hard_reset_auto/GuidedKeyHardReset/other_phone", HUNG_SWAP + ": the phone put on the port as the keys are asked for "
-                    + "is taken for it (DONE), and the record names its IMEI",
-            "hard_reset_auto/AwaitLeave/other_phone", HUNG_SWAP + ": the phone put on the port as the agent waits for the restart "
-                    + "is taken for it (DONE), and the record names its IMEI",
-            "hard_reset_auto/AwaitResetFinish/other_phone", HUNG_SWAP + ": a phone put on the port while the job's phone is in its "
-                    + "gears is taken for it, reset (DONE) though it was not, and the record names its IMEI",
-            "soft_reset_keys/GuidedKeyReset/other_phone", HUNG_SWAP + ": the phone put on the port as the keys are asked for is "
-                    + "the one reset and is taken for it (DONE), and the record names its IMEI",
-            "soft_reset_keys/AwaitLeave/other_phone", HUNG_SWAP + ": the phone that comes back is taken for it (DONE), and the record "
-                    + "names its IMEI",
-            "soft_reset_keys/AwaitReturn/other_phone", HUNG_SWAP + ": the phone that comes back is taken for it (DONE), and the record "
-                    + "names its IMEI");
+    static final Map<String, Known> KNOWN = known(
+            "emergency/ReadProgrammer/other_phone", new Known(EDL_UNREAD, Reason.DONE, Known.NONE_OR_OTHER, null, false, true),
+            "emergency/AwaitReturn/other_phone", new Known(EDL_AFTER, Reason.DONE, OTHER_IMEI, null, true, false),
+            "emergency_rawprogram/ReadProgrammer/other_phone", new Known(EDL_UNREAD, Reason.DONE, Known.NONE_OR_OTHER, null, false, true),
+            "emergency_rawprogram/AwaitReturn/other_phone", new Known(EDL_AFTER, Reason.DONE, OTHER_IMEI, null, true, false),
+            "emergency_library/AwaitReturn/other_phone", new Known(EDL_AFTER, Reason.DONE, OTHER_IMEI, null, true, false),
+            "hard_reset_auto/ChooseMethod/other_phone", new Known(HUNG_SWAP + ": the keys reset the phone now on the port (DONE, its "
+                    + "data erased), and the record names its IMEI", Reason.DONE, OTHER_IMEI, OTHER_IMEI, false, true),
+            "hard_reset_auto/PreFlight/other_phone", new Known(HUNG_SWAP + ": the keys reset the phone now on the port (DONE, its data "
+                    + "erased), and the record names its IMEI", Reason.DONE, OTHER_IMEI, OTHER_IMEI, false, true),
+            "hard_reset_auto/GuidedKeyHardReset/other_phone", new Known(HUNG_SWAP + ": the phone put on the port as the keys are asked "
+                    + "for is the one reset and is taken for it (DONE, its data erased), and the record names its IMEI", Reason.DONE,
+                    OTHER_IMEI, OTHER_IMEI, false, true),
+            "hard_reset_auto/AwaitLeave/other_phone", new Known(HUNG_SWAP + ": the phone put on the port as the agent waits for the "
+                    + "restart is taken for it (DONE), and the record names its IMEI", Reason.DONE, OTHER_IMEI, OTHER_IMEI, false, null),
+            "hard_reset_auto/AwaitResetFinish/other_phone", new Known(HUNG_SWAP + ": a phone put on the port while the job's phone is in "
+                    + "its gears is taken for it, reset (DONE) though it was not, and the record names its IMEI", Reason.DONE, OTHER_IMEI,
+                    OTHER_IMEI, false, false),
+            "soft_reset_keys/GuidedKeyReset/other_phone", new Known(HUNG_SWAP + ": the phone put on the port as the keys are asked for is "
+                    + "the one reset and is taken for it" + SOFT_NAMES, Reason.DONE, null, OTHER_IMEI, null, null),
+            "soft_reset_keys/AwaitLeave/other_phone", new Known(HUNG_SWAP + ": the phone that comes back is taken for it" + SOFT_NAMES,
+                    Reason.DONE, null, OTHER_IMEI, null, null),
+            "soft_reset_keys/AwaitReturn/other_phone", new Known(HUNG_SWAP + ": the phone that comes back is taken for it" + SOFT_NAMES,
+                    Reason.DONE, null, OTHER_IMEI, null, null));
 
-    private static Map<String, String> known(String... keyThenWhy) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < keyThenWhy.length; i += 2) {
-            m.put(keyThenWhy[i], keyThenWhy[i + 1]);
+    private static Map<String, Known> known(Object... keyThenKnown) {
+        Map<String, Known> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyThenKnown.length; i += 2) {
+            m.put((String) keyThenKnown[i], (Known) keyThenKnown[i + 1]);
         }
         return java.util.Collections.unmodifiableMap(m);
     }
 
     /** One cell: a fault at a step (NONE: the flow's baseline). */
-    record Cell(StepRow row, Fault fault) {
-        String id() {
-            return row.flow().name().toLowerCase(Locale.ROOT) + "/" + row.step() + "/" + (fault == null ? "baseline" : fault.name().toLowerCase(Locale.ROOT));
+    record Cell(StepRow row, Fault fault, Fault then) {
+        Cell(StepRow row, Fault fault) {
+            this(row, fault, null);
         }
+
+        String id() {
+            return row.flow().name().toLowerCase(Locale.ROOT) + "/" + row.step() + "/" + (fault == null ? "baseline" : fault.name().toLowerCase(Locale.ROOT))
+                    + (then == null ? "" : "+then_" + then.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** The faults a resumed run meets in its write (the first run killed in it): each a named outcome whose next step finishes the job. */
+    static final List<Fault> IN_RESUMED_RUN = List.of(Fault.STALL, Fault.NAK, Fault.CABLE_PULL);
+
+    /** The agent killed during each flow's write, then a second fault in the resumed run's write (at 30 % again). */
+    static List<Cell> resumedCells() {
+        List<Cell> out = new ArrayList<>();
+        for (StepRow s : STEPS) {
+            if (s.write()) {
+                for (Fault then : IN_RESUMED_RUN) {
+                    out.add(new Cell(s, Fault.AGENT_KILLED, then));
+                }
+            }
+        }
+        return out;
     }
 
     /** What a cell ended in: its outcome, and what running it again (or resuming) gave. */
@@ -289,6 +392,9 @@ class FaultMatrixTest {
     static Path root;
     private static Path library;
     private static Path emptyLibrary;
+    private static Path emergencyLibrary;
+    private static Path rawprogram;
+    private static Path images;
     private static ExecutorService pool;
     private static final Map<String, Future<Result>> RESULTS = new LinkedHashMap<>();
 
@@ -301,6 +407,8 @@ class FaultMatrixTest {
             new FfuBuilder().platformId(m.platformId()).osVersion(m.osVersion()).build(new DemoDisk(FFU_BYTES), ch);
         }
         Files.write(programmer(), EdeBuilder.forPlatform(m.platformId()).build());
+        rawprogramSet(m);
+        emergencyLibrary();
         pool = Executors.newFixedThreadPool(Integer.getInteger("fault.matrix.threads", 16), r -> {
             Thread t = new Thread(r, "fault-matrix");
             t.setDaemon(true);
@@ -311,6 +419,73 @@ class FaultMatrixTest {
     @AfterAll
     static void stop() {
         pool.shutdownNow();
+    }
+
+    /**
+     * The rawprogram set the emergency --rawprogram row writes: the FFU's raw image cut into one file per stretch of
+     * written blocks (at least four entries, so the write's progress passes 30 % with entries still to write), no patch.
+     */
+    private static void rawprogramSet(SimModel m) throws Exception {
+        images = Files.createDirectories(root.resolve("rawprogram-images"));
+        SimPhone probe = new SimPhone(m, IMEI, "", Mode.EDL_PBL, 80, LinkKind.PACKET, EnumSet.noneOf(SimFault.class));
+        java.util.TreeMap<Long, byte[]> writes = new java.util.TreeMap<>();
+        try (FfuFile file = FfuFile.open(ffu())) {
+            file.reconstruct(probe.disk().blockCount(), (offset, data) -> {
+                byte[] b = new byte[data.remaining()];
+                data.get(b);
+                writes.put(offset, b);
+            }, true, (a, b) -> { });
+        }
+        // Coalesce touching writes into stretches, then halve the largest until there are at least four pieces.
+        List<Long> starts = new ArrayList<>();
+        List<byte[]> pieces = new ArrayList<>();
+        java.io.ByteArrayOutputStream run = new java.io.ByteArrayOutputStream();
+        long start = -1;
+        for (Map.Entry<Long, byte[]> w : writes.entrySet()) {
+            if (start >= 0 && start + run.size() != w.getKey()) {
+                starts.add(start);
+                pieces.add(run.toByteArray());
+                run.reset();
+                start = -1;
+            }
+            if (start < 0) {
+                start = w.getKey();
+            }
+            run.write(w.getValue());
+        }
+        starts.add(start);
+        pieces.add(run.toByteArray());
+        while (pieces.size() < 4) {
+            int big = 0;
+            for (int j = 1; j < pieces.size(); j++) {
+                big = pieces.get(j).length > pieces.get(big).length ? j : big;
+            }
+            byte[] whole = pieces.get(big);
+            int half = whole.length / 2 / 512 * 512;
+            pieces.set(big, java.util.Arrays.copyOf(whole, half));
+            pieces.add(big + 1, java.util.Arrays.copyOfRange(whole, half, whole.length));
+            starts.add(big + 1, starts.get(big) + half);
+        }
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" ?>\n<data>\n");
+        for (int i = 0; i < pieces.size(); i++) {
+            assertThat(starts.get(i) % 512).isZero();
+            String name = "piece" + i + ".bin";
+            Files.write(images.resolve(name), pieces.get(i));
+            xml.append("  <program SECTOR_SIZE_IN_BYTES=\"512\" file_sector_offset=\"0\" filename=\"").append(name)
+                    .append("\" label=\"").append(name).append("\" num_partition_sectors=\"").append((pieces.get(i).length + 511) / 512)
+                    .append("\" physical_partition_number=\"0\" sparse=\"false\" start_sector=\"").append(starts.get(i) / 512)
+                    .append("\"/>\n");
+        }
+        rawprogram = Files.writeString(root.resolve("rawprogram0.xml"), xml.append("</data>\n").toString());
+    }
+
+    /** The layout `simulate firmware` writes: RM-xxxx/RM-xxxx_demo.ffu, the programmer under the model's emergency key. */
+    private static void emergencyLibrary() throws Exception {
+        emergencyLibrary = Files.createDirectories(root.resolve("emergency-library"));
+        Path model = Files.createDirectories(emergencyLibrary.resolve(ProductType.normalise(MODEL)));
+        Files.copy(ffu(), model.resolve(MODEL + "_demo.ffu"));
+        Path key = Files.createDirectories(emergencyLibrary.resolve(ProductType.emergencyKey(MODEL)));
+        Files.copy(programmer(), key.resolve(MODEL + "_sim.ede"));
     }
 
     private static Path ffu() {
@@ -341,7 +516,10 @@ class FaultMatrixTest {
             cells.add(new Cell(STEPS.stream().filter(s -> s.flow() == f).findFirst().orElseThrow(), null));
         }
         String only = System.getProperty("fault.matrix.only", "");
-        cells.addAll(cells().stream().filter(c -> c.id().contains(only)).toList());
+        // -Dfault.matrix.only=a,b: only the cells whose id contains one of them (the docs are then not checked)
+        List<String> onlyAny = List.of(only.split(","));
+        cells.addAll(Stream.concat(cells().stream(), resumedCells().stream()).filter(c -> onlyAny.stream().anyMatch(o -> c.id().contains(o)))
+                .toList());
         synchronized (RESULTS) {
             for (Cell c : cells) {
                 RESULTS.put(c.id(), pool.submit(() -> new CellRun(c).run()));
@@ -368,6 +546,12 @@ class FaultMatrixTest {
             if (!only.isEmpty()) {
                 return;
             }
+            assertThat(done.keySet()).as("every known limit is a cell the matrix runs").containsAll(KNOWN.keySet());
+            for (Cell c : resumedCells()) {
+                // A resumed run meets a fault in its write as a fresh run does.
+                assertThat(done.get(c.id()).outcome()).as(c.id() + ": as the fresh run's")
+                        .isEqualTo(done.get(new Cell(c.row(), c.then()).id()).outcome());
+            }
             Path docs = Path.of("docs", "reliability.md");
             if (Boolean.getBoolean("fault.matrix.write")) {
                 writeSection(docs, table);
@@ -387,6 +571,7 @@ class FaultMatrixTest {
             CellRun run = new CellRun(new Cell(STEPS.stream().filter(s -> s.flow() == f).findFirst().orElseThrow(), null));
             run.run();
             assertThat(run.plan).as(f.label).containsExactlyElementsOf(STEPS.stream().filter(s -> s.flow() == f).map(StepRow::step).toList());
+            assertThat(run.steps).as(f.label + ": the job file's steps are its plan's, run in order").isEqualTo(run.plan);
         }
     }
 
@@ -415,11 +600,17 @@ class FaultMatrixTest {
         volatile boolean armed = true;
         volatile boolean fired;
         volatile boolean oneShotUnused;
+        /** The fault the injector fires: the cell's, then (a resumed-run cell) its second one. */
+        volatile Fault current;
+        /** The phone swapped in by the other-phone fault. */
+        volatile SimPhone other;
         volatile List<String> plan = List.of();
+        volatile List<String> steps = List.of();
         final java.util.concurrent.atomic.AtomicInteger actions = new java.util.concurrent.atomic.AtomicInteger();
 
         CellRun(Cell cell) {
             this.cell = cell;
+            this.current = cell.fault();
             this.phone = phone(cell.row().flow(), IMEI, "SNA", cell.row().flow().start);
             if (cell.row().flow().hung) {
                 phone.inject(SimFault.STALL); // a hung OS: enumerates, answers nothing
@@ -449,8 +640,14 @@ class FaultMatrixTest {
                 case HARD_RESET_AUTO:
                     // an empty firmware library: auto has no FFU, so it cannot choose a reflash
                     return new JobSpec.HardReset(HardResetFlow.Method.AUTO, Optional.of(new JobSpec.Library(emptyLibrary)), "--yes");
+                case HARD_RESET_REFLASH:
+                    return new JobSpec.HardReset(HardResetFlow.Method.REFLASH, Optional.of(new JobSpec.OneFfu(ffu())), "--yes");
                 case REFLASH:
                     return new JobSpec.Reflash(new JobSpec.OneFfu(ffu()), "--yes");
+                case EMERGENCY_RAWPROGRAM:
+                    return new JobSpec.Emergency(new JobSpec.RawProgram(programmer(), List.of(rawprogram), List.of(), images), "--yes");
+                case EMERGENCY_LIBRARY:
+                    return new JobSpec.Emergency(new JobSpec.FromLibrary(emergencyLibrary), "--yes");
                 default:
                     return new JobSpec.Emergency(new JobSpec.Fixed(programmer(), ffu()), "--yes");
             }
@@ -525,8 +722,38 @@ class FaultMatrixTest {
                 assertThat(job.state).as(where + ": the job file's state").isEqualTo(reason == Reason.DONE ? JobState.DONE : JobState.FAILED);
                 assertThat(job.reason).as(where + ": the job file's outcome").isEqualTo(r.outcome);
             }
+            if (cell.then() != null) {
+                assertThat(reason).as(where + ": killed in its write").isEqualTo(Reason.INTERRUPTED);
+                return resumeWithFault(runner, spec, journal, store, r, where);
+            }
+            Known known = KNOWN.get(cell.id());
+            if (known != null) {
+                // A known limit asserts its documented outcome: a change either way fails here, and the entry is updated.
+                String k = where + " (a known limit: update KNOWN if this changed)";
+                assertThat(reason).as(k + ": outcome").isEqualTo(known.outcome());
+                if (Known.NONE_OR_OTHER.equals(known.recordImei())) {
+                    assertThat(r.imei).as(k + ": the IMEI the record names").isIn(null, OTHER_IMEI);
+                } else {
+                    assertThat(r.imei).as(k + ": the IMEI the record names").isEqualTo(known.recordImei());
+                }
+                if (known.summaryImei() != null) {
+                    assertThat(r.summary).as(k + ": the IMEI the summary names").contains(known.summaryImei());
+                } else {
+                    assertThat(r.summary).as(k + ": the summary names no IMEI").doesNotContain(IMEI).doesNotContain(OTHER_IMEI);
+                }
+                if (known.jobPhoneDone() != null) {
+                    assertThat(isDone(phone)).as(k + ": the job's phone " + phone + " ended as the job ends a phone")
+                            .isEqualTo(known.jobPhoneDone());
+                }
+                if (known.otherPhoneDone() != null) {
+                    assertThat(other).as(k + ": a phone was swapped in").isNotNull();
+                    assertThat(isDone(other)).as(k + ": the swapped-in phone " + other + " ended as the job ends a phone")
+                            .isEqualTo(known.otherPhoneDone());
+                }
+            }
             if (cell.fault() == null) {
                 plan = job.runs.get(0).plan;
+                steps = job.runs.get(0).steps.stream().map(dev.lumiaagent.job.JobStep::name).toList();
                 assertDone(where);
                 return new Result(r.outcome, r.summary, "", "");
             }
@@ -534,21 +761,64 @@ class FaultMatrixTest {
             if (reason != Reason.DONE && r.nextStep != null && RUN_AGAIN.matcher(r.nextStep).find()) {
                 recovery = recover(runner, spec, journal, store, r, where);
             } else if (reason == Reason.DONE && cell.fault() == Fault.OTHER_PHONE) {
-                // Swapped before the job read anything of its phone: a 9008 phone has no USB serial, so the job is for
-                // "the phone on this port", and it is the one now there that was written. Anywhere else it is a defect.
+                // Done with another phone on the port: only a known limit (checked above, with what it did to each phone).
                 assertThat(KNOWN).as(where + ": done with another phone on the port").containsKey(cell.id());
-                String step = cell.row().step();
-                if (step.equals(EmergencyFlow.READ_PROGRAMMER) || (cell.row().flow().hung
-                        && (step.equals(HardResetFlow.CHOOSE_METHOD) || step.equals(HardResetFlow.PRE_FLIGHT)))) {
-                    assertDone(where, bus.phoneAt(PORT).orElseThrow()); // the phone put there is the one the job acted on
-                    recovery = "✓";
-                } else if (!cell.row().flow().hung) {
-                    assertDone(where);
-                    recovery = "✓";
-                }
+                Known k = KNOWN.get(cell.id());
+                recovery = Boolean.TRUE.equals(k.jobPhoneDone()) || Boolean.TRUE.equals(k.otherPhoneDone()) ? "✓" : "";
             } else if (reason == Reason.DONE) {
                 assertDone(where);
                 recovery = "✓";
+            }
+            return new Result(r.outcome, r.summary, r.nextStep == null ? "" : r.nextStep, recovery);
+        }
+
+        /**
+         * The killed job resumed as the technician would (the phone back, as after any kill), with the cell's second fault
+         * injected in the resumed run's write: a named outcome with a next step, the same job's file and record agreeing
+         * (its second run, its record's second attempt), and following that next step finishes the job.
+         */
+        private Result resumeWithFault(JobRunner runner, JobSpec spec, JobJournal journal, RecordStore store, JobRecord killed, String where)
+                throws Exception {
+            UsbDevice device = technician(where);
+            Job job = journal.load(killed.jobId).orElseThrow();
+            JobIdentity found = JobIdentity.of(runner.readPhone(spec, device), device);
+            current = cell.then();
+            fired = false;
+            oneShotUnused = false;
+            armed = true;
+            JobRecord r;
+            try {
+                r = runner.resume(job, device, found).orElseThrow(() -> new AssertionError(where + ": resume did nothing"));
+            } finally {
+                Thread.interrupted();
+            }
+            armed = false;
+            String said = where + " then resume with " + current.label + ": " + r.outcome + ": " + r.summary + " / next: " + r.nextStep;
+            assertThat(fired).as(said + ": the second fault was injected in the resumed run's write").isTrue();
+            assertThat(oneShotUnused).as(said + ": the write sent a command to refuse").isFalse();
+            assertThat(r.jobId).as(said + ": the same job").isEqualTo(killed.jobId);
+            Reason reason = Reason.valueOf(r.outcome);
+            assertThat(reason).as(said + " (an unnamed failure is a defect)").isNotEqualTo(Reason.INTERNAL_ERROR);
+            assertThat(reason).as(said + ": only a kill is INTERRUPTED").isNotEqualTo(Reason.INTERRUPTED);
+            if (reason != Reason.DONE) {
+                assertThat(r.nextStep).as(said + ": next step").isNotBlank();
+            }
+            Job file = journal.load(r.jobId).orElseThrow(() -> new AssertionError(said + ": no job file"));
+            JobRecord stored = store.job(r.jobId).orElseThrow(() -> new AssertionError(said + ": no record in the store"));
+            assertThat(stored.outcome).as(said + ": the store's outcome").isEqualTo(r.outcome);
+            assertThat(stored.attempts).as(said + ": the record's attempts (the killed run, the resumed one)").isEqualTo(2);
+            assertThat(file.runs).as(said + ": the job file's runs").hasSize(2);
+            assertThat(file.state).as(said + ": the job file's state").isEqualTo(reason == Reason.DONE ? JobState.DONE : JobState.FAILED);
+            assertThat(file.reason).as(said + ": the job file's outcome").isEqualTo(r.outcome);
+            String recovery;
+            if (reason == Reason.DONE) {
+                assertDone(said);
+                recovery = "✓";
+            } else if (RUN_AGAIN.matcher(r.nextStep).find()) {
+                recovery = recover(runner, spec, journal, store, r, said);
+                assertThat(recovery).as(said + ": following the next step finished the job").isNotEmpty();
+            } else {
+                recovery = ""; // a verdict the technician acts on by hand, as the same fault's in a fresh run (checked with the docs)
             }
             return new Result(r.outcome, r.summary, r.nextStep == null ? "" : r.nextStep, recovery);
         }
@@ -568,6 +838,7 @@ class FaultMatrixTest {
                 UsbDevice device = technician(where);
                 String how;
                 JobRecord again;
+                int attemptsBefore = store.job(last.jobId).map(x -> x.attempts).orElse(0);
                 if (last.outcome.equals(Reason.INTERRUPTED.name())) {
                     Job job = journal.load(last.jobId).orElseThrow();
                     JobIdentity found = JobIdentity.of(runner.readPhone(spec, device), device);
@@ -587,11 +858,11 @@ class FaultMatrixTest {
                     assertDone(said);
                     if (how.equals("resume")) {
                         assertThat(journal.load(last.jobId).orElseThrow().state).as(said + ": resumed job file").isEqualTo(JobState.DONE);
-                        assertThat(stored.attempts).as(said + ": resumed record's attempts").isEqualTo(2);
+                        assertThat(stored.attempts).as(said + ": resumed record's attempts").isEqualTo(attemptsBefore + 1);
                     }
                     return round == 1 ? "↻" : "↻2";
                 }
-                if (cell.row().flow() == FlowKind.EMERGENCY && again.outcome.equals(Reason.NOT_SUPPORTED_IN_MODE.name())
+                if (cell.row().flow().emergency() && again.outcome.equals(Reason.NOT_SUPPORTED_IN_MODE.name())
                         && phone.mode() != Mode.EDL_PBL) {
                     // The write had finished and the phone left 9008 (it restarted): the emergency path has nothing to do.
                     assertDone(said + " (written before the fault; the phone restarted out of 9008)");
@@ -619,7 +890,7 @@ class FaultMatrixTest {
                     bus.attach(PORT, phone);
                 }
                 Mode want = cell.row().flow().start;
-                if (cell.row().flow() == FlowKind.EMERGENCY) {
+                if (cell.row().flow().emergency()) {
                     if (phone.mode() == Mode.EDL_PBL || phone.mode() == Mode.MASS_STORAGE) {
                         // Volume-Down + Power for 10 s: a bricked phone restarts into 9008, with a fresh PBL
                         bus.reenumerate(PORT, Mode.EDL_PBL, Duration.ZERO, Duration.ofMillis(100));
@@ -627,11 +898,11 @@ class FaultMatrixTest {
                     } else {
                         want = null;
                     }
-                } else if (cell.row().flow() == FlowKind.HARD_RESET && (phone.mode() != Mode.UEFI || cell.fault() == Fault.STALL)) {
+                } else if (cell.row().flow() == FlowKind.HARD_RESET && (phone.mode() != Mode.UEFI || current == Fault.STALL)) {
                     // usb-wipe's next step: boot it into its flash app (Volume-Up while plugging it in)
                     bus.reenumerate(PORT, Mode.UEFI, Duration.ZERO, Duration.ofMillis(100), p -> p.uefiApp(SimUefiApp.FLASH_APP));
                     restart = true;
-                } else if (phone.mode() == Mode.MASS_STORAGE || cell.fault() == Fault.STALL || (hung && !restart)
+                } else if (phone.mode() == Mode.MASS_STORAGE || current == Fault.STALL || (hung && !restart)
                         || (cell.row().flow().hardReset() && cell.row().flow() != FlowKind.HARD_RESET && phone.mode() == Mode.UEFI)) {
                     // (a hung phone put back on the port was restarted while off it: its stall is cleared above)
                     // (a guided hard reset cut by an unplug leaves the simulated phone in its boot manager, the gears
@@ -651,6 +922,16 @@ class FaultMatrixTest {
             }
         }
 
+        /** Whether {@code p} ended as the job ends a phone (what {@link #assertDone} checks), as a value. */
+        private boolean isDone(SimPhone p) throws Exception {
+            try {
+                assertDone("", p);
+                return true;
+            } catch (AssertionError e) {
+                return false;
+            }
+        }
+
         /** What a finished job leaves on the phone. */
         private void assertDone(String where) throws Exception {
             assertDone(where, phone);
@@ -659,7 +940,10 @@ class FaultMatrixTest {
         private void assertDone(String where, SimPhone phone) throws Exception {
             switch (cell.row().flow()) {
                 case REFLASH:
+                case HARD_RESET_REFLASH:
                 case EMERGENCY:
+                case EMERGENCY_RAWPROGRAM: // its set is the FFU's raw image, cut in pieces
+                case EMERGENCY_LIBRARY:
                     SparseDisk expected = new SparseDisk(phone.disk().sizeBytes());
                     try (FfuFile file = FfuFile.open(ffu())) {
                         file.reconstruct(expected.blockCount(), expected, true, (a, b) -> { });
@@ -686,14 +970,14 @@ class FaultMatrixTest {
 
         @Override
         public void stepStarted(PortPath port, String step, String description, Duration bound) {
-            if (armed && !fired && cell.fault() != null && step.equals(cell.row().step()) && !cell.row().write()) {
+            if (armed && !fired && current != null && step.equals(cell.row().step()) && !cell.row().write()) {
                 fire();
             }
         }
 
         @Override
         public void progress(PortPath port, String step, double fraction, String status) {
-            if (armed && !fired && cell.fault() != null && step.equals(cell.row().step()) && cell.row().write() && fraction >= 0.3 && fraction < 1) {
+            if (armed && !fired && current != null && step.equals(cell.row().step()) && cell.row().write() && fraction >= 0.3 && fraction < 1) {
                 fire();
             }
         }
@@ -730,7 +1014,7 @@ class FaultMatrixTest {
 
         private void fire() {
             fired = true;
-            switch (cell.fault()) {
+            switch (current) {
                 case STALL:
                     phone.inject(SimFault.STALL);
                     break;
@@ -755,7 +1039,8 @@ class FaultMatrixTest {
                     break;
                 case OTHER_PHONE:
                     bus.detach(PORT);
-                    bus.attach(PORT, phone(cell.row().flow(), OTHER_IMEI, "SNB", cell.row().mode()));
+                    other = phone(cell.row().flow(), OTHER_IMEI, "SNB", cell.row().mode());
+                    bus.attach(PORT, other);
                     break;
                 case DEAD_BATTERY:
                     bus.batteryDies(PORT);
@@ -764,7 +1049,7 @@ class FaultMatrixTest {
                     Thread.currentThread().interrupt(); // how Ctrl-C ends a job: the runner's thread is interrupted
                     break;
                 default:
-                    throw new IllegalStateException(cell.fault().name());
+                    throw new IllegalStateException(current.name());
             }
         }
     }
@@ -788,8 +1073,10 @@ class FaultMatrixTest {
                         + "phone back). In the guided flows a simulated technician does what the instructions say (the key sequence, "
                         + "Settings → reset, Volume-Down + Power) on the phone on the port, at once; a *hung* phone enumerates in normal mode "
                         + "and answers nothing. *n/a* cells cannot "
-                        + "happen; why is listed under the table.\n\n");
-        long run = results.keySet().stream().filter(k -> !k.endsWith("/baseline")).count();
+                        + "happen; why is listed under the table. The emergency --rawprogram row writes the FFU's raw image cut into "
+                        + "rawprogram entries (four, without patches), so the same check holds; the firmware-library row finds the "
+                        + "programmer and FFU in a library laid out as `simulate firmware` writes it.\n\n");
+        long run = results.keySet().stream().filter(k -> !k.endsWith("/baseline") && !k.contains("+then_")).count();
         long impossible = 0;
         for (StepRow s : STEPS) {
             for (Fault f : Fault.values()) {
@@ -833,9 +1120,32 @@ class FaultMatrixTest {
                 for (String k : known) {
                     String[] parts = k.split("/");
                     md.append("- known limit, ").append(parts[1]).append(" × ").append(Fault.valueOf(parts[2].toUpperCase(Locale.ROOT)).label)
-                            .append(": ").append(KNOWN.get(k)).append(".\n");
+                            .append(": ").append(KNOWN.get(k).why()).append(".\n");
                 }
             }
+        }
+        md.append("\n### Faults during a resumed run\n\n");
+        md.append("The agent is killed in each flow's write (at 30 %); the technician puts the phone back as after any kill and runs "
+                + "`resume`, and a second fault hits the resumed run's write (at 30 % again). Each cell is the resumed run's outcome, "
+                + "with the same job's file and record agreeing (its second run, its record's second attempt); **↻** means its next "
+                + "step said to run the job again (or resume it), which the test did, and that finished it (the eMMC equals the FFU's "
+                + "raw image); ✓: the resumed run itself finished. Cells run: ")
+                .append(results.keySet().stream().filter(k -> k.contains("+then_")).count()).append(".\n\n");
+        md.append("| killed in |");
+        for (Fault f : IN_RESUMED_RUN) {
+            md.append(" then ").append(f.label).append(" |");
+        }
+        md.append("\n|---|");
+        IN_RESUMED_RUN.forEach(f -> md.append("---|"));
+        md.append('\n');
+        for (StepRow s : STEPS.stream().filter(StepRow::write).toList()) {
+            md.append("| ").append(s.flow().label).append(": ").append(s.step()).append(" |");
+            for (Fault f : IN_RESUMED_RUN) {
+                Result r = results.get(new Cell(s, Fault.AGENT_KILLED, f).id());
+                md.append(' ').append(r == null ? "(not run)" : r.outcome() + (r.recovery().startsWith("↻") ? " ↻" : " " + r.recovery()))
+                        .append(" |");
+            }
+            md.append('\n');
         }
         md.append("\n### What the matrix found and what it leaves out\n\n");
         md.append("Fixed where the matrix found them (each commit says which cells): a 9008 loader that answers nothing was "
@@ -845,22 +1155,28 @@ class FaultMatrixTest {
                 + "the flow's outcome when the runner changed it; a pulled cable or a dead battery while a hard reset ran was called the "
                 + "reset-loop bug; the simulator answered nak-next in Firehose with a Sahara packet; the guided soft reset of a hung "
                 + "phone replanned without the ReadIdentity step it had run, so the job file's plan missed a step its steps list; the simulator let a phone with a dead battery run a key "
-                + "reset, so a dead battery before a guided key step ended DONE.\n\n");
+                + "reset, so a dead battery before a guided key step ended DONE; a hard reset by reflash replanned to the reflash's own "
+                + "steps, so the job file's plan missed the ReadPhone and ChooseMethod steps it had run (and named the run's flow "
+                + "reflash).\n\n");
         md.append("Weak spots still visible above: a Firehose programmer left running after a pulled cable is silent, taken for a "
                 + "consumed Sahara HELLO, and needs a power cycle before the run again (a Firehose NOP probe would spare it); a refused "
                 + "NOKR is not read, so it shows only as the phone not restarting; in a hard reset any non-normal arrival while waiting "
                 + "counts as a reset restart, so another phone or mass storage reads as RESET_NEVER_FINISHED; a stalled flash app at "
                 + "ReadPhone reads as NOT_SUPPORTED_IN_MODE; a hung phone's guided reset cannot tell a phone swapped in (the known "
                 + "limits under its tables: it told nothing of itself, and a differing USB serial proves nothing), so the swapped phone "
-                + "is reset and the job DONE, and one swapped in during the gears is called reset though it was not.\n\n");
-        md.append("Not covered here: a fault injected during a resumed run (AfterWriteFlow's steps run only as the resume of the "
-                + "kill cells); hard reset by reflash (`--method reflash`, or auto with an FFU at hand: the same ReflashFlow as the "
-                + "reflash table, but not run through hard-reset), auto choosing settings or usb-wipe (auto runs here only on a hung "
+                + "is reset and the job DONE, and one swapped in during the gears is called reset though it was not; a refused FFU payload "
+                + "block mid-write reads as UNSUPPORTED_COMMAND (\"this flash app does not take this FFU protocol\") though the same "
+                + "app took the blocks before it, in a resumed run too, so the technician is not told to run it again.\n\n");
+        md.append("Not covered here: a fault in a resume that finishes a job after its write (AfterWriteFlow's steps run only as "
+                + "the resume of the kill cells; the resumed-run cells above fault a resumed write), or in a resumed run's other steps; "
+                + "hard reset auto with an FFU at hand (it chooses the reflash of the --method reflash table), auto choosing settings "
+                + "or usb-wipe (auto runs here only on a hung "
                 + "phone, where it chooses keys), the guided soft reset of a phone not on the port or in 9008 (only of a hung one); a "
                 + "technician who does not do the guided step, or does it late (the simulated one acts at once: "
                 + "SoftResetFlowTest/HardResetFlowTest cover keys never pressed); a factory reset cut by a pulled cable (the simulator "
                 + "stops it and leaves the phone in its boot manager, where a real phone runs on; the test restarts it by keys) and "
-                + "the reset-loop bug (RESET_NEVER_FINISHES: HardResetFlowTest); emergency from the firmware library or a rawprogram set; serial (stream) links; faults before the first step (a "
+                + "the reset-loop bug (RESET_NEVER_FINISHES: HardResetFlowTest); a rawprogram set with patches (the matrix's set is the FFU's "
+                + "raw image in pieces, without patches); serial (stream) links; faults before the first step (a "
                 + "phone attached with a dead battery: BenchTest); batch, station and retries above 0 (the same runner, tested "
                 + "elsewhere); another phone model (one RM-1104).\n");
         md.append(END).append('\n');
