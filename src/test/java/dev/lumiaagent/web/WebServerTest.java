@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lumiaagent.job.JobJournal;
 import dev.lumiaagent.testing.SteppedClock;
+import dev.lumiaagent.testing.WebClient;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.view.BenchView;
 import java.net.http.HttpResponse;
