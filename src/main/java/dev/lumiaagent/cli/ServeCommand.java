@@ -62,6 +62,12 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        if (bench.ffu != null || bench.firmwareDir != null || bench.method != null || bench.programmer != null || bench.productType != null
+                || bench.consent.yes || bench.consent.policy != null) {
+            throw new IllegalArgumentException("serve takes each station's job, its files and the owner's consent from the dashboard "
+                    + "(POST /api/v1/station/start with {\"command\", \"params\", \"consent\"}), not from the command line; leave out "
+                    + "--ffu, --firmware-dir, --method, --programmer, --product-type, --yes and --consent-policy");
+        }
         WebSettings settings = web.settings();
         JobJournal journal = jobs.journal();
         RecordStore store = storeOptions.openOrWarn(spec.commandLine().getErr());

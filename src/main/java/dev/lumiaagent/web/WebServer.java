@@ -202,8 +202,15 @@ public final class WebServer implements AutoCloseable {
         String p = r.fullPath();
         switch (r) {
             case BENCH -> c.routes.get(p, ctx -> json(ctx, LiveBench.snapshotOf(live.view())));
-            case EVENTS -> c.routes.sse(p, client -> new BenchStream(client, live, streams, json,
-                    lastEventId(client.ctx())).start());
+            case EVENTS -> c.routes.get(p, ctx -> {
+                String accept = ctx.header("Accept");
+                if (accept == null || !accept.contains("text/event-stream")) {
+                    throw new ApiError(406, "this is an event stream: ask for it with 'Accept: text/event-stream'",
+                            "use an EventSource in a page, or curl -N -H 'Accept: text/event-stream' …; GET /api/v1/bench for one snapshot");
+                }
+                new io.javalin.http.sse.SseHandler(client -> new BenchStream(client, live, streams, json,
+                        lastEventId(client.ctx())).start()).handle(ctx);
+            });
             case JOBS -> c.routes.get(p, ctx -> json(ctx, jobs.search(ctx.queryParam("q"), limit(ctx.queryParam("limit")))));
             case JOB -> c.routes.get(p, ctx -> json(ctx, jobs.detail(ctx.pathParam("id"))));
             case JOB_LOG -> c.routes.get(p, ctx -> text(ctx, jobs.jobFile(ctx.pathParam("id"), ".log")));

@@ -92,6 +92,14 @@ class WebServerTest {
     }
 
     @Test
+    void eventsNeedTheEventStreamAcceptHeader() {
+        WebClient web = start(view);
+        HttpResponse<String> r = web.get("/api/v1/events");
+        assertThat(r.statusCode()).isEqualTo(406);
+        assertThat(WebClient.json(r).path("nextStep").asText()).contains("text/event-stream");
+    }
+
+    @Test
     void lastEventIdReplaysTheEventsMissed() throws Exception {
         view.note("one");
         view.note("two");
