@@ -66,10 +66,14 @@ class DashboardServedTest {
             bus.attach(PortPath.parse("1-1"), TestPhones.normal("RM-914", "356938035642001"));
             bus.attach(PortPath.parse("1-2"), TestPhones.normal("RM-1045", "356938035642002"));
             // the stream shows both jobs start and end DONE, in snapshots and bench events
-            for (String port : List.of("1-1", "1-2")) {
-                seen.add(sse.await(e -> e.name().equals("bench-event") && e.json().path("port").asText().equals(port)
-                        && e.json().path("kind").asText().equals("STARTED"), Duration.ofSeconds(60)));
+            java.util.Set<String> startedOn = new java.util.HashSet<>();
+            while (startedOn.size() < 2) { // in whichever order the workers start them
+                WebClient.Event e = sse.await(x -> x.name().equals("bench-event") && x.json().path("kind").asText().equals("STARTED"),
+                        Duration.ofSeconds(60));
+                seen.add(e);
+                startedOn.add(e.json().path("port").asText());
             }
+            assertThat(startedOn).containsExactlyInAnyOrder("1-1", "1-2");
             sse.await(e -> e.name().equals("snapshot") && e.json().path("ports").size() == 2
                     && e.json().path("totals").path("succeeded").asInt() == 2, Duration.ofSeconds(90));
         }
