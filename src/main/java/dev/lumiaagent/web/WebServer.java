@@ -44,6 +44,8 @@ public final class WebServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
     /** The classpath directory of the page. */
     static final String PAGE = "/web";
+    /** How long stopping waits for requests in flight. */
+    static final long STOP_GRACE_MS = 3000;
 
     private final WebSettings settings;
     private final LiveBench live;
@@ -176,7 +178,12 @@ public final class WebServer implements AutoCloseable {
                 s.headers = Map.of("Cache-Control", "no-cache");
             });
         }
-        c.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+        c.jetty.modifyServer(server -> {
+            server.setErrorHandler(new JsonErrorHandler());
+            // Stopping finishes the requests in flight first (bounded): POST /station/stop stops the station, whose
+            // end closes this server, and its answer must still reach the client.
+            server.setStopTimeout(STOP_GRACE_MS);
+        });
         c.routes.before(guard::check);
         for (ApiRoute r : ApiRoute.values()) {
             register(c, r);
