@@ -119,7 +119,7 @@ final class SimBoot implements SimPhoneControl {
     /** Without NOKD the boot manager continues to the OS; the other apps reboot. */
     private void armWatchdog(SimUefiApp app) {
         Duration period = app == SimUefiApp.BOOT_MANAGER ? t.bootManagerWatchdog() : t.appWatchdog();
-        bus.afterUnlessMoved(port, period, () -> {
+        bus.afterHostSilence(port, period, () -> {
             SimPhone phone = phone();
             if (phone.watchdogDisabled() || phone.mode() != Mode.UEFI || phone.uefiApp() != app) {
                 return;

@@ -208,6 +208,25 @@ public final class SimBus implements Bus {
      * re-enumerated, been unplugged or been sent elsewhere meanwhile.
      */
     synchronized void afterUnlessMoved(PortPath port, Duration delay, Runnable action) {
+        afterUnlessMovedReal(port, clock.toReal(delay), action);
+    }
+
+    /**
+     * The least real time a phone's watchdog gives the host to answer, however fast the bench's clock runs. A
+     * watchdog waits for the host's next message, and the host's reaction is real time (a thread being scheduled,
+     * a GC pause): at 200x the boot manager's 9 s watchdog would be 45 ms of real time, which measures the test
+     * machine's load, not the agent. Assumption of the simulator, not of a phone.
+     */
+    static final Duration WATCHDOG_REAL_FLOOR = Duration.ofSeconds(1);
+
+    /** As {@link #afterUnlessMoved}, for a watchdog that waits on the host: never sooner than {@link #WATCHDOG_REAL_FLOOR} of real time (or its own period, if shorter). */
+    synchronized void afterHostSilence(PortPath port, Duration period, Runnable action) {
+        Duration floor = period.compareTo(WATCHDOG_REAL_FLOOR) < 0 ? period : WATCHDOG_REAL_FLOOR;
+        Duration real = clock.toReal(period);
+        afterUnlessMovedReal(port, real.compareTo(floor) < 0 ? floor : real, action);
+    }
+
+    private void afterUnlessMovedReal(PortPath port, Duration real, Runnable action) {
         Slot slot = slots.get(port);
         if (slot == null) {
             return;
@@ -219,7 +238,7 @@ public final class SimBus implements Bus {
                     action.run();
                 }
             }
-        }, clock.toReal(delay).toNanos(), TimeUnit.NANOSECONDS);
+        }, real.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** The control a firmware uses to restart the phone on {@code port}. */

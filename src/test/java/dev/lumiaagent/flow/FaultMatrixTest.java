@@ -316,8 +316,8 @@ class FaultMatrixTest {
             + "with what it tells once back (IMEI): a phone swapped in while the written one restarts is taken for it (DONE), and the "
             + "record names the swapped phone's IMEI";
     /** How a soft reset names the phone it reset. */
-    private static final String SOFT_NAMES = " (DONE): the outcome's summary names its IMEI (a soft reset's record names none: "
-            + "it does not read the phone)";
+    private static final String SOFT_NAMES = " (DONE): the outcome's summary and the record name its IMEI (a soft reset reads the "
+            + "phone once it is back, not before: a hung phone tells nothing)";
 
     /**
      * Cells whose outcome is accepted though it is not the ideal one: a limit of what the agent can know, said in
@@ -342,11 +342,11 @@ class FaultMatrixTest {
                     + "its gears is taken for it, reset (DONE) though it was not, and the record names its IMEI", Reason.DONE, OTHER_IMEI,
                     OTHER_IMEI, false, false),
             "soft_reset_keys/GuidedKeyReset/other_phone", new Known(HUNG_SWAP + ": the phone put on the port as the keys are asked for is "
-                    + "the one reset and is taken for it" + SOFT_NAMES, Reason.DONE, null, OTHER_IMEI, null, null),
+                    + "the one reset and is taken for it" + SOFT_NAMES, Reason.DONE, OTHER_IMEI, OTHER_IMEI, null, null),
             "soft_reset_keys/AwaitLeave/other_phone", new Known(HUNG_SWAP + ": the phone that comes back is taken for it" + SOFT_NAMES,
-                    Reason.DONE, null, OTHER_IMEI, null, null),
+                    Reason.DONE, OTHER_IMEI, OTHER_IMEI, null, null),
             "soft_reset_keys/AwaitReturn/other_phone", new Known(HUNG_SWAP + ": the phone that comes back is taken for it" + SOFT_NAMES,
-                    Reason.DONE, null, OTHER_IMEI, null, null));
+                    Reason.DONE, OTHER_IMEI, OTHER_IMEI, null, null));
 
     private static Map<String, Known> known(Object... keyThenKnown) {
         Map<String, Known> m = new LinkedHashMap<>();
