@@ -181,11 +181,14 @@ function drawTotals(t) {
   }
 }
 
+/** A person's tiles in their own band on top (bigger), then the others; finished ones last. */
 function drawPorts(ports) {
-  const list = $('ports');
   $('no-ports').hidden = ports.length > 0;
-  const tiles = tileOrder(ports).map(tile);
-  list.replaceChildren(...tiles);
+  const ordered = tileOrder(ports);
+  const person = ordered.filter((p) => NEEDS_PERSON.has(p.state));
+  $('person-band').hidden = person.length === 0;
+  $('ports-person').replaceChildren(...person.map(tile));
+  $('ports').replaceChildren(...ordered.filter((p) => !NEEDS_PERSON.has(p.state)).map(tile));
 }
 
 /** The phone in words: model and IMEI, else what identifies it (serial), else the model's phrase. */
