@@ -131,9 +131,16 @@ let snapshot = null;
 const events = new Map(); // seq → BenchEvent
 let drawPending = false;
 
-function accept(s) {
-  if (!s || typeof s !== 'object') return;
-  if (snapshot && typeof s.version === 'number' && s.version < snapshot.version) return;
+let streamed = false;
+
+/**
+ * A snapshot from the stream is always the newest (one connection, in order; a new station's view starts its
+ * versions again at 0); the first GET only fills the page until the stream's first one arrives.
+ */
+function accept(s, fromStream) {
+  if (!s || typeof s !== 'object' || !Array.isArray(s.ports)) return;
+  if (fromStream) streamed = true;
+  else if (streamed) return;
   snapshot = s;
   for (const e of s.events || []) events.set(e.seq, e);
   render();
@@ -330,7 +337,7 @@ function connection(state, words) {
 }
 
 function connect() {
-  api('/bench').then(accept).catch(() => { /* the stream brings it */ });
+  api('/bench').then((s) => accept(s, false)).catch(() => { /* the stream brings it */ });
   if (!('EventSource' in window)) {
     connection('offline', 'no live updates in this browser');
     return;
@@ -346,7 +353,7 @@ function connect() {
   });
   source.addEventListener('snapshot', (m) => {
     connection('live', 'live');
-    accept(parse(m.data));
+    accept(parse(m.data), true);
   });
   source.addEventListener('bench-event', (m) => acceptEvent(parse(m.data)));
 }
@@ -389,13 +396,15 @@ function phoneOf(r) {
 }
 
 function historyRow(r) {
-  const tr = el('tr', `outcome-${String(r.outcome || 'none').toLowerCase()}`);
+  const o = r.outcome || 'RUNNING';
+  const kind = ['DONE', 'SKIPPED', 'RUNNING', 'INTERRUPTED'].includes(o) ? o.toLowerCase() : 'failed';
+  const tr = el('tr', `outcome-${kind}`);
   tr.dataset.job = r.jobId;
   const open = el('button', 'link', r.jobId);
   open.type = 'button';
   open.addEventListener('click', () => openJob(r.jobId));
   tr.append(el('td', null, localDateTime(r.started)), el('td', null, r.port || ''), el('td', null, phoneOf(r)),
-      el('td', null, r.command || ''), el('td', 'outcome', r.outcome || 'running'), el('td', null, open));
+      el('td', null, r.command || ''), el('td', 'outcome', o), el('td', null, open));
   return tr;
 }
 
@@ -442,7 +451,7 @@ async function openJob(id) {
   fact(facts, 'Ended', localDateTime(r.ended));
   fact(facts, 'Attempts', r.attempts);
   $('job-outcome').replaceChildren(el('strong', null, r.outcome || 'running'), r.summary ? ` — ${r.summary}` : '');
-  $('job-next').replaceChildren(...(r.nextStep && r.outcome !== 'SUCCESS' ? [el('strong', null, 'Next step: '), r.nextStep] : []));
+  $('job-next').replaceChildren(...(r.nextStep && r.outcome !== 'DONE' ? [el('strong', null, 'Next step: '), r.nextStep] : []));
   $('job-steps').replaceChildren(...(r.steps || []).map((s) => el('tr', s.ok ? 'ok' : 'not-ok',
       el('td', null, s.attempt), el('td', null, s.name), el('td', 'result', s.ok ? 'ok' : 'failed'), el('td', 'detail', s.detail || ''),
       el('td', null, localTime(s.at)))));
