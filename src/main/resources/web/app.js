@@ -98,13 +98,21 @@ function setToken(t) {
   } catch (e) {
     // storage refused (private mode): the controls stay hidden
   }
+  $('token-needed').hidden = true;
   showControls();
+  connect();
   render();
 }
 
-async function api(path, { method = 'GET', body, auth = false } = {}) {
-  const headers = { Accept: 'application/json' };
-  if (auth && token()) headers.Authorization = `Bearer ${token()}`;
+/** Headers for an API request: the token, when one was entered (a server with a token asks it for every request). */
+function authHeaders(extra = {}) {
+  const h = { ...extra };
+  if (token()) h.Authorization = `Bearer ${token()}`;
+  return h;
+}
+
+async function api(path, { method = 'GET', body } = {}) {
+  const headers = authHeaders({ Accept: 'application/json' });
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await fetch(API + path, {
     method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'omit', cache: 'no-store',
@@ -117,9 +125,11 @@ async function api(path, { method = 'GET', body, auth = false } = {}) {
     data = text;
   }
   if (!res.ok) {
-    const why = data && typeof data === 'object' ? (data.error || data.message || data.title || JSON.stringify(data)) : data;
-    const err = new Error(`${res.status} ${res.statusText}${why ? ': ' + why : ''}`);
+    const why = data && typeof data === 'object' ? (data.error || data.message || JSON.stringify(data)) : data;
+    const next = data && typeof data === 'object' && data.nextStep ? ` — ${data.nextStep}` : '';
+    const err = new Error(`${why || res.statusText || res.status}${next}`);
     err.status = res.status;
+    if (res.status === 401) needToken(err.message);
     throw err;
   }
   return data;
@@ -327,8 +337,13 @@ function drawEvents() {
 }
 
 // ---------------------------------------------------------------- connection: a first snapshot, then the stream
+// Without a token: EventSource (it reconnects by itself, sending Last-Event-ID). With a token: EventSource cannot send
+// an Authorization header (and the token is never a cookie or in a URL), so the stream is read with fetch, and
+// reconnected here the same way (Last-Event-ID, growing pauses).
 
 let source = null;
+let streamAbort = null;
+let lastEventId = null;
 
 function connection(state, words) {
   const c = $('connection');
@@ -336,26 +351,99 @@ function connection(state, words) {
   c.textContent = words;
 }
 
+function disconnect() {
+  if (source) source.close();
+  source = null;
+  if (streamAbort) streamAbort.abort();
+  streamAbort = null;
+}
+
 function connect() {
-  api('/bench').then((s) => accept(s, false)).catch(() => { /* the stream brings it */ });
+  disconnect();
+  streamed = false;
+  api('/bench').then((s) => accept(s, false)).catch(() => { /* said by the stream (or needToken) */ });
+  connection('connecting', 'connecting…');
+  if (token()) {
+    streamWithToken();
+    return;
+  }
   if (!('EventSource' in window)) {
     connection('offline', 'no live updates in this browser');
     return;
   }
-  source = new EventSource(`${API}/events`);
-  source.addEventListener('open', () => connection('live', 'live'));
-  source.addEventListener('error', () => {
-    if (source.readyState === EventSource.CLOSED) {
-      connection('offline', 'disconnected — reload the page');
+  const es = new EventSource(`${API}/events`);
+  source = es;
+  es.addEventListener('open', () => connection('live', 'live'));
+  es.addEventListener('error', () => {
+    if (es.readyState === EventSource.CLOSED) {
+      // the server refused the stream (a token is needed, or it is gone): try again, as EventSource does not
+      connection('offline', 'disconnected — retrying');
+      setTimeout(() => { if (source === es) connect(); }, 5000);
     } else {
       connection('reconnecting', 'reconnecting…');
     }
   });
-  source.addEventListener('snapshot', (m) => {
+  es.addEventListener('snapshot', (m) => {
     connection('live', 'live');
     accept(parse(m.data), true);
   });
-  source.addEventListener('bench-event', (m) => acceptEvent(parse(m.data)));
+  es.addEventListener('bench-event', (m) => acceptEvent(parse(m.data)));
+}
+
+async function streamWithToken() {
+  const ctrl = new AbortController();
+  streamAbort = ctrl;
+  let pause = 1000;
+  while (!ctrl.signal.aborted) {
+    try {
+      const headers = authHeaders({ Accept: 'text/event-stream' });
+      if (lastEventId) headers['Last-Event-ID'] = lastEventId;
+      const res = await fetch(`${API}/events`, { headers, signal: ctrl.signal, cache: 'no-store', credentials: 'omit' });
+      if (res.status === 401) {
+        needToken('the token was refused');
+        connection('offline', 'the token was refused');
+        return;
+      }
+      if (!res.ok || !res.body) throw new Error(String(res.status));
+      connection('live', 'live');
+      pause = 1000;
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buf = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf = (buf + value).replace(/\r\n?/g, '\n');
+        let i;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          dispatch(buf.slice(0, i));
+          buf = buf.slice(i + 2);
+        }
+      }
+    } catch (e) {
+      if (ctrl.signal.aborted) return;
+    }
+    connection('reconnecting', 'reconnecting…');
+    await new Promise((r) => setTimeout(r, pause));
+    pause = Math.min(pause * 2, 10000);
+  }
+}
+
+/** One server-sent event block (the fields as EventSource reads them). */
+function dispatch(block) {
+  let event = 'message';
+  const data = [];
+  for (const line of block.split('\n')) {
+    if (line === '' || line.startsWith(':')) continue;
+    const c = line.indexOf(':');
+    const field = c < 0 ? line : line.slice(0, c);
+    let value = c < 0 ? '' : line.slice(c + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'event') event = value;
+    else if (field === 'data') data.push(value);
+    else if (field === 'id') lastEventId = value;
+  }
+  if (event === 'snapshot') accept(parse(data.join('\n')), true);
+  else if (event === 'bench-event') acceptEvent(parse(data.join('\n')));
 }
 
 function parse(data) {
@@ -364,6 +452,41 @@ function parse(data) {
   } catch (e) {
     return null;
   }
+}
+
+/** The server wants its token: say so where the token is entered. */
+function needToken(why) {
+  const n = $('token-needed');
+  n.hidden = false;
+  n.querySelector('.why').textContent = why ? ` (${why})` : '';
+}
+
+/**
+ * A link to a file of the API (log, trace, diagnostics, report): a plain link without a token; with one, fetched with
+ * the Bearer header and handed to the browser as a file (an <a download> cannot send a header).
+ */
+function apiLink(a, path, filename) {
+  a.href = API + path;
+  a.onclick = async (ev) => {
+    if (!token()) return;
+    ev.preventDefault();
+    try {
+      const res = await fetch(API + path, { headers: authHeaders(), credentials: 'omit', cache: 'no-store' });
+      if (!res.ok) throw new Error(`${res.status}`);
+      const url = URL.createObjectURL(await res.blob());
+      const save = document.createElement('a');
+      save.href = url;
+      if (filename) save.download = filename;
+      else save.target = '_blank';
+      save.rel = 'noopener';
+      document.body.append(save);
+      save.click();
+      save.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+    } catch (e) {
+      said(`Could not fetch ${path}: ${e.message}`);
+    }
+  };
 }
 
 // ---------------------------------------------------------------- history and a job's detail
@@ -408,6 +531,22 @@ function historyRow(r) {
   return tr;
 }
 
+/** GET /jobs/{id} answers {jobId, record, job}: the store's record, else what the job file knows. */
+function recordOf(d, id) {
+  if (d && d.record) return d.record;
+  if (d && d.job) {
+    const j = d.job;
+    const who = j.identity || {};
+    return {
+      jobId: j.id || id, command: j.command, port: j.port, imei: who.imei, publicId: who.publicId, usbSerial: who.usbSerial,
+      started: j.created || j.started, ended: j.ended, attempts: j.attempt || j.attempts, outcome: j.outcome || j.state,
+      summary: j.summary, nextStep: j.nextStep, steps: (j.steps || []).map((s) => (typeof s === 'string' ? { name: s, ok: true } : s)),
+      gates: [], deviceInfo: {},
+    };
+  }
+  return d || { jobId: id };
+}
+
 function fact(dl, term, value) {
   if (value === null || value === undefined || value === '') return;
   dl.append(el('div', null, el('dt', null, term), el('dd', null, String(value))));
@@ -424,13 +563,12 @@ async function openJob(id) {
   $('job-outcome').textContent = 'Loading…';
   $('job-next').textContent = '';
   const enc = encodeURIComponent(id);
-  $('job-log').href = `${API}/jobs/${enc}/log`;
-  $('job-trace').href = `${API}/jobs/${enc}/trace`;
-  $('job-diag').href = `${API}/jobs/${enc}/diag`;
-  $('job-diag').setAttribute('download', `${id}-diag.zip`);
+  apiLink($('job-log'), `/jobs/${enc}/log`, null);
+  apiLink($('job-trace'), `/jobs/${enc}/trace`, null);
+  apiLink($('job-diag'), `/jobs/${enc}/diag`, `lumia-agent-diag-${id}.zip`);
   let r;
   try {
-    r = await api(`/jobs/${enc}`);
+    r = recordOf(await api(`/jobs/${enc}`), id);
   } catch (e) {
     $('job-outcome').textContent = `Could not read job ${id}: ${e.message}`;
     return;
@@ -476,7 +614,7 @@ function showControls() {
 
 async function refreshStation() {
   try {
-    const s = await api('/station', { auth: true });
+    const s = await api('/station', {});
     $('station-state').textContent = stationWords(s);
   } catch (e) {
     $('station-state').textContent = `Station: ${e.message}`;
@@ -485,11 +623,9 @@ async function refreshStation() {
 
 function stationWords(s) {
   if (!s || typeof s !== 'object') return 'Station: no answer';
-  const running = s.running ?? s.active ?? (s.state ? s.state !== 'idle' && s.state !== 'IDLE' : undefined);
-  const what = s.command ? ` ${s.command}` : '';
-  if (running === true) return `Station running${what}.`;
-  if (running === false) return 'Station idle: no station job runs.';
-  return `Station: ${JSON.stringify(s)}`;
+  const on = s.bus ? ` on ${s.bus}` : '';
+  if (s.running) return `Station running ${s.command || ''}${on}` + (s.started ? ` since ${localDateTime(s.started)}` : '') + '.';
+  return `Station idle${on}: no station job runs.` + (s.controls === false ? ' Controls are off on this server.' : '');
 }
 
 function said(text) {
@@ -504,10 +640,17 @@ async function start(ev) {
     said(`${command} erases every phone plugged in: tick the consent box first.`);
     return;
   }
-  const raw = $('start-params').value.trim();
-  const params = raw ? raw.split(/\s+/) : [];
+  const params = {};
+  for (const word of $('start-params').value.trim().split(/\s+/).filter(Boolean)) {
+    const eq = word.indexOf('=');
+    if (eq <= 0) {
+      said(`"${word}" is not name=value (e.g. method=keys, firmwareDir=/srv/ffu)`);
+      return;
+    }
+    (params[word.slice(0, eq)] ||= []).push(word.slice(eq + 1));
+  }
   try {
-    await api('/station/start', { method: 'POST', auth: true, body: { command, params, consent: ERASING.has(command) ? consent : false } });
+    await api('/station/start', { method: 'POST', body: { command, params, consent: ERASING.has(command) ? consent : false } });
     said(`Station started: ${command}.`);
     $('start-consent').checked = false;
     updateConsent();
@@ -519,7 +662,7 @@ async function start(ev) {
 
 async function stop() {
   try {
-    await api('/station/stop', { method: 'POST', auth: true, body: {} });
+    await api('/station/stop', { method: 'POST', body: {} });
     said('Station stopping: running jobs stop at their next checkpoint.');
   } catch (e) {
     said(`Could not stop: ${e.message}`);
@@ -529,7 +672,7 @@ async function stop() {
 
 async function resume(jobId, consent) {
   try {
-    await api(`/jobs/${encodeURIComponent(jobId)}/resume`, { method: 'POST', auth: true, body: { consent: Boolean(consent) } });
+    await api(`/jobs/${encodeURIComponent(jobId)}/resume`, { method: 'POST', body: { consent: Boolean(consent) } });
     said(`Resuming job ${jobId}.`);
   } catch (e) {
     said(`Could not resume job ${jobId}: ${e.message}`);
@@ -580,6 +723,7 @@ function init() {
   $('start-command').addEventListener('change', updateConsent);
   $('start-consent').addEventListener('change', updateConsent);
   $('stop').addEventListener('click', stop);
+  apiLink($('report-csv'), '/report?since=24h&format=csv', 'lumia-agent-report-24h.csv');
   updateConsent();
   showControls();
   show(location.hash.slice(1));
