@@ -701,7 +701,20 @@ function show(name) {
   if (v === 'history' && !$('history-rows').hasChildNodes()) search($('history-q').value.trim());
 }
 
+/** The start line offers URL#token=TOKEN: the token is taken into this tab's session storage and the hash cleared. */
+function tokenFromHash() {
+  const m = /^#token=(.+)$/.exec(location.hash);
+  if (!m) return;
+  try {
+    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(m[1]));
+  } catch (e) {
+    // storage refused: the token must be entered under Controls
+  }
+  history.replaceState(null, '', `${location.pathname}${location.search}#bench`);
+}
+
 function init() {
+  tokenFromHash();
   window.addEventListener('hashchange', () => show(location.hash.slice(1)));
   $('history-search').addEventListener('submit', (ev) => {
     ev.preventDefault();
