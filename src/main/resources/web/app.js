@@ -267,7 +267,9 @@ function tile(p) {
 
   if (p.state === 'ATTENTION' && p.instructions && p.instructions.length) {
     li.append(el('p', 'act-label', 'At this phone, now:'));
-    li.append(el('ol', 'instructions', ...p.instructions.map((i) => el('li', null, i))));
+    // instructions that number themselves ("1. Hold …") are not numbered again
+    const own = p.instructions.every((i) => /^\s*\d+[.)]\s/.test(i));
+    li.append(el('ol', own ? 'instructions self-numbered' : 'instructions', ...p.instructions.map((i) => el('li', null, i))));
   }
 
   if (p.state === 'QUEUED') {

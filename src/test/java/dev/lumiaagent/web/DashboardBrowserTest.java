@@ -64,7 +64,10 @@ class DashboardBrowserTest {
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().withLogFile(dir.resolve("chromedriver.log").toFile()).build();
         driver = new ChromeDriver(service, options);
+        // the window's size includes what the browser draws around the page: make the page itself 1600 × 1000
         driver.manage().window().setSize(new Dimension(1600, 1000));
+        long inner = ((Number) ((JavascriptExecutor) driver).executeScript("return window.innerHeight")).longValue();
+        driver.manage().window().setSize(new Dimension(1600, (int) (2000 - inner)));
     }
 
     @AfterEach
@@ -91,35 +94,31 @@ class DashboardBrowserTest {
         WebDriverWait wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(100));
 
         // a tile for every phone, and the stream is live
-        wait.until(d -> tiles().size() == 6);
-        wait.until(d -> text(By.id("connection")).equals("live"));
-        assertThat(tiles()).extracting(t -> t.getAttribute("data-port"))
-                .containsExactlyInAnyOrder("1-1", "1-2", "1-3", "1-4", "1-5", "1-6");
+        wait.until(d -> ports().size() == 6);
+        wait.until(d -> "live".equals(js("return document.getElementById('connection').textContent")));
+        assertThat(ports()).containsExactlyInAnyOrder("1-1", "1-2", "1-3", "1-4", "1-5", "1-6");
 
-        // progress moves: a reflash's bar grows (what the browser reads, twice)
-        int first = wait.until(d -> percentOf("1-1", "1-2", p -> p > 0 && p < 100));
-        wait.until(d -> percentOf("1-1", "1-2", p -> p > first));
+        // progress moves: a reflash's bar grows (what the browser shows, read twice)
+        long first = wait.until(d -> percent(p -> p > 0 && p < 100));
+        wait.until(d -> percent(p -> p > first));
 
         // the hung phone needs its keys: first, highlighted, with the key sequence in large type and its wait
-        wait.until(d -> "ATTENTION".equals(tile("1-3").getAttribute("data-state")));
-        wait.until(d -> "1-3".equals(tiles().get(0).getAttribute("data-port")));
-        WebElement hung = tile("1-3");
-        assertThat(hung.getAttribute("class")).contains("needs-person");
-        assertThat(hung.findElement(By.cssSelector(".instructions")).getText()).contains("Volume-Down").contains("Power");
-        assertThat(Double.parseDouble(String.valueOf(((JavascriptExecutor) driver).executeScript(
-                "return parseFloat(getComputedStyle(arguments[0]).fontSize)", hung.findElement(By.cssSelector(".instructions li"))))))
-                .as("the key sequence is in large type").isGreaterThanOrEqualTo(20);
-        wait.until(d -> tile("1-3").findElements(By.cssSelector(".wait")).stream().anyMatch(w -> w.getText().contains("of up to 5:00")));
+        wait.until(d -> "ATTENTION".equals(state("1-3")));
+        wait.until(d -> "1-3".equals(ports().get(0)));
+        assertThat(js("return document.querySelector(\"li.tile[data-port='1-3']\").className")).asString().contains("needs-person");
+        assertThat(inTile("1-3", ".instructions")).contains("Volume-Down").contains("Power");
+        assertThat(((Number) js("return parseFloat(getComputedStyle(document.querySelector(\"li.tile[data-port='1-3'] .instructions li\")).fontSize)"))
+                .doubleValue()).as("the key sequence is in large type").isGreaterThanOrEqualTo(20);
+        wait.until(d -> inTile("1-3", ".wait").contains("of up to 5:00"));
         // the low-battery phone failed with its next step, whole, among a person's tiles
-        WebElement low = wait.until(d -> "FAILED".equals(tile("1-5").getAttribute("data-state")) ? tile("1-5") : null);
-        assertThat(low.getAttribute("class")).contains("needs-person");
-        assertThat(low.findElement(By.cssSelector(".next-step")).getText()).startsWith("Next step:").contains("25 %");
+        wait.until(d -> "FAILED".equals(state("1-5")));
+        assertThat(inTile("1-5", ".next-step")).startsWith("Next step:").contains("25 %");
 
         // the picture for the docs: a bench with several phones in different states (a bar moving too, when the
         // reflashes are still writing)
-        wait.until(d -> tiles().stream().anyMatch(t -> "DONE".equals(t.getAttribute("data-state"))));
+        wait.until(d -> ports().stream().anyMatch(p -> "DONE".equals(state(p))));
         try {
-            new WebDriverWait(driver, Duration.ofSeconds(5), Duration.ofMillis(50)).until(d -> percentOf("1-1", "1-2", p -> p > 5 && p < 95));
+            new WebDriverWait(driver, Duration.ofSeconds(5), Duration.ofMillis(50)).until(d -> percent(p -> p > 5 && p < 95));
         } catch (org.openqa.selenium.TimeoutException e) {
             // the writes are over already: the picture shows their waits instead
         }
@@ -127,75 +126,81 @@ class DashboardBrowserTest {
 
         // the person enters the keys: the hung phone's tile is no longer a person's
         bench.pressKeysOnHungPhone();
-        wait.until(d -> !"ATTENTION".equals(tile("1-3").getAttribute("data-state")));
+        wait.until(d -> !"ATTENTION".equals(state("1-3")));
 
         // the reflashes end DONE, and DONE tiles are last
-        wait.until(d -> "DONE".equals(tile("1-1").getAttribute("data-state")) && "DONE".equals(tile("1-2").getAttribute("data-state")));
-        List<String> states = tiles().stream().map(t -> t.getAttribute("data-state")).toList();
+        wait.until(d -> "DONE".equals(state("1-1")) && "DONE".equals(state("1-2")));
+        @SuppressWarnings("unchecked")
+        List<String> states = (List<String>) js("return [...document.querySelectorAll('li.tile[data-port]')].map(t => t.dataset.state)");
         int firstDone = states.indexOf("DONE");
         assertThat(states.subList(firstDone, states.size())).as("DONE tiles at the end: " + states).containsOnly("DONE");
         assertThat(states.subList(0, firstDone)).as("a person's tiles first: " + states).startsWith("FAILED");
 
         // a phone's markup is text: shown as written, no element made from it, no script run
-        WebElement injecting = tile("1-6");
-        assertThat(injecting.getText()).contains(DashboardBench.INJECTED);
-        assertThat(driver.findElements(By.cssSelector("main img"))).isEmpty();
+        assertThat(inTile("1-6", ".model")).contains(DashboardBench.INJECTED);
+        assertThat(driver.findElements(By.cssSelector("img"))).isEmpty();
         assertNoAlert();
 
         // the history: search by IMEI finds the job, its detail shows the steps
         driver.findElement(By.cssSelector("nav.views a[data-view=history]")).click();
-        WebElement q = wait.until(d -> d.findElement(By.id("history-q")).isDisplayed() ? d.findElement(By.id("history-q")) : null);
-        q.sendKeys(DashboardBench.INFO_IMEI);
-        driver.findElement(By.cssSelector("#history-search button[type=submit]")).click();
-        wait.until(d -> {
-            List<WebElement> rows = d.findElements(By.cssSelector("#history-rows tr"));
-            return rows.size() == 1 && rows.get(0).getText().contains(DashboardBench.INFO_IMEI);
-        });
+        wait.until(d -> d.findElement(By.id("history-q")).isDisplayed());
+        search(wait, DashboardBench.INFO_IMEI);
         driver.findElement(By.cssSelector("#history-rows tr button")).click();
-        wait.until(d -> !d.findElements(By.cssSelector("#job-steps tr")).isEmpty());
-        assertThat(text(By.id("job-steps"))).contains("ReadInfo");
-        assertThat(text(By.id("job-outcome"))).startsWith("DONE");
+        wait.until(d -> ((Number) js("return document.querySelectorAll('#job-steps tr').length")).intValue() > 0);
+        assertThat(text("job-steps")).contains("ReadInfo");
+        assertThat(text("job-outcome")).startsWith("DONE");
         assertThat(driver.findElement(By.id("job-log")).getAttribute("href")).endsWith("/log");
         assertThat(driver.findElement(By.id("job-diag")).getAttribute("href")).endsWith("/diag");
 
         // the injecting phone's job detail shows its model name as text too
-        q = driver.findElement(By.id("history-q"));
-        q.clear();
-        q.sendKeys(DashboardBench.INJECTING_IMEI);
-        driver.findElement(By.cssSelector("#history-search button[type=submit]")).click();
-        wait.until(d -> {
-            List<WebElement> rows = d.findElements(By.cssSelector("#history-rows tr"));
-            return rows.size() == 1 && rows.get(0).getText().contains(DashboardBench.INJECTING_IMEI);
-        });
+        search(wait, DashboardBench.INJECTING_IMEI);
         driver.findElement(By.cssSelector("#history-rows tr button")).click();
-        wait.until(d -> text(By.id("job-facts")).contains(DashboardBench.INJECTED));
+        wait.until(d -> text("job-facts").contains(DashboardBench.INJECTED));
         assertThat(driver.findElements(By.cssSelector("img"))).isEmpty();
         assertNoAlert();
     }
 
-    private List<WebElement> tiles() {
-        return driver.findElements(By.cssSelector("li.tile[data-port]"));
+    private Object js(String script) {
+        return ((JavascriptExecutor) driver).executeScript(script);
     }
 
-    private WebElement tile(String port) {
-        return driver.findElement(By.cssSelector("li.tile[data-port='" + port + "']"));
+    /** The ports of the tiles, in the page's order (read at once: the page redraws its tiles on every change). */
+    @SuppressWarnings("unchecked")
+    private List<String> ports() {
+        return (List<String>) js("return [...document.querySelectorAll('li.tile[data-port]')].map(t => t.dataset.port)");
     }
 
-    private String text(By by) {
-        return driver.findElement(by).getText();
+    private String state(String port) {
+        return (String) js("const t = document.querySelector(\"li.tile[data-port='" + port + "']\"); return t ? t.dataset.state : null");
     }
 
-    /** The first bar on these ports whose percent passes {@code test}, or null (WebDriverWait tries again). */
-    private Integer percentOf(String a, String b, java.util.function.IntPredicate test) {
-        for (String port : new String[] {a, b}) {
-            for (WebElement bar : tile(port).findElements(By.cssSelector("[role=progressbar]"))) {
-                int p = Integer.parseInt(bar.getAttribute("aria-valuenow"));
-                if (test.test(p)) {
-                    return p;
-                }
-            }
-        }
-        return null;
+    /** The text of {@code selector} in the port's tile ("" when none). */
+    private String inTile(String port, String selector) {
+        Object t = js("const e = document.querySelector(\"li.tile[data-port='" + port + "'] " + selector + "\"); return e ? e.textContent : ''");
+        return String.valueOf(t);
+    }
+
+    private String text(String id) {
+        return String.valueOf(js("return document.getElementById('" + id + "').textContent"));
+    }
+
+    /** The first reflash bar's percent that passes {@code test}, or null (WebDriverWait tries again). */
+    private Long percent(java.util.function.LongPredicate test) {
+        @SuppressWarnings("unchecked")
+        List<Object> values = (List<Object>) js("return [...document.querySelectorAll(\"li.tile[data-port='1-1'] [role=progressbar], "
+                + "li.tile[data-port='1-2'] [role=progressbar]\")].map(b => Number(b.getAttribute('aria-valuenow')))");
+        return values.stream().map(v -> ((Number) v).longValue()).filter(test::test).findFirst().orElse(null);
+    }
+
+    private void search(WebDriverWait wait, String imei) {
+        WebElement q = driver.findElement(By.id("history-q"));
+        q.clear();
+        q.sendKeys(imei);
+        driver.findElement(By.cssSelector("#history-search button[type=submit]")).click();
+        wait.until(d -> {
+            List<WebElement> rows = d.findElements(By.cssSelector("#history-rows tr"));
+            return rows.size() == 1 && rows.get(0).getText().contains(imei);
+        });
     }
 
     private void assertNoAlert() {
