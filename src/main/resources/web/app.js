@@ -267,9 +267,11 @@ function tile(p) {
 
   if (p.state === 'ATTENTION' && p.instructions && p.instructions.length) {
     li.append(el('p', 'act-label', 'At this phone, now:'));
-    // instructions that number themselves ("1. Hold …") are not numbered again
-    const own = p.instructions.every((i) => /^\s*\d+[.)]\s/.test(i));
-    li.append(el('ol', own ? 'instructions self-numbered' : 'instructions', ...p.instructions.map((i) => el('li', null, i))));
+    // the list numbers the steps: an instruction's own "2. " at its place is not shown twice (nothing else is taken)
+    li.append(el('ol', 'instructions', ...p.instructions.map((text, n) => {
+      const own = /^\s*(\d+)[.)]\s+/.exec(text);
+      return el('li', null, own && Number(own[1]) === n + 1 ? text.slice(own[0].length) : text);
+    })));
   }
 
   if (p.state === 'QUEUED') {
