@@ -43,10 +43,12 @@ public record PortView(String port, String phone, String model, String imei, Str
     }
 
     /** The state's words, for the JSON form and the page. */
+    @com.fasterxml.jackson.annotation.JsonProperty("stateWords")
     public String stateWords() {
         return state.words();
     }
 
+    @com.fasterxml.jackson.annotation.JsonProperty("needsPerson")
     public boolean needsPerson() {
         return state.needsPerson();
     }
