@@ -37,8 +37,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class DashboardBrowserTest {
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    /** Slow enough on the simulated clock that the browser sees the bars move and the person's wait (5 min → 100 s). */
-    private static final double SPEED = 3;
+    /** The simulated clock at the phones' own pace: a demo FFU is sparse, its write takes seconds only at this speed. */
+    private static final double SPEED = 1;
     private static final long FFU_BYTES = 64L << 20;
     private static final Duration WAIT = Duration.ofSeconds(90);
 
@@ -71,8 +71,13 @@ class DashboardBrowserTest {
     }
 
     @AfterEach
-    void close() {
+    void close() throws Exception {
         if (driver != null) {
+            // what the page showed last, for a failure's reader
+            Files.createDirectories(Path.of("target"));
+            Files.writeString(Path.of("target", "dashboard-last.txt"), String.valueOf(js(
+                    "return JSON.stringify(Object.fromEntries(Object.entries(window.seenPercents || {}).map(([k, v]) => [k, [...v]])))"
+                            + " + '\\n' + document.body.innerText")));
             driver.quit();
         }
         if (server != null) {
@@ -93,14 +98,20 @@ class DashboardBrowserTest {
         driver.get(server.url());
         WebDriverWait wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(100));
 
+        js("window.seenPercents = {};"
+                + "new MutationObserver(() => document.querySelectorAll(\"li.tile[data-port='1-1'] [role=progressbar], "
+                + "li.tile[data-port='1-2'] [role=progressbar]\").forEach(b => { const v = Number(b.getAttribute('aria-valuenow'));"
+                + " const port = b.closest('li').dataset.port;"
+                + " if (v > 0 && v < 100) (window.seenPercents[port] ||= new Set()).add(v); }))"
+                + ".observe(document.getElementById('ports'), {childList: true, subtree: true});");
         // a tile for every phone, and the stream is live
         wait.until(d -> ports().size() == 6);
         wait.until(d -> "live".equals(js("return document.getElementById('connection').textContent")));
         assertThat(ports()).containsExactlyInAnyOrder("1-1", "1-2", "1-3", "1-4", "1-5", "1-6");
 
-        // progress moves: a reflash's bar grows (what the browser shows, read twice)
-        long first = wait.until(d -> percent(p -> p > 0 && p < 100));
-        wait.until(d -> percent(p -> p > first));
+        // progress moves: the browser shows a reflash's bar part of the way (every value the page draws is noted as it
+        // is drawn: a demo FFU is sparse, its write is a few pieces), and later the same phone DONE (below)
+        String moving = wait.until(d -> (String) js("return Object.keys(window.seenPercents)[0] || null"));
 
         // the hung phone needs its keys: first, highlighted, with the key sequence in large type and its wait
         wait.until(d -> "ATTENTION".equals(state("1-3")));
@@ -130,6 +141,7 @@ class DashboardBrowserTest {
 
         // the reflashes end DONE, and DONE tiles are last
         wait.until(d -> "DONE".equals(state("1-1")) && "DONE".equals(state("1-2")));
+        assertThat(state(moving)).as("the phone whose bar was part of the way").isEqualTo("DONE");
         @SuppressWarnings("unchecked")
         List<String> states = (List<String>) js("return [...document.querySelectorAll('li.tile[data-port]')].map(t => t.dataset.state)");
         int firstDone = states.indexOf("DONE");
