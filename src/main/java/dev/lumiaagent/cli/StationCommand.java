@@ -25,12 +25,19 @@ final class StationCommand extends BenchCommandBase {
     @Option(names = "--for", paramLabel = "DURATION", description = "Stop after this long, e.g. 90s, 30m, 8h (running jobs finish first).")
     String runFor;
 
+    @picocli.CommandLine.Mixin
+    WebOptions web;
+
     @Override
     public Integer call() throws IOException {
         Duration limit = runFor == null ? null : parseDuration(runFor);
         if (stopAfter != null && stopAfter < 1) {
             throw new IllegalArgumentException("--stop-after takes a positive number of jobs");
         }
+        if (web.enabled()) {
+            web.settings(); // refused before anything starts: a non-loopback address without a token
+        }
+        java.util.concurrent.CountDownLatch webStop = new java.util.concurrent.CountDownLatch(1);
         return execute("station", new BenchRun.Body() {
             private Station station;
 
@@ -42,17 +49,20 @@ final class StationCommand extends BenchCommandBase {
 
             @Override
             public void run(JobContext ctx, dev.lumiaagent.job.JobSpec spec) throws InterruptedException {
-                station = new Station(ctx, spec, rerunOnReconnect).start();
-                try {
+                station = new Station(ctx, spec, rerunOnReconnect);
+                // --web: the bench served live; POST /api/v1/station/stop counts webStop down (as Ctrl-C, jobs stay resumable)
+                try (StationWeb.Served served = StationWeb.serve(web, ctx, spec, webStop, StationCommand.this.spec.commandLine().getOut())) {
+                    station.start();
                     long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
-                    while (System.nanoTime() < deadline) {
+                    while (System.nanoTime() < deadline && webStop.getCount() > 0) {
                         if (stopAfter != null && station.awaitFinished(stopAfter, Duration.ofMillis(200))) {
                             break;
                         } else if (stopAfter == null) {
-                            Thread.sleep(200);
+                            webStop.await(200, java.util.concurrent.TimeUnit.MILLISECONDS);
                         }
                     }
-                    station.stop(Duration.ofDays(1)); // stop taking phones; the running jobs finish
+                    // stop taking phones; the running jobs finish (stopped from the dashboard: they are interrupted)
+                    station.stop(webStop.getCount() == 0 ? Duration.ZERO : Duration.ofDays(1));
                 } catch (InterruptedException e) {
                     try {
                         station.stop(Duration.ZERO); // interrupt the running jobs: they stay resumable

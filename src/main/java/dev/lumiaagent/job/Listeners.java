@@ -21,6 +21,11 @@ public final class Listeners implements JobListener {
         all.addAll(listeners);
     }
 
+    /** The first listener of this type (a bench's console, for the dashboard to show its view), if any. */
+    public <T> java.util.Optional<T> find(Class<T> type) {
+        return all.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+
     private void each(Consumer<JobListener> event) {
         for (JobListener l : all) {
             try {

@@ -44,6 +44,8 @@ public final class WebServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
     /** The classpath directory of the page. */
     static final String PAGE = "/web";
+    /** How long stopping waits for requests in flight. */
+    static final long STOP_GRACE_MS = 3000;
 
     private final WebSettings settings;
     private final LiveBench live;
@@ -176,7 +178,12 @@ public final class WebServer implements AutoCloseable {
                 s.headers = Map.of("Cache-Control", "no-cache");
             });
         }
-        c.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+        c.jetty.modifyServer(server -> {
+            server.setErrorHandler(new JsonErrorHandler());
+            // Stopping finishes the requests in flight first (bounded): POST /station/stop stops the station, whose
+            // end closes this server, and its answer must still reach the client.
+            server.setStopTimeout(STOP_GRACE_MS);
+        });
         c.routes.before(guard::check);
         for (ApiRoute r : ApiRoute.values()) {
             register(c, r);
@@ -202,8 +209,15 @@ public final class WebServer implements AutoCloseable {
         String p = r.fullPath();
         switch (r) {
             case BENCH -> c.routes.get(p, ctx -> json(ctx, LiveBench.snapshotOf(live.view())));
-            case EVENTS -> c.routes.sse(p, client -> new BenchStream(client, live, streams, json,
-                    lastEventId(client.ctx())).start());
+            case EVENTS -> c.routes.get(p, ctx -> {
+                String accept = ctx.header("Accept");
+                if (accept == null || !accept.contains("text/event-stream")) {
+                    throw new ApiError(406, "this is an event stream: ask for it with 'Accept: text/event-stream'",
+                            "use an EventSource in a page, or curl -N -H 'Accept: text/event-stream' …; GET /api/v1/bench for one snapshot");
+                }
+                new io.javalin.http.sse.SseHandler(client -> new BenchStream(client, live, streams, json,
+                        lastEventId(client.ctx())).start()).handle(ctx);
+            });
             case JOBS -> c.routes.get(p, ctx -> json(ctx, jobs.search(ctx.queryParam("q"), limit(ctx.queryParam("limit")))));
             case JOB -> c.routes.get(p, ctx -> json(ctx, jobs.detail(ctx.pathParam("id"))));
             case JOB_LOG -> c.routes.get(p, ctx -> text(ctx, jobs.jobFile(ctx.pathParam("id"), ".log")));

@@ -133,4 +133,24 @@ class LayeringTest {
             .should().dependOnClassesThat().resideInAnyPackage("dev.lumiaagent.cli..", "dev.lumiaagent.bench..",
                     "dev.lumiaagent.flow..", "dev.lumiaagent.device..", "dev.lumiaagent.protocol..", "dev.lumiaagent.transport..",
                     "dev.lumiaagent.sim..", "dev.lumiaagent.record..");
+
+    /** Only the web layer knows the web server (Javalin and the Jetty under it); the rest of the agent serves nothing. */
+    @ArchTest
+    static final ArchRule onlyWebImportsJavalinAndJetty = noClasses().that().resideOutsideOfPackage("dev.lumiaagent.web..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "org.eclipse.jetty..", "jakarta.servlet..");
+
+    /**
+     * The web layer renders the bench's view model and reads records and job files (DESIGN §1: cli and web render one
+     * view model); it drives benches only through its Controls (implemented in cli), never flows, phones or protocols.
+     */
+    @ArchTest
+    static final ArchRule webReadsViewRecordAndJobOnly = noClasses().that().resideInAPackage("dev.lumiaagent.web..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.lumiaagent.cli..", "dev.lumiaagent.bench..",
+                    "dev.lumiaagent.flow..", "dev.lumiaagent.device..", "dev.lumiaagent.protocol..", "dev.lumiaagent.transport..",
+                    "dev.lumiaagent.sim..", "dev.lumiaagent.image..", "dev.lumiaagent.firmware..");
+
+    /** Nothing below the top depends on the web layer. */
+    @ArchTest
+    static final ArchRule onlyCliUsesWeb = noClasses().that().resideOutsideOfPackages("dev.lumiaagent.web..", "dev.lumiaagent.cli..")
+            .should().dependOnClassesThat().resideInAPackage("dev.lumiaagent.web..");
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lumiaagent.job.JobJournal;
 import dev.lumiaagent.testing.SteppedClock;
+import dev.lumiaagent.testing.WebClient;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.view.BenchView;
 import java.net.http.HttpResponse;
@@ -88,6 +89,14 @@ class WebServerTest {
             WebClient.Event snap = sse.await(x -> x.name().equals("snapshot"), Duration.ofSeconds(20));
             assertThat(snap.json().path("events")).hasSize(2);
         }
+    }
+
+    @Test
+    void eventsNeedTheEventStreamAcceptHeader() {
+        WebClient web = start(view);
+        HttpResponse<String> r = web.get("/api/v1/events");
+        assertThat(r.statusCode()).isEqualTo(406);
+        assertThat(WebClient.json(r).path("nextStep").asText()).contains("text/event-stream");
     }
 
     @Test

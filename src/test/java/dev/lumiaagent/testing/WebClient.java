@@ -1,4 +1,4 @@
-package dev.lumiaagent.web;
+package dev.lumiaagent.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,22 +19,22 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /** Real HTTP requests to a running dashboard (java.net.http), and an SSE reader that waits on events. */
-final class WebClient {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class WebClient {
+    public static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
     private final String token;
 
-    WebClient(String base, String token) {
+    public WebClient(String base, String token) {
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.token = token;
     }
 
-    WebClient withToken(String t) {
+    public WebClient withToken(String t) {
         return new WebClient(base, t);
     }
 
-    HttpRequest.Builder request(String path) {
+    public HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
@@ -42,11 +42,11 @@ final class WebClient {
         return b;
     }
 
-    HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         return send(request(path).GET().build());
     }
 
-    HttpResponse<byte[]> getBytes(String path) {
+    public HttpResponse<byte[]> getBytes(String path) {
         try {
             return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
@@ -57,11 +57,11 @@ final class WebClient {
         }
     }
 
-    HttpResponse<String> postJson(String path, String body) {
+    public HttpResponse<String> postJson(String path, String body) {
         return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
-    HttpResponse<String> send(HttpRequest r) {
+    public HttpResponse<String> send(HttpRequest r) {
         try {
             return http.send(r, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -72,7 +72,7 @@ final class WebClient {
         }
     }
 
-    static JsonNode json(HttpResponse<String> r) {
+    public static JsonNode json(HttpResponse<String> r) {
         try {
             return JSON.readTree(r.body());
         } catch (IOException e) {
@@ -81,8 +81,8 @@ final class WebClient {
     }
 
     /** One server-sent event. */
-    record Event(String name, String id, String data) {
-        JsonNode json() {
+    public record Event(String name, String id, String data) {
+        public JsonNode json() {
             try {
                 return JSON.readTree(data);
             } catch (IOException e) {
@@ -92,7 +92,7 @@ final class WebClient {
     }
 
     /** Opens {@code GET path} as an event stream (Last-Event-ID when given). */
-    Sse sse(String path, Long lastEventId) {
+    public Sse sse(String path, Long lastEventId) {
         HttpRequest.Builder b = request(path).timeout(Duration.ofMinutes(5)).header("Accept", "text/event-stream");
         if (lastEventId != null) {
             b.header("Last-Event-ID", Long.toString(lastEventId));
@@ -106,10 +106,10 @@ final class WebClient {
         return s;
     }
 
-    static final class Sse implements AutoCloseable {
+    public static final class Sse implements AutoCloseable {
         private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         private final List<String> comments = new java.util.concurrent.CopyOnWriteArrayList<>();
-        volatile int status;
+        public volatile int status;
         CompletableFuture<HttpResponse<Stream<String>>> response;
         private volatile Stream<String> lines;
 
@@ -146,7 +146,7 @@ final class WebClient {
         }
 
         /** The next event that matches, waiting up to {@code timeout}; events before it are dropped. */
-        Event await(Predicate<Event> match, Duration timeout) throws InterruptedException {
+        public Event await(Predicate<Event> match, Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             List<Event> seen = new ArrayList<>();
             while (true) {
@@ -162,11 +162,11 @@ final class WebClient {
             }
         }
 
-        Event next(Duration timeout) throws InterruptedException {
+        public Event next(Duration timeout) throws InterruptedException {
             return await(e -> true, timeout);
         }
 
-        List<String> comments() {
+        public List<String> comments() {
             return comments;
         }
 
