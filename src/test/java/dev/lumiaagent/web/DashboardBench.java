@@ -134,9 +134,15 @@ final class DashboardBench implements AutoCloseable {
         return run != null && run.isDone();
     }
 
+    /** Stops the jobs still running (they end INTERRUPTED, their last checkpoint written), then the bus and the store. */
     @Override
     public void close() {
         runner.shutdownNow();
+        try {
+            runner.awaitTermination(Bench.STOP_BOUND.toSeconds() + 10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         bus.close();
         store.close();
     }

@@ -39,7 +39,7 @@ class DashboardBrowserTest {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     /** The simulated clock at the phones' own pace: a demo FFU is sparse, its write takes seconds only at this speed. */
     private static final double SPEED = 1;
-    private static final long FFU_BYTES = 64L << 20;
+    private static final long FFU_BYTES = 128L << 20;
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     @TempDir
@@ -48,6 +48,10 @@ class DashboardBrowserTest {
     private WebDriver driver;
     private DashboardBench bench;
     private WebServer server;
+
+    /** The browser's profile: its own directory under @TempDir, which JUnit removes after the browser has quit. */
+    @TempDir
+    Path profile;
 
     @BeforeEach
     void browser() {
@@ -59,7 +63,7 @@ class DashboardBrowserTest {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                 "--disable-extensions", "--disable-background-networking", "--window-size=1600,1000", "--force-device-scale-factor=1",
-                "--lang=en-GB", "--user-data-dir=" + dir.resolve("chromium-profile"));
+                "--lang=en-GB", "--user-data-dir=" + profile);
         // The driver is named, so Selenium Manager is never asked (it would look for a driver on the network).
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().withLogFile(dir.resolve("chromedriver.log").toFile()).build();
@@ -94,7 +98,6 @@ class DashboardBrowserTest {
         bench = new DashboardBench(dir, SPEED, FFU_BYTES);
         server = new WebServer(new WebSettings("127.0.0.1", 0, null, false, "test"), bench.view, bench.store, bench.journal,
                 Controls.NONE).start();
-        bench.start();
         driver.get(server.url());
         WebDriverWait wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(100));
 
@@ -104,6 +107,8 @@ class DashboardBrowserTest {
                 + " const port = b.closest('li').dataset.port;"
                 + " if (v > 0 && v < 100) (window.seenPercents[port] ||= new Set()).add(v); }))"
                 + ".observe(document.getElementById('ports'), {childList: true, subtree: true});");
+        // the phones start once the page is up and watching
+        bench.start();
         // a tile for every phone, and the stream is live
         wait.until(d -> ports().size() == 6);
         wait.until(d -> "live".equals(js("return document.getElementById('connection').textContent")));
@@ -209,10 +214,9 @@ class DashboardBrowserTest {
         q.clear();
         q.sendKeys(imei);
         driver.findElement(By.cssSelector("#history-search button[type=submit]")).click();
-        wait.until(d -> {
-            List<WebElement> rows = d.findElements(By.cssSelector("#history-rows tr"));
-            return rows.size() == 1 && rows.get(0).getText().contains(imei);
-        });
+        // read at once: the rows are redrawn by each answer (the list shown on opening the view may come after)
+        wait.until(d -> Boolean.TRUE.equals(js("const rows = document.querySelectorAll('#history-rows tr');"
+                + " return rows.length === 1 && rows[0].textContent.includes('" + imei + "')")));
     }
 
     private void assertNoAlert() {
