@@ -162,14 +162,17 @@ function acceptEvent(e) {
   render();
 }
 
-/** Draws at most once a frame, however fast the snapshots come. */
+/**
+ * Draws at most every 100 ms, however fast the snapshots come. A timer, not requestAnimationFrame: a browser pauses
+ * animation frames for a tab it thinks hidden (a wall screen's, a headless one), and the bench must still be drawn.
+ */
 function render() {
   if (drawPending) return;
   drawPending = true;
-  requestAnimationFrame(() => {
+  setTimeout(() => {
     drawPending = false;
     draw();
-  });
+  }, 100);
 }
 
 function draw() {
