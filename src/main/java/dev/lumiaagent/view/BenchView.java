@@ -70,6 +70,10 @@ public final class BenchView implements JobListener {
         double fractionFrom = -1;
         long eta = -1;
         List<String> instructions = List.of();
+        /** The step that asked a person to act (its instructions are shown until the step after it ends). */
+        String askedIn;
+        /** The asking step ended: the next step is the one that waits for what the person does. */
+        boolean awaitingPerson;
         String outcome;
         String summary;
         String nextStep;
@@ -228,6 +232,8 @@ public final class BenchView implements JobListener {
             r.command = record.command;
             r.jobId = record.jobId;
             r.state = PortState.RUNNING;
+            r.askedIn = null;
+            r.awaitingPerson = false;
             r.step = "starting";
             r.plan = List.of();
             r.stepIndex = 0;
@@ -265,6 +271,14 @@ public final class BenchView implements JobListener {
             r.eta = -1;
             r.rateFrom = null;
             r.fractionFrom = -1;
+            if (r.awaitingPerson && r.state == PortState.ATTENTION) {
+                // The flows ask in a step of their own and wait for the person's act in the next one (the phone
+                // leaving the bus as it restarts): the instructions stay up while that step waits.
+                r.awaitingPerson = false;
+                return;
+            }
+            r.awaitingPerson = false;
+            r.askedIn = null;
             r.instructions = List.of();
             if (!r.state.ended()) {
                 r.state = PortState.RUNNING;
@@ -320,12 +334,22 @@ public final class BenchView implements JobListener {
         change(port, r -> {
             r.state = PortState.ATTENTION;
             r.instructions = List.copyOf(instructions);
+            r.askedIn = step;
+            r.awaitingPerson = false;
         }, BenchEvent.Kind.ACTION, "at the phone on " + port + ": " + String.join(" ", instructions));
     }
 
     @Override
     public void stepFinished(PortPath port, String step, boolean ok, String detail) {
         change(port, r -> {
+            if (ok && r.state == PortState.ATTENTION && step.equals(r.askedIn)) {
+                // asked and returned: the person acts while the next step waits (see stepStarted)
+                r.askedIn = null;
+                r.awaitingPerson = true;
+                return;
+            }
+            r.askedIn = null;
+            r.awaitingPerson = false;
             if (r.state == PortState.ATTENTION || r.state == PortState.WAITING) {
                 r.state = PortState.RUNNING;
             }
@@ -341,6 +365,9 @@ public final class BenchView implements JobListener {
     public void retrying(PortPath port, int attempt, int attempts, Outcome failed) {
         change(port, r -> {
             r.state = PortState.RETRYING;
+            r.askedIn = null;
+            r.awaitingPerson = false;
+            r.instructions = List.of();
             r.attempt = attempt + 1;
             r.status = "attempt " + attempt + " of " + attempts + " failed (" + failed.reason() + "); waiting for the phone to try again";
             r.fraction = -1;
@@ -360,6 +387,8 @@ public final class BenchView implements JobListener {
             r.command = record.command;
             r.jobId = record.jobId;
             r.state = end;
+            r.askedIn = null;
+            r.awaitingPerson = false;
             r.outcome = record.outcome;
             r.summary = record.summary;
             r.nextStep = next;

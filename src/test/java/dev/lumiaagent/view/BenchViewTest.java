@@ -95,9 +95,20 @@ class BenchViewTest {
         assertThat(s.ports().get(1).nextStep()).isEqualTo("Charge the phone to 25 % or more, then run the job again.");
         assertThat(s.totals().needsPerson()).isEqualTo(2);
         assertThat(s.totals().failed()).isEqualTo(1);
-        // the person acted: the step moves on and the row is no longer first
+        // the asking step returns at once; the next one waits for the person's act: the instructions stay up
         view.stepFinished(b, "GuidedKeys", true, "");
+        view.stepStarted(b, "AwaitLeave", "wait for the phone to restart", Duration.ofMinutes(5));
+        view.waiting(b, "AwaitLeave", Duration.ofSeconds(25), Duration.ofMinutes(5), "the phone to restart");
+        PortView asked = view.snapshot().ports().get(0);
+        assertThat(asked.port()).isEqualTo("1-10");
+        assertThat(asked.state()).isEqualTo(PortState.ATTENTION);
+        assertThat(asked.instructions()).containsExactly("Hold Volume Down and Power until the phone vibrates,", "then release Power.");
+        assertThat(asked.waitedSeconds()).isEqualTo(25);
+        // the person acted (the phone left to restart): the step moves on and the row is no longer first
+        view.stepFinished(b, "AwaitLeave", true, "");
+        view.stepStarted(b, "AwaitReset", "wait for the reset to finish", Duration.ofHours(3));
         assertThat(view.snapshot().ports()).extracting(PortView::port).containsExactly("1-2", "1-1", "1-10");
+        assertThat(view.snapshot().ports().get(2).instructions()).isEmpty();
     }
 
     @Test
