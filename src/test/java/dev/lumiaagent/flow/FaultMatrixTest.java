@@ -320,6 +320,23 @@ class FaultMatrixTest {
             + "phone once it is back, not before: a hung phone tells nothing)";
 
     /**
+     * Cells whose outcome depends on a race the test cannot order: after an emergency write the phone restarts by itself
+     * (Firehose power reset) and may be back in normal mode before the fault injected at AwaitReturn lands; then the job
+     * is rightly DONE. The table shows both outcomes for them (key: flow/step/fault → the cell's text); each run's
+     * outcome is still checked as every cell's is.
+     */
+    static final Map<String, String> RACY = racy();
+
+    private static Map<String, String> racy() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String flow : List.of("emergency", "emergency_rawprogram", "emergency_library")) {
+            m.put(flow + "/AwaitReturn/wrong_mode", "PHONE_DID_NOT_RETURN ↻ or DONE");
+            m.put(flow + "/AwaitReturn/agent_killed", "INTERRUPTED ↻ or DONE");
+        }
+        return m;
+    }
+
+    /**
      * Cells whose outcome is accepted though it is not the ideal one: a limit of what the agent can know, said in
      * the docs under the table. Key: flow/step/fault.
      */
@@ -1109,6 +1126,17 @@ class FaultMatrixTest {
                         continue;
                     }
                     Result r = results.get(new Cell(s, f).id());
+                    String racyText = RACY.get(new Cell(s, f).id());
+                    if (racyText != null && r != null) {
+                        String got = r.outcome() + (r.recovery().startsWith("↻") ? " ↻" : "");
+                        if (!racyText.contains(got)) {
+                            throw new AssertionError(new Cell(s, f).id() + " ended " + got + ", not one of the race's outcomes: " + racyText);
+                        }
+                        why.merge("the phone restarts by itself after the write and may be back before the fault lands (then DONE is right)",
+                                s.step() + " × " + f.label, (a, b) -> a + ", " + b);
+                        md.append(' ').append(racyText).append(" |");
+                        continue;
+                    }
                     md.append(' ').append(r == null ? "(not run)" : r.outcome() + (r.recovery().startsWith("↻") ? " ↻" : "")).append(" |");
                 }
                 md.append('\n');
@@ -1116,7 +1144,8 @@ class FaultMatrixTest {
             List<String> known = KNOWN.keySet().stream().filter(k -> k.startsWith(flow.name().toLowerCase(Locale.ROOT) + "/")).sorted().toList();
             if (!why.isEmpty() || !known.isEmpty()) {
                 md.append('\n');
-                why.forEach((reason, where) -> md.append("- n/a: ").append(where).append(": ").append(reason).append(".\n"));
+                why.forEach((reason, where) -> md.append(reason.startsWith("the phone restarts") ? "- either outcome: " : "- n/a: ")
+                        .append(where).append(": ").append(reason).append(".\n"));
                 for (String k : known) {
                     String[] parts = k.split("/");
                     md.append("- known limit, ").append(parts[1]).append(" × ").append(Fault.valueOf(parts[2].toUpperCase(Locale.ROOT)).label)
