@@ -333,6 +333,9 @@ class FaultMatrixTest {
             m.put(flow + "/AwaitReturn/wrong_mode", "PHONE_DID_NOT_RETURN ↻ or DONE");
             m.put(flow + "/AwaitReturn/agent_killed", "INTERRUPTED ↻ or DONE");
         }
+        // The phone swapped as the person taps Settings → reset: whether the agent first sees the phone leave or the
+        // other phone's identity depends on which of the two the bus shows first. Both are named, with a next step.
+        m.put("hard_reset_settings/ResetFromSettings/other_phone", "PHONE_LEFT ↻ or DIFFERENT_PHONE");
         return m;
     }
 
@@ -1132,7 +1135,8 @@ class FaultMatrixTest {
                         if (!racyText.contains(got)) {
                             throw new AssertionError(new Cell(s, f).id() + " ended " + got + ", not one of the race's outcomes: " + racyText);
                         }
-                        why.merge("the phone restarts by itself after the write and may be back before the fault lands (then DONE is right)",
+                        why.merge(f == Fault.OTHER_PHONE ? "the swap races the phone leaving for its reset: the agent sees either first"
+                                : "the phone restarts by itself after the write and may be back before the fault lands (then DONE is right)",
                                 s.step() + " × " + f.label, (a, b) -> a + ", " + b);
                         md.append(' ').append(racyText).append(" |");
                         continue;
@@ -1144,7 +1148,7 @@ class FaultMatrixTest {
             List<String> known = KNOWN.keySet().stream().filter(k -> k.startsWith(flow.name().toLowerCase(Locale.ROOT) + "/")).sorted().toList();
             if (!why.isEmpty() || !known.isEmpty()) {
                 md.append('\n');
-                why.forEach((reason, where) -> md.append(reason.startsWith("the phone restarts") ? "- either outcome: " : "- n/a: ")
+                why.forEach((reason, where) -> md.append(reason.startsWith("the phone restarts") || reason.startsWith("the swap races") ? "- either outcome: " : "- n/a: ")
                         .append(where).append(": ").append(reason).append(".\n"));
                 for (String k : known) {
                     String[] parts = k.split("/");
