@@ -76,6 +76,8 @@ public final class FleetPoller implements AutoCloseable {
     private final ExecutorService answers;
     private final HttpClient http;
     private volatile boolean closed;
+    /** Polls answered or failed so far (what {@link #awaitUpdate} waits on). */
+    private long updates;
 
     public FleetPoller(List<FleetFile.Station> stations) {
         this(stations, Duration.ofSeconds(EVERY_SECONDS), Duration.ofSeconds(TIMEOUT_SECONDS));
@@ -124,6 +126,15 @@ public final class FleetPoller implements AutoCloseable {
         closed = true;
         timer.shutdownNow();
         answers.shutdownNow();
+        synchronized (this) {
+            notifyAll();
+        }
+        try {
+            timer.awaitTermination(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            answers.awaitTermination(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void pollAll() {
@@ -178,7 +189,36 @@ public final class FleetPoller implements AutoCloseable {
                         last.title(), last.at(), last.totals(), last.needsPerson());
             }
             status[i] = next;
+            updates++;
+            notifyAll();
         }
+    }
+
+    /** Polls finished so far (answered or failed). */
+    public synchronized long updates() {
+        return updates;
+    }
+
+    /**
+     * Waits until a poll after the {@code seen}-th finished (or {@code max} passed, or the poller closed).
+     *
+     * @return the number of polls finished now
+     */
+    public synchronized long awaitUpdate(long seen, Duration max) throws InterruptedException {
+        long end = System.nanoTime() + max.toNanos();
+        while (updates <= seen && !closed) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return updates;
+    }
+
+    /** The background polling has ended (after {@link #close}). */
+    public boolean stopped() {
+        return timer.isTerminated() && answers.isTerminated();
     }
 
     /** A bench snapshot: the station's new status; null when the answer is not one (said by {@link #failed}). */
