@@ -34,6 +34,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FleetPoller implements AutoCloseable {
     static final int EVERY_SECONDS = 2;
     static final int TIMEOUT_SECONDS = 3;
+    /**
+     * After a 401 or 429 a station is asked again only after this long: its token cannot change while this server
+     * runs, and every wrong token counts against this computer at the station (10 a minute, then 429 for everyone here).
+     */
+    static final Duration REFUSED_PAUSE = Duration.ofSeconds(30);
     /** Live: the last poll answered. Stale: it answered before, not now (its data is the last one). Unreachable: never answered. */
     public static final String LIVE = "live";
     public static final String STALE = "stale";
@@ -69,6 +74,8 @@ public final class FleetPoller implements AutoCloseable {
     private final List<FleetFile.Station> stations;
     private final StationStatus[] status;
     private final boolean[] inFlight;
+    /** System.nanoTime() before which a station that refused the token is not asked again (0: ask). */
+    private final long[] notBefore;
     private final Duration every;
     private final Duration timeout;
     private final ObjectMapper json = new ObjectMapper();
@@ -89,6 +96,7 @@ public final class FleetPoller implements AutoCloseable {
         this.timeout = timeout;
         this.status = new StationStatus[this.stations.size()];
         this.inFlight = new boolean[this.stations.size()];
+        this.notBefore = new long[this.stations.size()];
         for (int i = 0; i < status.length; i++) {
             FleetFile.Station s = this.stations.get(i);
             status[i] = new StationStatus(s.name(), s.url().toString(), WAITING, false, null, null, null, null, null, List.of());
@@ -143,6 +151,10 @@ public final class FleetPoller implements AutoCloseable {
                 if (inFlight[i]) {
                     continue; // the last request is still bounded by its timeout
                 }
+                if (notBefore[i] != 0 && System.nanoTime() - notBefore[i] < 0) {
+                    continue; // it refused the token: not asked again for a while
+                }
+                notBefore[i] = 0;
                 inFlight[i] = true;
             }
             int index = i;
@@ -182,6 +194,9 @@ public final class FleetPoller implements AutoCloseable {
             if (next == null) {
                 if (error == null) {
                     error = failed(s, r);
+                }
+                if (r != null && (r.statusCode() == 401 || r.statusCode() == 429)) {
+                    notBefore[i] = System.nanoTime() + REFUSED_PAUSE.toNanos();
                 }
                 StationStatus last = status[i];
                 boolean seen = last.lastSeen() != null;
