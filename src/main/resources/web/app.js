@@ -102,6 +102,7 @@ function setToken(t) {
   showControls();
   connect();
   render();
+  refreshFleet();
 }
 
 /** Headers for an API request: the token, when one was entered (a server with a token asks it for every request). */
@@ -702,16 +703,27 @@ const FLEET_TOTALS = [
   ['succeeded', 'Succeeded', 't-done'], ['failed', 'Failed', 't-failed'],
 ];
 
-/** Polls GET /api/v1/fleet every 2 s while this dashboard has a fleet (an empty list the first time: no Fleet tab). */
+let fleetTimer = null;
+let fleetRun = 0; // the latest refresh: an older one that answers late schedules nothing
+
+/**
+ * Polls GET /api/v1/fleet every 2 s while this dashboard has a fleet (an empty list the first time: no Fleet tab).
+ * A 401 or 429 stops it until a token is entered (each wrong request counts against this computer).
+ */
 async function refreshFleet() {
+  clearTimeout(fleetTimer);
+  fleetTimer = null;
+  const run = ++fleetRun;
   let f;
   try {
     f = await api('/fleet');
   } catch (e) {
+    if (run !== fleetRun) return;
     $('fleet-status').textContent = `Could not read the fleet: ${e.message}`;
-    setTimeout(refreshFleet, FLEET_EVERY_MS);
+    if (e.status !== 401 && e.status !== 429) fleetTimer = setTimeout(refreshFleet, FLEET_EVERY_MS);
     return;
   }
+  if (run !== fleetRun) return;
   const stations = f && Array.isArray(f.stations) ? f.stations : [];
   if (stations.length === 0) {
     $('fleet-tab').hidden = true;
@@ -719,7 +731,7 @@ async function refreshFleet() {
   }
   $('fleet-tab').hidden = false;
   drawFleet(stations);
-  setTimeout(refreshFleet, FLEET_EVERY_MS);
+  fleetTimer = setTimeout(refreshFleet, FLEET_EVERY_MS);
 }
 
 export function fleetSummary(stations) {
