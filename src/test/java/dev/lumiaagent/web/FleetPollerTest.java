@@ -153,12 +153,15 @@ class FleetPollerTest {
 
         // a station that goes away keeps its last data, marked stale
         String seen = station(f, "bench-2").path("lastSeen").asText();
+        int port2 = s2.port();
         s2.close();
+        java.time.Instant closed = java.time.Instant.now();
         f = await(web, x -> state(x, "bench-2", "stale") && station(x, "bench-2").path("error").asText().startsWith("connection refused"));
         JsonNode gone = station(f, "bench-2");
         assertThat(gone.path("reachable").asBoolean()).isFalse();
-        assertThat(gone.path("lastSeen").asText()).isEqualTo(seen);
-        assertThat(gone.path("error").asText()).contains("running on 127.0.0.1:" + s2.port() + "?");
+        java.time.Instant last = java.time.Instant.parse(gone.path("lastSeen").asText());
+        assertThat(last).isAfterOrEqualTo(java.time.Instant.parse(seen)).isBeforeOrEqualTo(closed); // kept from its last answer
+        assertThat(gone.path("error").asText()).contains("running on 127.0.0.1:" + port2 + "?");
         assertThat(gone.path("totals").path("needsPerson").asInt()).isEqualTo(1);
         assertThat(gone.path("needsPerson").get(0).path("port").asText()).isEqualTo("1-2");
         assertThat(state(f, "bench-3", "live")).isTrue();
