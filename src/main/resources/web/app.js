@@ -102,6 +102,7 @@ function setToken(t) {
   showControls();
   connect();
   render();
+  refreshFleet();
 }
 
 /** Headers for an API request: the token, when one was entered (a server with a token asks it for every request). */
@@ -693,9 +694,110 @@ function updateConsent() {
   $('start').disabled = erasing && !$('start-consent').checked;
 }
 
+// ---------------------------------------------------------------- the fleet (serve --fleet FILE)
+
+const FLEET_EVERY_MS = 2000;
+const FLEET_STATE_WORDS = { live: 'live', stale: 'stale — gone, showing its last data', unreachable: 'unreachable', waiting: 'asking…' };
+const FLEET_TOTALS = [
+  ['needsPerson', 'Needs a person', 't-person'], ['running', 'Running', 't-running'], ['queued', 'Queued', 't-queued'],
+  ['succeeded', 'Succeeded', 't-done'], ['failed', 'Failed', 't-failed'],
+];
+
+let fleetTimer = null;
+let fleetRun = 0; // the latest refresh: an older one that answers late schedules nothing
+
+/**
+ * Polls GET /api/v1/fleet every 2 s while this dashboard has a fleet (an empty list the first time: no Fleet tab).
+ * A 401 or 429 stops it until a token is entered (each wrong request counts against this computer).
+ */
+async function refreshFleet() {
+  clearTimeout(fleetTimer);
+  fleetTimer = null;
+  const run = ++fleetRun;
+  let f;
+  try {
+    f = await api('/fleet');
+  } catch (e) {
+    if (run !== fleetRun) return;
+    $('fleet-status').textContent = `Could not read the fleet: ${e.message}`;
+    if (e.status !== 401 && e.status !== 429) fleetTimer = setTimeout(refreshFleet, FLEET_EVERY_MS);
+    return;
+  }
+  if (run !== fleetRun) return;
+  const stations = f && Array.isArray(f.stations) ? f.stations : [];
+  if (stations.length === 0) {
+    $('fleet-tab').hidden = true;
+    return; // a fleet is given at start: none now is none for this server
+  }
+  $('fleet-tab').hidden = false;
+  drawFleet(stations);
+  fleetTimer = setTimeout(refreshFleet, FLEET_EVERY_MS);
+}
+
+export function fleetSummary(stations) {
+  const live = stations.filter((s) => s.state === 'live').length;
+  const person = stations.reduce((n, s) => n + (s.totals && s.totals.needsPerson ? Number(s.totals.needsPerson) : 0), 0);
+  return `${live} of ${stations.length} station${stations.length === 1 ? '' : 's'} live`
+      + (person > 0 ? ` · ${person} need${person === 1 ? 's' : ''} a person` : '');
+}
+
+function drawFleet(stations) {
+  $('fleet-status').textContent = `${fleetSummary(stations)} · updated ${new Date().toLocaleTimeString()}`;
+  $('fleet-cards').replaceChildren(...stations.map(fleetCard));
+}
+
+function fleetCard(s) {
+  const state = FLEET_STATE_WORDS[s.state] ? s.state : 'unreachable';
+  const li = el('li', `fleet-card fleet-${state}`);
+  li.dataset.station = s.name;
+  li.dataset.state = state;
+  const name = /^https?:\/\//i.test(String(s.url || '')) ? el('a', null, s.name) : el('span', null, s.name);
+  if (name.tagName === 'A') {
+    name.href = s.url;
+    name.rel = 'noopener noreferrer';
+    name.target = '_blank';
+  }
+  li.append(el('div', 'fleet-head', el('h3', 'fleet-name', name), el('span', 'fleet-state', FLEET_STATE_WORDS[state])));
+  const seen = s.lastSeen ? `last seen ${localTime(s.lastSeen)}` : 'never seen';
+  li.append(el('p', 'fleet-meta', s.title ? `${s.title} · ${seen}` : seen));
+  if (s.error) li.append(el('p', 'fleet-error', s.error));
+  if (s.totals) {
+    const dl = el('dl', 'totals fleet-totals');
+    for (const [k, words, cls] of FLEET_TOTALS) {
+      const v = Number(k === 'running' ? (s.totals.running || 0) + (s.totals.waiting || 0) : s.totals[k] || 0);
+      const box = el('div', `total ${cls}${v === 0 ? ' zero' : ''}`, el('dt', null, words), el('dd', null, String(v)));
+      box.dataset.total = k;
+      dl.append(box);
+    }
+    li.append(dl);
+  }
+  const rows = Array.isArray(s.needsPerson) ? s.needsPerson : [];
+  if (rows.length) {
+    li.append(el('h4', 'band-heading', 'Needs a person'));
+    li.append(el('ol', 'fleet-person', ...rows.map(fleetRow)));
+  }
+  return li;
+}
+
+/** A row that needs a person: port, phone, and the instructions or the outcome and next step, whole. */
+function fleetRow(p) {
+  const li = el('li', `fleet-row state-${String(p.state).toLowerCase().replace('_', '-')}`);
+  li.dataset.port = p.port;
+  li.append(el('p', 'fleet-row-head', el('strong', 'port-small', `Port ${p.port}`), ' ',
+      el('span', 'state', STATE_WORDS[p.state] || p.stateWords || ''), ' ', el('span', 'phone-small', p.phone || '')));
+  if (p.state === 'ATTENTION' && Array.isArray(p.instructions) && p.instructions.length) {
+    li.append(el('ol', 'instructions', ...p.instructions.map((text) => el('li', null, text))));
+  } else {
+    const text = (p.outcome ? `${p.outcome}: ` : '') + (p.summary || '');
+    if (text) li.append(el('p', 'outcome', text));
+  }
+  if (p.nextStep && p.state !== 'ATTENTION') li.append(el('p', 'next-step', el('strong', null, 'Next step: '), p.nextStep));
+  return li;
+}
+
 // ---------------------------------------------------------------- views
 
-const VIEWS = ['bench', 'history', 'controls'];
+const VIEWS = ['bench', 'history', 'controls', 'fleet'];
 
 function show(name) {
   const v = VIEWS.includes(name) ? name : 'bench';
@@ -748,6 +850,7 @@ function init() {
   showControls();
   show(location.hash.slice(1));
   connect();
+  refreshFleet();
 }
 
 init();

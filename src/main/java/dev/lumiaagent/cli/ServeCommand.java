@@ -69,11 +69,12 @@ final class ServeCommand implements Callable<Integer> {
                     + "--ffu, --firmware-dir, --method, --programmer, --product-type, --yes and --consent-policy");
         }
         WebSettings settings = web.settings();
+        java.util.List<dev.lumiaagent.web.FleetFile.Station> fleet = web.fleet(); // checked before anything starts
         JobJournal journal = jobs.journal();
         RecordStore store = storeOptions.openOrWarn(spec.commandLine().getErr());
         Stations stations = new Stations(out);
         BenchRun.StopOnShutdown stop = null;
-        try (WebServer server = new WebServer(settings, null, store, journal, stations)) {
+        try (WebServer server = new WebServer(settings, null, store, journal, stations).fleet(fleet)) {
             stations.server = server;
             try {
                 server.start();
@@ -82,6 +83,11 @@ final class ServeCommand implements Callable<Integer> {
             }
             out.println("serve: jobs in " + journal.dir() + "; records in " + (store == null ? "job files only" : store.describe()));
             out.println(server.startLine());
+            if (!fleet.isEmpty()) {
+                out.println("fleet: " + fleet.size() + " station" + (fleet.size() == 1 ? "" : "s") + " polled every 2 s ("
+                        + fleet.stream().map(dev.lumiaagent.web.FleetFile.Station::name).collect(java.util.stream.Collectors.joining(", "))
+                        + "): the page's Fleet tab, GET /api/v1/fleet");
+            }
             out.println("Ctrl-C stops.");
             out.flush();
             stop = new BenchRun.StopOnShutdown(Thread.currentThread());

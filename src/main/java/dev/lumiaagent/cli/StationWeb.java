@@ -31,7 +31,7 @@ final class StationWeb implements Controls {
         this.ctx = ctx;
         this.spec = spec;
         this.stopRequest = stopRequest;
-        this.server = new WebServer(options.settings(), viewOf(ctx), ctx.store(), ctx.journal(), this);
+        this.server = new WebServer(options.settings(), viewOf(ctx), ctx.store(), ctx.journal(), this).fleet(options.fleet());
     }
 
     /**

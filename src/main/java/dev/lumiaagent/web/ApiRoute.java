@@ -20,6 +20,7 @@ public enum ApiRoute {
     STATION("GET", "/station", false),
     STATION_START("POST", "/station/start", true),
     STATION_STOP("POST", "/station/stop", true),
+    FLEET("GET", "/fleet", false),
     OPENAPI("GET", "/openapi.json", false);
 
     /** The prefix of every API path. */

@@ -56,6 +56,7 @@ public final class WebServer implements AutoCloseable {
     private final ScheduledExecutorService streams;
     private final Path tempDir;
     private Javalin app;
+    private volatile FleetPoller fleet;
 
     /**
      * @param bench    the live bench (null: none yet; {@link #showBench} shows one later)
@@ -84,6 +85,26 @@ public final class WebServer implements AutoCloseable {
         live.show(view);
     }
 
+    /**
+     * Shows these stations on the fleet page ({@code GET /api/v1/fleet}): polled in the background from {@link #start}
+     * until {@link #close}. Call before start.
+     */
+    public synchronized WebServer fleet(List<FleetFile.Station> stations) {
+        return fleet(stations == null || stations.isEmpty() ? null : new FleetPoller(stations));
+    }
+
+    /** The same with a poller made here (tests poll faster). */
+    synchronized WebServer fleet(FleetPoller poller) {
+        if (app != null) {
+            throw new IllegalStateException("the fleet is given before the server starts");
+        }
+        if (fleet != null) {
+            fleet.close();
+        }
+        fleet = poller;
+        return this;
+    }
+
     /** Starts listening. @throws IllegalStateException when the address cannot be bound (named) */
     public synchronized WebServer start() {
         try {
@@ -91,6 +112,9 @@ public final class WebServer implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new IllegalStateException("the dashboard cannot listen on " + settings.host() + ":" + settings.port() + " ("
                     + rootMessage(e) + "): choose another port with --web [ADDR:]PORT", e);
+        }
+        if (fleet != null) {
+            fleet.start();
         }
         return this;
     }
@@ -159,6 +183,9 @@ public final class WebServer implements AutoCloseable {
         // the event streams end first, while their requests are still the server's to finish
         live.closeStreams();
         streams.shutdownNow();
+        if (fleet != null) {
+            fleet.close();
+        }
         if (app != null) {
             try {
                 app.stop();
@@ -234,12 +261,18 @@ public final class WebServer implements AutoCloseable {
             case STATION -> c.routes.get(p, ctx -> json(ctx, controls.station().withControls(settings.token() != null)));
             case STATION_START -> c.routes.post(p, this::startStation);
             case STATION_STOP -> c.routes.post(p, ctx -> json(ctx, controls.stop().withControls(true)));
+            case FLEET -> c.routes.get(p, ctx -> json(ctx, fleetNow()));
             case OPENAPI -> c.routes.get(p, ctx -> {
                 ctx.contentType("application/json");
                 ctx.result(openApi());
             });
             default -> throw new IllegalStateException("route " + r + " has no handler");
         }
+    }
+
+    private FleetPoller.Fleet fleetNow() {
+        FleetPoller f = fleet; // not synchronized: close() holds the lock while requests finish
+        return f == null ? new FleetPoller.Fleet(FleetPoller.EVERY_SECONDS, List.of()) : f.fleet();
     }
 
     /** The OpenAPI document (a resource next to this class). */
