@@ -81,8 +81,14 @@ final class DashboardBench implements AutoCloseable {
         JobSpec info = new JobSpec.Info();
 
         List<Bench.Work> work = new ArrayList<>();
-        add(work, REFLASH_1, TestPhones.normal("RM-1104", "356938035644001"), reflash);
-        add(work, REFLASH_2, TestPhones.normal("RM-1045", "356938035644002"), reflash);
+        // the reflashed phones write at 4 MiB/s (the phone's pace, bench JSON "writeRateKiBs"): their payload takes
+        // seconds, so the page is sent many snapshots of the bar part of the way, also on a loaded machine
+        SimPhone first = TestPhones.normal("RM-1104", "356938035644001");
+        first.writeRateKiBs(4096);
+        SimPhone second = TestPhones.normal("RM-1045", "356938035644002");
+        second.writeRateKiBs(4096);
+        add(work, REFLASH_1, first, reflash);
+        add(work, REFLASH_2, second, reflash);
         add(work, HUNG, phone(SimModels.standard().require("RM-914"), "356938035644003", 80, EnumSet.of(SimFault.STALL)), keys);
         add(work, INFO, TestPhones.normal("RM-1104", INFO_IMEI), info);
         add(work, LOW_BATTERY, phone(SimModels.standard().require("RM-1045"), "356938035644005", 9, EnumSet.noneOf(SimFault.class)), reflash);
