@@ -103,10 +103,9 @@ final class ConsoleProgress implements FlowListener {
         }
     }
 
+    /** The single phone's bar: the bench screen's, 24 cells wide. */
     static String bar(double fraction) {
-        int width = 24;
-        int filled = (int) Math.round(Math.max(0, Math.min(1, fraction)) * width);
-        return "[" + "#".repeat(filled) + "-".repeat(width - filled) + "] " + String.format("%3d%%", Math.round(fraction * 100));
+        return BenchScreen.bar(fraction, 24);
     }
 
 }
