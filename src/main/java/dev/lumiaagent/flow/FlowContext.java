@@ -180,6 +180,11 @@ public final class FlowContext {
         emit(l -> l.gate(port, result));
     }
 
+    /** What was erased, or a verification performed ({@link FlowListener#evidence}). */
+    public void evidence(Evidence evidence) {
+        emit(l -> l.evidence(port, evidence));
+    }
+
     void planned(String flow, List<String> steps) {
         emit(l -> l.planned(port, flow, steps));
     }

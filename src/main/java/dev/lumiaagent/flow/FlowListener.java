@@ -44,6 +44,10 @@ public interface FlowListener {
     default void stepFinished(PortPath port, String step, boolean ok, String detail) {
     }
 
+    /** What the flow erased, or a verification it performed (passed or not): the facts of an erasure certificate. */
+    default void evidence(PortPath port, Evidence evidence) {
+    }
+
     default void finished(PortPath port, String flow, Outcome outcome) {
     }
 }

@@ -84,6 +84,7 @@ final class StoreRecord implements FlowListener {
         r.command = command;
         r.station = settings.station();
         r.operator = settings.operator();
+        r.site = settings.site();
         r.port = port.toString();
         r.productType = info.text(InfoField.PRODUCT_TYPE).orElse(null);
         r.productCode = info.text(InfoField.PRODUCT_CODE).orElse(null);
@@ -226,6 +227,15 @@ final class StoreRecord implements FlowListener {
     public void stepFinished(PortPath port, String step, boolean ok, String detail) {
         synchronized (record) {
             record.steps.add(new JobRecord.StepRecord(attempt, step, ok, detail, clock.instant().toString()));
+        }
+        save();
+    }
+
+    @Override
+    public void evidence(PortPath port, dev.lumiaagent.flow.Evidence e) {
+        synchronized (record) {
+            record.evidence.add(new JobRecord.EvidenceRecord(attempt, e.kind().name(), e.name(), e.ok(), e.detail(),
+                    clock.instant().toString()));
         }
         save();
     }

@@ -33,7 +33,7 @@ public final class JdbcRecordStore implements RecordStore {
     };
     private static final String COLUMNS = "job_id, run_id, command, station, operator, port, product_type, product_code, "
             + "imei, public_id, usb_serial, platform_id, start_mode, device_info, firmware_file, firmware_sha256, "
-            + "started, started_ms, ended, attempts, outcome, summary, next_step";
+            + "started, started_ms, ended, attempts, outcome, summary, next_step, site";
 
     private final Database db;
     private final JdbcAuditLog audit;
@@ -126,7 +126,7 @@ public final class JdbcRecordStore implements RecordStore {
                 update.append(update.length() == 0 ? "" : ", ").append(col).append(" = excluded.").append(col);
             }
         }
-        String sql = "INSERT INTO jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        String sql = "INSERT INTO jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (job_id) DO UPDATE SET " + update;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 0;
@@ -158,12 +158,13 @@ public final class JdbcRecordStore implements RecordStore {
             ps.setString(++i, j.outcome);
             ps.setString(++i, j.summary);
             ps.setString(++i, j.nextStep);
+            ps.setString(++i, j.site);
             ps.executeUpdate();
         }
     }
 
     private static void replaceChildren(Connection c, JobRecord j) throws SQLException {
-        for (String table : new String[] {"job_steps", "job_gates"}) {
+        for (String table : new String[] {"job_steps", "job_gates", "job_evidence"}) {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE job_id = ?")) {
                 ps.setString(1, j.jobId);
                 ps.executeUpdate();
@@ -198,6 +199,24 @@ public final class JdbcRecordStore implements RecordStore {
                     ps.setString(5, g.verdict());
                     ps.setString(6, g.detail());
                     ps.setBoolean(7, g.blocks());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (j.evidence != null && !j.evidence.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO job_evidence (job_id, attempt, idx, kind, name, ok, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                int idx = 0;
+                for (JobRecord.EvidenceRecord e : j.evidence) {
+                    ps.setString(1, j.jobId);
+                    ps.setInt(2, e.attempt());
+                    ps.setInt(3, idx++);
+                    ps.setString(4, e.kind() == null ? "" : e.kind());
+                    ps.setString(5, e.name() == null ? "" : e.name());
+                    ps.setBoolean(6, e.ok());
+                    ps.setString(7, e.detail());
+                    ps.setString(8, e.at());
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -281,6 +300,7 @@ public final class JdbcRecordStore implements RecordStore {
         j.outcome = rs.getString("outcome");
         j.summary = rs.getString("summary");
         j.nextStep = rs.getString("next_step");
+        j.site = rs.getString("site");
         return j;
     }
 
@@ -305,6 +325,94 @@ public final class JdbcRecordStore implements RecordStore {
                 }
             }
         }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT attempt, kind, name, ok, detail, at FROM job_evidence WHERE job_id = ? ORDER BY idx")) {
+            ps.setString(1, j.jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    j.evidence.add(new JobRecord.EvidenceRecord(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
+                            rs.getString(5), rs.getString(6)));
+                }
+            }
+        }
+    }
+
+    private static final String CERT_COLUMNS = "job_id, status, reason, issued, issued_ms, station, key_id, json_sha256, pdf_sha256, "
+            + "json_text, pdf_base64";
+
+    @Override
+    public void saveCertificate(StoredCertificate cert) {
+        db.transaction("save the certificate of job " + cert.jobId(), c -> {
+            StringBuilder update = new StringBuilder();
+            for (String col : CERT_COLUMNS.split(", ")) {
+                if (!col.equals("job_id")) {
+                    update.append(update.length() == 0 ? "" : ", ").append(col).append(" = excluded.").append(col);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO certificates (" + CERT_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job_id) DO UPDATE SET " + update)) {
+                int i = 0;
+                ps.setString(++i, cert.jobId());
+                ps.setString(++i, cert.status().name());
+                ps.setString(++i, cert.reason());
+                ps.setString(++i, cert.issued());
+                Long ms = epochMillis(cert.issued());
+                ps.setLong(++i, ms == null ? 0 : ms);
+                ps.setString(++i, cert.station());
+                ps.setString(++i, cert.keyId());
+                ps.setString(++i, cert.jsonSha256());
+                ps.setString(++i, cert.pdfSha256());
+                ps.setString(++i, cert.json() == null ? null : new String(cert.json(), java.nio.charset.StandardCharsets.UTF_8));
+                ps.setString(++i, cert.pdf() == null ? null : java.util.Base64.getEncoder().encodeToString(cert.pdf()));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<StoredCertificate> certificate(String jobId) {
+        return db.transaction("read the certificate of job " + jobId, c -> certificates(c, "SELECT " + CERT_COLUMNS
+                + " FROM certificates WHERE job_id = ?", jobId).stream().findFirst());
+    }
+
+    @Override
+    public List<StoredCertificate> certificates(String sinceIso) {
+        if (sinceIso == null) {
+            return db.transaction("read certificates", c -> certificates(c, "SELECT " + CERT_COLUMNS
+                    + " FROM certificates ORDER BY issued_ms, job_id"));
+        }
+        long since = parseSince(sinceIso);
+        return db.transaction("read certificates since " + sinceIso, c -> certificates(c, "SELECT " + CERT_COLUMNS
+                + " FROM certificates WHERE issued_ms >= ? ORDER BY issued_ms, job_id", since));
+    }
+
+    private List<StoredCertificate> certificates(Connection c, String sql, Object... params) throws SQLException {
+        List<StoredCertificate> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    StoredCertificate.Status status;
+                    try {
+                        status = StoredCertificate.Status.valueOf(rs.getString("status"));
+                    } catch (IllegalArgumentException e) {
+                        throw new RecordStoreException("record store " + db.description + ": the certificate row of job "
+                                + rs.getString("job_id") + " has the status '" + rs.getString("status") + "'",
+                                "the row was edited outside the agent; restore it from a backup", e);
+                    }
+                    String json = rs.getString("json_text");
+                    String pdf = rs.getString("pdf_base64");
+                    out.add(new StoredCertificate(rs.getString("job_id"), status, rs.getString("reason"), rs.getString("issued"),
+                            rs.getString("station"), rs.getString("key_id"), rs.getString("json_sha256"), rs.getString("pdf_sha256"),
+                            json == null ? null : json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            pdf == null ? null : java.util.Base64.getDecoder().decode(pdf)));
+                }
+            }
+        }
+        return out;
     }
 
     private static String toJson(Map<String, String> map) {

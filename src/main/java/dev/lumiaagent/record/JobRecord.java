@@ -33,6 +33,8 @@ public final class JobRecord {
     public String command;
     public String station;
     public String operator;
+    /** Where the job ran, for its certificate (a site name given with --site, $LUMIA_AGENT_SITE or the station's config). */
+    public String site;
     public String port;
 
     public String productType;
@@ -54,6 +56,8 @@ public final class JobRecord {
     public int attempts;
     public List<StepRecord> steps = new ArrayList<>();
     public List<GateRecord> gates = new ArrayList<>();
+    /** What the flow erased and every verification it performed, in order ({@code flow.Evidence}): a certificate's facts. */
+    public List<EvidenceRecord> evidence = new ArrayList<>();
 
     public String outcome;
     public String summary;
@@ -74,6 +78,14 @@ public final class JobRecord {
     /** One gate verdict of one attempt ({@code flow.gate} names). */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record GateRecord(int attempt, String gate, String verdict, String detail, boolean blocks) {
+    }
+
+    /**
+     * One fact of an erasure: {@code kind} ERASURE (what was erased: {@code name} is the method) or CHECK (a verification
+     * performed, {@code ok} its result). {@code at} is when it was observed.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record EvidenceRecord(int attempt, String kind, String name, boolean ok, String detail, String at) {
     }
 
     public boolean finished() {

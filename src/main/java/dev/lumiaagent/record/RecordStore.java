@@ -24,6 +24,15 @@ public interface RecordStore extends AutoCloseable {
 
     AuditLog audit();
 
+    /** Stores (or replaces) the certificate row of a job: issued, or refused with its reason. Durable on return. */
+    void saveCertificate(StoredCertificate certificate);
+
+    /** The certificate row of a job, if one was issued or refused. */
+    Optional<StoredCertificate> certificate(String jobId);
+
+    /** Certificate rows issued or refused at or after {@code sinceIso} (null for all), oldest first. */
+    List<StoredCertificate> certificates(String sinceIso);
+
     /** Which job drives which phone, shared by every station on this store. */
     PhoneLeases leases();
 

@@ -68,6 +68,9 @@ abstract class RecordStoreContract {
         j.attempts = 1;
         j.steps.add(new JobRecord.StepRecord(1, "ConfirmIdentity", true, "same phone", started));
         j.gates.add(new JobRecord.GateRecord(1, "BATTERY", "PASS", "80 %", false));
+        j.site = "Leeds bench 2";
+        j.evidence.add(new JobRecord.EvidenceRecord(1, "ERASURE", "reflash", true, "wrote 64 MiB", started));
+        j.evidence.add(new JobRecord.EvidenceRecord(1, "CHECK", "booted-os", false, "stayed in the flash app", started));
         return j;
     }
 
@@ -100,6 +103,24 @@ abstract class RecordStoreContract {
         assertThat(back.steps).hasSize(2);
         assertThat(back.gates).extracting(JobRecord.GateRecord::gate).containsExactly("FIRMWARE_MATCH");
         assertThat(store.jobs(null)).hasSize(1);
+    }
+
+    @Test
+    void keepsIssuedAndRefusedCertificates() {
+        byte[] json = "{\"certificate\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] pdf = new byte[] {'%', 'P', 'D', 'F', 0, (byte) 0xff, 1};
+        store.saveCertificate(new StoredCertificate("j1", StoredCertificate.Status.ISSUED, null, "2025-05-01T08:10:00Z", "bench-a",
+                "k1", "aa".repeat(32), "bb".repeat(32), json, pdf));
+        store.saveCertificate(StoredCertificate.refused("j2", "2025-05-02T08:10:00Z", "bench-a", "no operator named"));
+
+        StoredCertificate one = store.certificate("j1").orElseThrow();
+        assertThat(one.json()).isEqualTo(json);
+        assertThat(one.pdf()).isEqualTo(pdf);
+        assertThat(one.keyId()).isEqualTo("k1");
+        assertThat(store.certificate("j2").orElseThrow().reason()).isEqualTo("no operator named");
+        assertThat(store.certificates("2025-05-02T00:00:00Z")).extracting(StoredCertificate::jobId).containsExactly("j2");
+        assertThat(store.certificates(null)).extracting(StoredCertificate::jobId).containsExactly("j1", "j2");
+        assertThat(store.certificate("nope")).isEmpty();
     }
 
     @Test
@@ -181,7 +202,7 @@ abstract class RecordStoreContract {
                 + "FROM flyway_schema_history WHERE version = '1'");
 
         assertThatThrownBy(this::open).isInstanceOf(RecordStoreException.class)
-                .hasMessageContaining("has schema version 99, newer than this agent knows (2)")
+                .hasMessageContaining("has schema version 99, newer than this agent knows (3)")
                 .satisfies(e -> assertThat(((RecordStoreException) e).nextStep()).contains("update lumia-agent"));
         assertThatThrownBy(this::open).isInstanceOf(RecordStoreException.class); // and again: nothing was changed
     }
