@@ -24,7 +24,6 @@ import picocli.CommandLine.Option;
  */
 final class BenchOptions {
     static final List<String> JOBS = List.of("info", "soft-reset", "hard-reset", "reflash", "emergency");
-    static final String ENV_OPERATOR = "LUMIA_AGENT_OPERATOR";
 
     @Option(names = "--max-parallel", paramLabel = "N", defaultValue = "4",
             description = "At most N phones at once; the others wait in port order (default ${DEFAULT-VALUE}).")
@@ -39,13 +38,6 @@ final class BenchOptions {
     @Option(names = "--reattach-wait", paramLabel = "SECONDS", defaultValue = "120",
             description = "How long a retry waits for the phone to be back on its port (default ${DEFAULT-VALUE} s).")
     int reattachSeconds;
-
-    @Option(names = "--station", paramLabel = "NAME", description = "This bench's name in the records (default: the host name).")
-    String station;
-
-    @Option(names = "--operator", paramLabel = "NAME",
-            description = "Who runs the bench, for the records (default $" + ENV_OPERATOR + ", else the login name).")
-    String operator;
 
     @Option(names = "--ffu", paramLabel = "FILE",
             description = "reflash, hard-reset, emergency: this FFU for every phone (reflash skips a phone whose platform it does not cover).")
@@ -78,16 +70,14 @@ final class BenchOptions {
         return j;
     }
 
-    JobSettings settings() {
-        return new JobSettings(maxParallel, retries, Duration.ofSeconds(reattachSeconds), station(), operator());
+    /** The bench's settings for {@code job}, with who and where ({@link CertifyOptions}: asked at a terminal when an erasing job lacks them). */
+    JobSettings settings(CertifyOptions certify, String job, PrintWriter out) {
+        return certify.settings(maxParallel, retries, Duration.ofSeconds(reattachSeconds), job, out, true);
     }
 
-    String station() {
-        return station != null && !station.isBlank() ? station : defaultStation();
-    }
-
-    String operator() {
-        return operator != null && !operator.isBlank() ? operator : defaultOperator();
+    /** As above, never asking: for a run started where no one is at the terminal (the dashboard). */
+    JobSettings settingsWithoutAsking(CertifyOptions certify, String job, PrintWriter out) {
+        return certify.settings(maxParallel, retries, Duration.ofSeconds(reattachSeconds), job, out, false);
     }
 
     /** This host's name, as the station in records. */
@@ -99,9 +89,9 @@ final class BenchOptions {
         }
     }
 
-    /** $LUMIA_AGENT_OPERATOR, else the login name. */
+    /** $LUMIA_AGENT_OPERATOR, else the login name: who a record names when no one was named for the run. */
     static String defaultOperator() {
-        String env = System.getenv(ENV_OPERATOR);
+        String env = System.getenv(CertifyOptions.ENV_OPERATOR);
         return env != null && !env.isBlank() ? env : System.getProperty("user.name", "unknown");
     }
 

@@ -58,7 +58,8 @@ final class BenchRun {
     static int execute(String kind, String job, CommandSpec spec, BusOptions busOptions, BenchOptions bench, JobOptions jobs,
                        StoreOptions storeOptions, Body body) throws IOException {
         String j = BenchOptions.checkJob(job);
-        return execute(kind, j, spec, busOptions, bench.settings(), out -> bench.job(j, out), jobs, storeOptions, body);
+        return execute(kind, j, spec, busOptions, bench.settings(jobs.certify, j, spec.commandLine().getOut()), out -> bench.job(j, out), jobs,
+                storeOptions, body);
     }
 
     /** How a run gets its spec (null for resume) and the consent given for it, once the console is up. */
@@ -86,7 +87,7 @@ final class BenchRun {
                     newRunId(kind), console, perJob(raw, bus, jobs.journal().dir(), out, toClose),
                     new JobPlans.Means(consent, Optional.of(new FirmwareFiles(console::note)), console::note));
             out.println(kind + (j == null ? "" : " " + j) + " " + body.header(ctx) + "; station " + settings.station() + ", operator "
-                    + settings.operator() + "; records in " + records);
+                    + settings.operator() + (settings.site() == null ? "" : ", site " + settings.site()) + "; records in " + records);
             out.flush();
             stop = new StopOnShutdown(Thread.currentThread());
             boolean interrupted = false;

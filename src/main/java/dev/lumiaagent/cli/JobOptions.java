@@ -34,6 +34,9 @@ final class JobOptions {
                     + ", else lumia-agent/jobs in the user's data directory).")
     Path jobsDir;
 
+    @picocli.CommandLine.Mixin
+    CertifyOptions certify;
+
     JobJournal journal() {
         return new JobJournal(jobsDir != null ? jobsDir : JobJournal.defaultDir());
     }
@@ -59,8 +62,7 @@ final class JobOptions {
                 throw new IllegalArgumentException("the jobs directory " + journal.dir() + " cannot be written (" + e.getMessage()
                         + ") — give a writable directory with --jobs-dir or $" + JobJournal.ENV_JOBS + ". Nothing was done to the phone.");
             }
-            dev.lumiaagent.job.JobSettings settings = new dev.lumiaagent.job.JobSettings(1, 0, java.time.Duration.ofMinutes(2),
-                    BenchOptions.defaultStation(), BenchOptions.defaultOperator());
+            dev.lumiaagent.job.JobSettings settings = certify.settings(1, 0, java.time.Duration.ofMinutes(2), spec.command(), out);
             OneJobConsole listener = new OneJobConsole(journal, console, out, err);
             JobContext ctx = new JobContext(bus, clock, settings, journal, store, BenchRun.newRunId("single"), listener,
                     BenchRun.perJob(bus, bus, journal.dir(), out, toClose),

@@ -107,8 +107,10 @@ final class ResumeCommand implements Callable<Integer> {
         }
         // Every phone is resumed by the job runner, as a bench: in parallel under --max-parallel, with the bench
         // view, each job's log and trace, and a tally.
-        dev.lumiaagent.job.JobSettings settings = new dev.lumiaagent.job.JobSettings(maxParallel, 0, java.time.Duration.ofMinutes(2),
-                BenchOptions.defaultStation(), BenchOptions.defaultOperator());
+        // who and where: a resumed erasing job is certified like any other (its certificate names who finished it)
+        boolean erasing = mine.stream().anyMatch(j -> CertifyOptions.ERASING.contains(j.command));
+        dev.lumiaagent.job.JobSettings settings = jobs.certify.settings(maxParallel, 0, java.time.Duration.ofMinutes(2),
+                erasing ? null : "info", out);
         return BenchRun.execute("resume", null, spec, busOptions, settings,
                 o -> new BenchOptions.Built(null, consentOptions.consent(o, "erase the phone and finish the interrupted job")), jobs,
                 storeOptions, new BenchRun.Body() {
@@ -255,7 +257,7 @@ final class ResumeCommand implements Callable<Integer> {
                 r.ended = job.updated;
                 store.save(r);
             });
-            store.audit().append(BenchOptions.defaultStation(), BenchOptions.defaultOperator(), job.id, job.port, "superseded",
+            store.audit().append(jobs.certify.station(), BenchOptions.defaultOperator(), job.id, job.port, "superseded",
                     job.summary);
         } catch (dev.lumiaagent.record.RecordStoreException e) {
             LOG.warn("job {} superseded in its file but not in the record store: {}", job.id, e.getMessage());

@@ -150,7 +150,7 @@ final class ServeCommand implements Callable<Integer> {
 
         private void runStation(JobSpec job, Consent consent, CountDownLatch stopNow) {
             try {
-                BenchRun.execute("station", job.command(), spec, busOptions, bench.settings(), o -> new BenchOptions.Built(job, consent),
+                BenchRun.execute("station", job.command(), spec, busOptions, bench.settingsWithoutAsking(jobs.certify, job.command(), spec.commandLine().getOut()), o -> new BenchOptions.Built(job, consent),
                         jobs, storeOptions, new BenchRun.Body() {
                             private Station station;
 
