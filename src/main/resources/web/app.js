@@ -575,8 +575,10 @@ async function openJob(id) {
   apiLink($('job-trace'), `/jobs/${enc}/trace`, null);
   apiLink($('job-diag'), `/jobs/${enc}/diag`, `lumia-agent-diag-${id}.zip`);
   let r;
+  let detail;
   try {
-    r = recordOf(await api(`/jobs/${enc}`), id);
+    detail = await api(`/jobs/${enc}`);
+    r = recordOf(detail, id);
   } catch (e) {
     $('job-outcome').textContent = `Could not read job ${id}: ${e.message}`;
     return;
@@ -604,10 +606,29 @@ async function openJob(id) {
   $('job-gates').replaceChildren(...(r.gates || []).map((g) => el('tr', g.blocks ? 'not-ok' : 'ok',
       el('td', null, g.attempt), el('td', null, g.gate), el('td', 'result', g.verdict + (g.blocks ? ' (blocks)' : '')),
       el('td', 'detail', g.detail || ''))));
+  showCertificate(id, detail.certificate);
   const resumable = r.outcome === 'INTERRUPTED' && token();
   $('job-resume-line').hidden = !resumable;
   $('job-resume').onclick = () => resume(r.jobId, $('job-resume-consent').checked);
   box.scrollIntoView({ block: 'start' });
+}
+
+// An erasing job's certificate: links to its PDF and JSON when issued; the reason when refused.
+function showCertificate(id, c) {
+  const line = $('job-certificate');
+  line.hidden = !c;
+  if (!c) return;
+  const issued = c.status === 'ISSUED';
+  $('job-certificate-status').textContent = issued
+    ? `Certificate issued (SHA-256 ${c.jsonSha256.slice(0, 16)}…): `
+    : `No certificate: ${c.reason}`;
+  $('job-certificate-pdf').hidden = !issued;
+  $('job-certificate-json').hidden = !issued;
+  if (issued) {
+    const enc = encodeURIComponent(id);
+    apiLink($('job-certificate-pdf'), `/jobs/${enc}/certificate`, `${id}.pdf`);
+    apiLink($('job-certificate-json'), `/jobs/${enc}/certificate?format=json`, `${id}.json`);
+  }
 }
 
 // ---------------------------------------------------------------- controls (with a token only)

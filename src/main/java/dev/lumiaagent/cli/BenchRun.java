@@ -85,7 +85,7 @@ final class BenchRun {
             Consent consent = built.consent();
             JobContext ctx = new JobContext(bus, busOptions.clock(), settings, jobs.journal(), store,
                     newRunId(kind), console, perJob(raw, bus, jobs.journal().dir(), out, toClose),
-                    new JobPlans.Means(consent, Optional.of(new FirmwareFiles(console::note)), console::note));
+                    new JobPlans.Means(consent, Optional.of(new FirmwareFiles(console::note)), console::note), JobOptions.certifying(j, jobs.certify.keyDir()));
             out.println(kind + (j == null ? "" : " " + j) + " " + body.header(ctx) + "; station " + settings.station() + ", operator "
                     + settings.operator() + (settings.site() == null ? "" : ", site " + settings.site()) + "; records in " + records);
             out.flush();
@@ -99,6 +99,9 @@ final class BenchRun {
             // A signal that came after the body returned still stops the run; the flag is cleared so that closing
             // the store and the bus below is not cut short by it.
             interrupted |= stop.fired() | Thread.interrupted();
+            if ("batch".equals(kind)) {
+                summarize(ctx, console);
+            }
             String title = Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + (j == null ? "" : " " + j);
             console.printTally(title + (interrupted ? " stopped (Ctrl-C): interrupted jobs are resumable with "
                     + Tally.resumeCommand("P") + " (listed below); queued phones were not started" : ""), body.tally(), records);
@@ -111,6 +114,37 @@ final class BenchRun {
             if (stop != null) {
                 stop.done();
             }
+        }
+    }
+
+    /**
+     * A batch of erasing jobs ends with one summary of its certificates (counts, each phone, each certificate's SHA-256),
+     * signed like them, stored as {@code batch-<run id>} and audited; `lumia-agent certificate --since` writes it out.
+     */
+    private static void summarize(JobContext ctx, BenchConsole console) {
+        if (ctx.store() == null || ctx.certifying().key().isEmpty()) {
+            return;
+        }
+        try {
+            List<dev.lumiaagent.record.JobRecord> jobs = ctx.store().jobs(null).stream().filter(r -> ctx.runId().equals(r.runId)).toList();
+            if (jobs.isEmpty() || jobs.stream().noneMatch(r -> CertifyOptions.ERASING.contains(r.command))) {
+                return;
+            }
+            List<dev.lumiaagent.record.StoredCertificate> rows = new ArrayList<>();
+            for (dev.lumiaagent.record.JobRecord r : jobs) {
+                ctx.store().certificate(r.jobId).ifPresent(rows::add);
+            }
+            dev.lumiaagent.certificate.Decision.Issued summary = dev.lumiaagent.certificate.BatchSummary.of(ctx.runId(), jobs, rows,
+                    ctx.certifying().key().get(), new dev.lumiaagent.certificate.Tool("lumia-agent", Main.version()), Instant.now());
+            ctx.store().saveCertificate(summary.row());
+            ctx.store().audit().append(ctx.settings().station(), ctx.settings().operator(), summary.row().jobId(), null,
+                    dev.lumiaagent.job.Certifying.ISSUED_EVENT, "batch summary: JSON SHA-256 " + summary.row().jsonSha256()
+                            + ", PDF SHA-256 " + summary.row().pdfSha256() + ", " + rows.stream().filter(
+                                    dev.lumiaagent.record.StoredCertificate::isIssued).count() + " certificates of " + jobs.size() + " jobs");
+            console.note("batch summary of the certificates stored as " + summary.row().jobId() + "; `lumia-agent certificate --since 24h -o DIR` "
+                    + "writes it with the certificates");
+        } catch (RuntimeException e) {
+            console.note("the batch summary of the certificates could not be made or stored: " + e.getMessage());
         }
     }
 

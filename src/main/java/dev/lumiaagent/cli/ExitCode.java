@@ -11,6 +11,7 @@ public enum ExitCode {
     STORE_UNAVAILABLE(6, "the record store could not be opened, read or written"),
     AUDIT_BROKEN(7, "the audit log's hash chain is broken: an entry was changed, deleted or inserted"),
     INCOMPLETE(8, "a bench run had no failures but skipped some phones (the tally says which and why)"),
+    NOT_VERIFIED(9, "a certificate did not verify (the output names what does not match)"),
     INTERRUPTED(130, "stopped by the user (Ctrl-C)");
 
     private final int code;

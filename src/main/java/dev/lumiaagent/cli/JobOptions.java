@@ -71,7 +71,7 @@ final class JobOptions {
                             out.println("      " + line);
                             out.flush();
                         }
-                    }));
+                    }), certifying(spec.command(), certify.keyDir()));
             JobRecord record = new JobRunner(ctx).runOne(spec, port, phone);
             return FlowExitCodes.of(JobRunner.outcomeOf(record));
         } finally {
@@ -80,6 +80,15 @@ final class JobOptions {
                 store.close();
             }
         }
+    }
+
+    /** The run's certificates: the station's key (made on first use) for an erasing job; none for the others. */
+    static dev.lumiaagent.job.Certifying certifying(String command, Path keyDir) {
+        if (command != null && !CertifyOptions.ERASING.contains(command)) {
+            return dev.lumiaagent.job.Certifying.none();
+        }
+        return dev.lumiaagent.job.Certifying.open(keyDir,
+                new dev.lumiaagent.certificate.Tool("lumia-agent", Main.version()));
     }
 
     /** What one phone's job tells people: the console's flow events, the job's file, notes, and an end before any flow ran. */

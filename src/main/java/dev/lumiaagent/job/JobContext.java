@@ -17,7 +17,13 @@ import java.util.Objects;
  * what preparing a flow needs (consent, the run's firmware checks).
  */
 public record JobContext(Bus bus, AgentClock clock, JobSettings settings, JobJournal journal, RecordStore store,
-                         String runId, JobListener listener, PerJob perJob, JobPlans.Means means) {
+                         String runId, JobListener listener, PerJob perJob, JobPlans.Means means, Certifying certifying) {
+
+    /** A run that makes no erasure certificates. */
+    public JobContext(Bus bus, AgentClock clock, JobSettings settings, JobJournal journal, RecordStore store,
+                      String runId, JobListener listener, PerJob perJob, JobPlans.Means means) {
+        this(bus, clock, settings, journal, store, runId, listener, perJob, means, Certifying.none());
+    }
 
     /** Listeners and resources for one job on one port, opened when it starts and closed when it ends. */
     public interface PerJob {
@@ -57,6 +63,7 @@ public record JobContext(Bus bus, AgentClock clock, JobSettings settings, JobJou
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(listener, "listener");
         perJob = perJob == null ? PerJob.NONE : perJob;
+        certifying = certifying == null ? Certifying.none() : certifying;
         // Bench events (started, retrying, finished…) are called straight from the workers: a listener that
         // throws must not end a phone's job, so every listener is reached through the safe fan-out.
         listener = listener instanceof Listeners ? listener : new Listeners(java.util.List.of(listener));

@@ -358,6 +358,8 @@ public final class JobRunner {
             // (DIFFERENT_PHONE after a retry, BATTERY_DEAD), which the checkpoint heard first.
             checkpoint.finished(port, spec.command(), outcome);
             records.finish(outcome);
+            // the certificate (or why there is none) once the outcome and its audit entry are durable
+            ctx.certifying().certify(record, ctx.settings(), ctx.store(), records, ctx.listener(), wall);
             ctx.listener().jobFinished(port, record);
             return record;
         } catch (RuntimeException e) {

@@ -15,6 +15,7 @@ public enum ApiRoute {
     JOB_LOG("GET", "/jobs/{id}/log", false),
     JOB_TRACE("GET", "/jobs/{id}/trace", false),
     JOB_DIAG("GET", "/jobs/{id}/diag", false),
+    JOB_CERTIFICATE("GET", "/jobs/{id}/certificate", false),
     JOB_RESUME("POST", "/jobs/{id}/resume", true),
     REPORT("GET", "/report", false),
     STATION("GET", "/station", false),

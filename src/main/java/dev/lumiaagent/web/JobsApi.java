@@ -133,8 +133,41 @@ final class JobsApi {
         return r;
     }
 
-    /** One job: its record from the store (steps, gates, outcome, next step) and its job file, either may be null. */
-    record Detail(String jobId, JobRecord record, Job job) {
+    /**
+     * One job: its record from the store (steps, gates, outcome, next step, evidence), its job file, either may be null,
+     * and its certificate's status (null for a job that has none: not erasing, or ended before certificates).
+     */
+    record Detail(String jobId, JobRecord record, Job job, CertificateStatus certificate) {
+    }
+
+    /** An erasing job's certificate: ISSUED with its SHA-256s, or REFUSED with the reason. */
+    record CertificateStatus(String status, String reason, String issued, String jsonSha256, String pdfSha256, String keyId) {
+        static CertificateStatus of(dev.lumiaagent.record.StoredCertificate c) {
+            return new CertificateStatus(c.status().name(), c.reason(), c.issued(), c.jsonSha256(), c.pdfSha256(), c.keyId());
+        }
+    }
+
+    /** The job's certificate as stored: a 404 naming why there is none (refused: the reason; none made; no store). */
+    dev.lumiaagent.record.StoredCertificate certificate(String id) {
+        checkId(id);
+        if (store == null) {
+            throw ApiError.notFound("this server has no record store, where certificates are kept",
+                    "start it with --store, or run `lumia-agent certificate " + id + "` on the station");
+        }
+        Optional<dev.lumiaagent.record.StoredCertificate> c;
+        try {
+            c = store.certificate(id);
+        } catch (RecordStoreException e) {
+            throw new ApiError(503, "the record store cannot be read: " + e.getMessage(), e.nextStep());
+        }
+        if (c.isEmpty()) {
+            throw ApiError.notFound("job " + id + " has no certificate (only erasing jobs that ended with this agent have one)",
+                    "GET /api/v1/jobs/" + id + " shows the job");
+        }
+        if (!c.get().isIssued()) {
+            throw ApiError.notFound("job " + id + " has no certificate: " + c.get().reason(), "see the job's outcome and evidence");
+        }
+        return c.get();
     }
 
     Detail detail(String id) {
@@ -156,7 +189,15 @@ final class JobsApi {
         if (record.isEmpty() && job.isEmpty()) {
             throw notFound(id);
         }
-        return new Detail(id, record.orElse(null), job.orElse(null));
+        CertificateStatus cert = null;
+        if (store != null) {
+            try {
+                cert = store.certificate(id).map(CertificateStatus::of).orElse(null);
+            } catch (RecordStoreException e) {
+                throw new ApiError(503, "the record store cannot be read: " + e.getMessage(), e.nextStep());
+            }
+        }
+        return new Detail(id, record.orElse(null), job.orElse(null), cert);
     }
 
     private ApiError notFound(String id) {

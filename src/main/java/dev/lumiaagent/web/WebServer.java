@@ -256,6 +256,7 @@ public final class WebServer implements AutoCloseable {
             case JOB_LOG -> c.routes.get(p, ctx -> text(ctx, jobs.jobFile(ctx.pathParam("id"), ".log")));
             case JOB_TRACE -> c.routes.get(p, ctx -> text(ctx, jobs.jobFile(ctx.pathParam("id"), ".trace")));
             case JOB_DIAG -> c.routes.get(p, this::diag);
+            case JOB_CERTIFICATE -> c.routes.get(p, this::certificate);
             case JOB_RESUME -> c.routes.post(p, this::resume);
             case REPORT -> c.routes.get(p, this::report);
             case STATION -> c.routes.get(p, ctx -> json(ctx, controls.station().withControls(settings.token() != null)));
@@ -361,6 +362,20 @@ public final class WebServer implements AutoCloseable {
         } finally {
             Files.deleteIfExists(zip);
         }
+    }
+
+    /** The job's erasure certificate: its PDF (the default) or, with {@code ?format=json}, the signed JSON. */
+    private void certificate(Context ctx) {
+        String id = JobsApi.checkId(ctx.pathParam("id"));
+        String format = ctx.queryParam("format") == null ? "pdf" : ctx.queryParam("format").toLowerCase(java.util.Locale.ROOT);
+        if (!format.equals("pdf") && !format.equals("json")) {
+            throw new ApiError(400, "format must be pdf or json, not '" + format + "'", "leave it out for the PDF");
+        }
+        dev.lumiaagent.record.StoredCertificate c = jobs.certificate(id);
+        boolean pdf = format.equals("pdf") && c.pdf() != null;
+        ctx.contentType(pdf ? "application/pdf" : "application/json");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + id + (pdf ? ".pdf" : ".json") + "\"");
+        ctx.result(pdf ? c.pdf() : c.json());
     }
 
     /** The body of a control: a JSON object, or a 400 saying so. */
