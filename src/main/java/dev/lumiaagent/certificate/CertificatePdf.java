@@ -112,16 +112,18 @@ final class CertificatePdf {
             w.row("Jobs failed", counts.path("failed").asText() + " (no certificate: the job did not end DONE)");
             w.row("Station", body.path("station").asText(null));
             w.section("Phones");
-            List<String[]> rows = new ArrayList<>();
             for (JsonNode p : body.path("phones")) {
-                String cert = p.path("certificate").asText();
-                if (p.has("reason")) {
-                    cert += ": " + p.path("reason").asText();
+                // one block of rows per phone: a table would interleave its wrapped cells line by line
+                w.row(p.path("jobId").asText(), p.path("phone").asText() + ", " + p.path("command").asText() + ", outcome "
+                        + p.path("outcome").asText());
+                w.row("    Certificate", p.path("certificate").asText() + (p.has("reason") ? ": " + p.path("reason").asText() : ""));
+                if (p.has("jsonSha256")) {
+                    w.row("    JSON SHA-256", p.path("jsonSha256").asText());
                 }
-                String sha = p.has("jsonSha256") ? "JSON " + p.path("jsonSha256").asText() + " PDF " + p.path("pdfSha256").asText("-") : "";
-                rows.add(new String[] {p.path("jobId").asText(), p.path("phone").asText(), cert, sha});
+                if (p.has("pdfSha256")) {
+                    w.row("    PDF SHA-256", p.path("pdfSha256").asText());
+                }
             }
-            w.table(new float[] {90, 125, 125, 175}, new String[] {"Job", "Phone", "Certificate", "SHA-256 of its files"}, rows);
             w.section("Signature");
             w.row("Station key id", keyId);
             w.row("Summary JSON SHA-256", jsonSha256);
