@@ -283,7 +283,7 @@ public final class Certificates {
         s.put("classifiedBy", m.classifiedBy());
         String erased = m.erased();
         if (m.usesImage()) {
-            erased += " (image " + orNotRead(job.firmwareFile) + ", SHA-256 " + orNotRead(job.firmwareSha256) + ")";
+            erased += " (image SHA-256 " + orNotRead(job.firmwareSha256) + ")"; // its file: firmwareFile
         }
         s.put("erased", erased);
         s.put("notErased", m.notErased());
