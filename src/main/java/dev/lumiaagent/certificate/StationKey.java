@@ -58,23 +58,29 @@ public final class StationKey {
      *         the message names the file and what to do
      */
     public static StationKey loadOrCreate(Path dataDir) throws IOException {
+        synchronized (CREATING) { // one key per data directory, even when every worker of a bench asks at once
+            return loadOrCreateLocked(dataDir);
+        }
+    }
+
+    private static final Object CREATING = new Object();
+
+    private static StationKey loadOrCreateLocked(Path dataDir) throws IOException {
         Path priv = dataDir.resolve(PRIVATE_FILE);
         Path pub = dataDir.resolve(PUBLIC_FILE);
-        boolean hasPriv = Files.exists(priv);
-        boolean hasPub = Files.exists(pub);
-        if (!hasPriv && !hasPub) {
+        if (!Files.exists(priv) && !Files.exists(pub)) {
             PrivateFiles.createDirectories(dataDir);
             StationKey made = generate();
-            // the public key first: a crash between the two writes leaves a lone .pub, which is named below, never a
-            // lone private key whose public half is lost
-            Path tmpPub = PrivateFiles.createTempFile(dataDir, PUBLIC_FILE, ".tmp");
-            Files.write(tmpPub, made.publicKeyPem().getBytes(StandardCharsets.US_ASCII));
-            Path tmpPriv = PrivateFiles.createTempFile(dataDir, PRIVATE_FILE, ".tmp");
-            Files.write(tmpPriv, pem("PRIVATE KEY", made.privateKey.getEncoded()).getBytes(StandardCharsets.US_ASCII));
-            Files.move(tmpPub, pub, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            Files.move(tmpPriv, priv, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            return made;
+            // Each file is written whole to a temporary file, then linked to its name: a link never replaces a file, so a
+            // second agent making a key at the same moment cannot overwrite the first one's (it loads that key instead).
+            // The public key first: a crash between the two leaves a lone .pub, named below, never a private key whose
+            // public half is lost.
+            if (publish(dataDir, pub, made.publicKeyPem()) && publish(dataDir, priv, pem("PRIVATE KEY", made.privateKey.getEncoded()))) {
+                return made;
+            }
         }
+        boolean hasPriv = Files.exists(priv);
+        boolean hasPub = Files.exists(pub);
         if (!hasPriv) {
             throw new StationKeyException(priv + " is missing but its public key " + pub + " is there: restore the private key from "
                     + "your backup; or, to start a new station key, move " + pub + " away (certificates signed so far stay "
@@ -99,6 +105,27 @@ public final class StationKey {
                     + "not verify with the public key): restore both from the same backup");
         }
         return key;
+    }
+
+    /** Writes {@code text} to {@code file} (0600) unless {@code file} exists; false when it did. */
+    private static boolean publish(Path dir, Path file, String text) throws IOException {
+        Path tmp = PrivateFiles.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            Files.write(tmp, text.getBytes(StandardCharsets.US_ASCII));
+            try {
+                Files.createLink(file, tmp);
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
+                if (noLinks instanceof java.nio.file.FileAlreadyExistsException) {
+                    throw noLinks;
+                }
+                Files.move(tmp, file); // a file system without hard links (FAT): refuses an existing file too, if not atomically
+            }
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /**

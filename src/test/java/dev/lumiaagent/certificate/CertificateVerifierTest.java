@@ -169,6 +169,22 @@ class CertificateVerifierTest {
     }
 
     @Test
+    void wordingOfAnotherVersionIsNotADifferenceButTheFactsUnderItAre() throws Exception {
+        ObjectNode body = (ObjectNode) JSON.readTree(issued.json()).get("certificate");
+        ((ObjectNode) body.path("sanitization")).put("method", "Clear: overwritten with the stock FFU");
+        ((ObjectNode) body.path("verification").get(0)).put("means", "the FFU was checked");
+        byte[] reworded = SignedJson.sign(body.deepCopy(), KEY);
+        store.saveCertificate(new dev.lumiaagent.record.StoredCertificate(job.jobId, dev.lumiaagent.record.StoredCertificate.Status.ISSUED,
+                null, "2026-12-03T21:20:05Z", "bench-a", KEY.keyId(), Hashes.sha256Hex(reworded), null, reworded, null));
+        assertThat(CertificateVerifier.verify(reworded, Optional.of(KEY.publicKey()), store).problems()).isEmpty();
+
+        ((ObjectNode) body.path("verification").get(0)).put("result", "passed?");
+        byte[] changedFact = SignedJson.sign(body, KEY);
+        assertThat(CertificateVerifier.verify(changedFact, Optional.of(KEY.publicKey()), store).problems())
+                .anyMatch(p -> p.startsWith("verification: certificate says ") && p.contains("passed?"));
+    }
+
+    @Test
     void aRefusedOrUnknownJobIsNamed() {
         store.saveCertificate(dev.lumiaagent.record.StoredCertificate.refused(job.jobId, "2026-12-03T21:30:00Z", "bench-a", "withdrawn"));
         assertThat(CertificateVerifier.verify(issued.json(), Optional.empty(), store).problems())

@@ -43,6 +43,26 @@ class StationKeyTest {
     }
 
     @Test
+    void workersAskingAtOnceGetOneKey() throws Exception {
+        Path data = tmp.resolve("shared");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Callable<String>> asks = java.util.Collections.nCopies(8,
+                    () -> StationKey.loadOrCreate(data).keyId());
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<String> f : pool.invokeAll(asks, 60, java.util.concurrent.TimeUnit.SECONDS)) {
+                ids.add(f.get());
+            }
+            assertThat(ids).containsExactly(StationKey.loadOrCreate(data).keyId());
+        } finally {
+            pool.shutdownNow();
+        }
+        try (var list = Files.list(data)) {
+            assertThat(list.count()).as("no temporary file left").isEqualTo(2);
+        }
+    }
+
+    @Test
     void aCorruptKeyFileIsNamedWithWhatToDo() throws Exception {
         Path data = tmp.resolve("d");
         StationKey.loadOrCreate(data);
