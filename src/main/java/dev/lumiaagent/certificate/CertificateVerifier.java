@@ -62,6 +62,7 @@ public final class CertificateVerifier {
         List<String> passed = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         Objects.requireNonNull(file, "file");
+        stationKey = stationKey == null ? Optional.empty() : stationKey;
         boolean pdf = isPdf(file);
         byte[] json;
         if (pdf) {
