@@ -8,6 +8,7 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPac
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameEndingWith;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
 import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -29,6 +30,7 @@ class LayeringTest {
             .layer("transport").definedBy("dev.lumiaagent.transport..")
             .layer("image").definedBy("dev.lumiaagent.image..")
             .layer("firmware").definedBy("dev.lumiaagent.firmware..")
+            .layer("certificate").definedBy("dev.lumiaagent.certificate..")
             .layer("record").definedBy("dev.lumiaagent.record..")
             .layer("sim").definedBy("dev.lumiaagent.sim..")
             .layer("time").definedBy("dev.lumiaagent.time..")
@@ -39,6 +41,8 @@ class LayeringTest {
             .whereLayer("protocol").mayOnlyBeAccessedByLayers("cli", "bench", "flow", "device", "sim")
             .whereLayer("transport").mayOnlyBeAccessedByLayers("cli", "bench", "flow", "device", "protocol", "sim")
             .whereLayer("sim").mayOnlyBeAccessedByLayers("cli")
+            // job and web, which use certificates too, are not layers of this list: see jobCliAndWebAloneUseCertificates
+            .whereLayer("certificate").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("time").mayOnlyBeAccessedByLayers("cli", "bench", "flow", "device", "protocol", "transport", "sim");
 
     @ArchTest
@@ -153,4 +157,26 @@ class LayeringTest {
     @ArchTest
     static final ArchRule onlyCliUsesWeb = noClasses().that().resideOutsideOfPackages("dev.lumiaagent.web..", "dev.lumiaagent.cli..")
             .should().dependOnClassesThat().resideInAPackage("dev.lumiaagent.web..");
+
+    /**
+     * Erasure certificates are made of records and nothing else (issue 17): the certificate package reads
+     * {@code record} and writes key files through {@code paths}; it knows no flow, phone or protocol (it names the
+     * evidence strings itself), and its libraries are the JDK, Jackson, PDFBox and SLF4J.
+     */
+    @ArchTest
+    static final ArchRule certificateDependsOnlyOnRecordAndPaths = classes().that().resideInAPackage("dev.lumiaagent.certificate..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.lumiaagent.certificate..", "dev.lumiaagent.record..",
+                    "dev.lumiaagent.paths..", "java..", "javax..", "com.fasterxml.jackson..", "org.apache.pdfbox..", "org.slf4j..")
+            .allowEmptyShould(true);
+
+    /** Certificates sit between job and record: the job runner issues them, cli and web hand them out and verify them. */
+    @ArchTest
+    static final ArchRule jobCliAndWebAloneUseCertificates = noClasses().that().resideOutsideOfPackages("dev.lumiaagent.certificate..",
+                    "dev.lumiaagent.job..", "dev.lumiaagent.cli..", "dev.lumiaagent.web..")
+            .should().dependOnClassesThat().resideInAPackage("dev.lumiaagent.certificate..");
+
+    /** Only the certificate package draws PDFs. */
+    @ArchTest
+    static final ArchRule onlyCertificatesImportPdfbox = noClasses().that().resideOutsideOfPackage("dev.lumiaagent.certificate..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.apache.pdfbox..", "org.apache.fontbox..");
 }
