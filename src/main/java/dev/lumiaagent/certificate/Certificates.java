@@ -23,7 +23,7 @@ import java.util.Set;
  * <p>The rules (docs/certificates.md says why):
  * <ul>
  * <li>only jobs of {@link #ERASING_COMMANDS} that ended {@code DONE}, with consent to erase recorded (gate
- *     {@code CONSENT}, verdict {@code PASS}), with a person and a site named, and with their "finished" audit entry;</li>
+ *     {@code CONSENT}, verdict {@code PASSED}), with a person and a site named, and with their "finished" audit entry;</li>
  * <li>the erasure is the job's last {@code ERASURE} evidence; its checks are the {@code CHECK} evidence of the same
  *     attempt (a check made twice in it counts by its last result); every check the method requires must be there and
  *     have passed, and a same-phone check that failed refuses whatever the method;</li>
@@ -107,7 +107,7 @@ public final class Certificates {
         if (!job.succeeded()) {
             return "no certificate: the job failed (" + job.outcome + ")";
         }
-        boolean consent = job.gates.stream().anyMatch(g -> CONSENT_GATE.equals(g.gate()) && "PASS".equals(g.verdict()));
+        boolean consent = job.gates.stream().anyMatch(g -> CONSENT_GATE.equals(g.gate()) && "PASSED".equals(g.verdict()));
         if (!consent) {
             return "no certificate: consent to erase was not recorded";
         }

@@ -67,7 +67,7 @@ final class Jobs {
         j.ended = "2026-12-03T21:19:47Z";
         j.attempts = 1;
         j.gates.add(new JobRecord.GateRecord(1, "BATTERY", "PASS", "78 %", false));
-        j.gates.add(new JobRecord.GateRecord(1, "CONSENT", "PASS", "the operator confirmed the erase of IMEI 356969071234567", true));
+        j.gates.add(new JobRecord.GateRecord(1, "CONSENT", "PASSED", "the operator confirmed the erase of IMEI 356969071234567", true));
         j.steps.add(new JobRecord.StepRecord(1, "ConfirmIdentity", true, "same phone", "2026-12-03T21:19:40Z"));
         switch (method) {
             case SETTINGS:

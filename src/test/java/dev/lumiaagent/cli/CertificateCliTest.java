@@ -158,7 +158,10 @@ class CertificateCliTest {
 
     @Test
     void aBatchGetsACertificatePerPhoneAndASummaryWithEachCertificatesHash() throws Exception {
-        CliRunner.Result r = CliRunner.run(common("batch", "reflash", "--simulate", "2", "--sim-speed", "200", "--ffu", ffu.toString(),
+        Path bench = dir.resolve("bench.json");
+        Files.writeString(bench, "{\"clockSpeed\": 200, \"phones\": [{\"port\": \"1-1\", \"model\": \"RM-914\", \"mode\": \"normal\", \"battery\": 80},"
+                + " {\"port\": \"1-2\", \"model\": \"RM-914\", \"mode\": \"flash\", \"battery\": 60}]}");
+        CliRunner.Result r = CliRunner.run(common("batch", "reflash", "--bench", bench.toString(), "--ffu", ffu.toString(),
                 "--yes", "--operator", "Kim Lee", "--site", "Leeds bench 2"));
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         Path out = dir.resolve("certs");
