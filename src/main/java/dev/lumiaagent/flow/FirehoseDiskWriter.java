@@ -26,10 +26,18 @@ final class FirehoseDiskWriter implements BlockSink {
         void written(long bytes);
     }
 
+    /** What was written, for the read-back (VerifyImage); null when nobody asks. */
+    private final WrittenImage image;
+
     FirehoseDiskWriter(Firehose session, Progress progress) {
+        this(session, progress, null);
+    }
+
+    FirehoseDiskWriter(Firehose session, Progress progress, WrittenImage image) {
         this.session = session;
         this.sectorSize = session.sectorSize();
         this.progress = progress;
+        this.image = image;
     }
 
     @Override
@@ -69,6 +77,12 @@ final class FirehoseDiskWriter implements BlockSink {
                 new java.io.ByteArrayInputStream(run.array(), 0, len)));
         if (!r.isOk()) {
             throw new FirehoseWriteRefused(r);
+        }
+        if (image != null) {
+            // What the programmer took, zero padding of a last partial sector included (edl-protocol.md §3.5).
+            image.digest().update(0, sectorSize, runStart, ByteBuffer.wrap(run.array(), 0, len));
+            image.digest().zeros(0, sectorSize, runStart + len, sectors * sectorSize - len);
+            image.add(new WrittenImage.Range(0, sectorSize, runStart / sectorSize, sectors));
         }
         bytesWritten += len;
         progress.written(bytesWritten);

@@ -118,7 +118,7 @@ class EmergencyOverPtyTest {
         assertThat(bridge.failure()).isEmpty();
         assertThat(p.violations()).as("protocol violations seen by the phone").isEmpty();
         assertThat(finished).as(o.toString()).contains(EmergencyFlow.UPLOAD, EmergencyFlow.CONFIGURE,
-                EmergencyFlow.WRITE_IMAGE, EmergencyFlow.POWER_RESET);
+                EmergencyFlow.WRITE_IMAGE, EmergencyFlow.VERIFY_IMAGE, EmergencyFlow.POWER_RESET);
         assertThat(p.disk().sameContentAs(expected(p))).as("eMMC equals the FFU's raw image").isTrue();
         // The known limit: after power reset the phone leaves 9008 and its tty; over --serial the agent
         // cannot see it come back in the boot manager or normal mode, so the flow reports it did not return.

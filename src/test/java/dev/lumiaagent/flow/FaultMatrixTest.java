@@ -239,6 +239,7 @@ class FaultMatrixTest {
             row(FlowKind.EMERGENCY, EmergencyFlow.UPLOAD, Mode.EDL_PBL, true),
             row(FlowKind.EMERGENCY, EmergencyFlow.CONFIGURE, Mode.EDL_PBL, true),
             new StepRow(FlowKind.EMERGENCY, EmergencyFlow.WRITE_IMAGE, Mode.EDL_PBL, true, true),
+            row(FlowKind.EMERGENCY, EmergencyFlow.VERIFY_IMAGE, Mode.EDL_PBL, true),
             row(FlowKind.EMERGENCY, EmergencyFlow.POWER_RESET, Mode.EDL_PBL, true),
             row(FlowKind.EMERGENCY, EmergencyFlow.AWAIT_RETURN, Mode.NORMAL, false),
 
@@ -250,6 +251,7 @@ class FaultMatrixTest {
             row(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.UPLOAD, Mode.EDL_PBL, true),
             row(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.CONFIGURE, Mode.EDL_PBL, true),
             new StepRow(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.WRITE_IMAGE, Mode.EDL_PBL, true, true),
+            row(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.VERIFY_IMAGE, Mode.EDL_PBL, true),
             row(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.POWER_RESET, Mode.EDL_PBL, true),
             row(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.AWAIT_RETURN, Mode.NORMAL, false),
 
@@ -262,6 +264,7 @@ class FaultMatrixTest {
             row(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.UPLOAD, Mode.EDL_PBL, true),
             row(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.CONFIGURE, Mode.EDL_PBL, true),
             new StepRow(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.WRITE_IMAGE, Mode.EDL_PBL, true, true),
+            row(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.VERIFY_IMAGE, Mode.EDL_PBL, true),
             row(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.POWER_RESET, Mode.EDL_PBL, true),
             row(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.AWAIT_RETURN, Mode.NORMAL, false));
 
