@@ -119,8 +119,6 @@ public final class EmergencyFlow implements FlowRunner.Flow {
     private volatile FfuVerification verification;
     /** What WriteImage wrote, for VerifyImage to read back. */
     private WrittenImage written;
-    /** Why the read-back cannot be compared (a patch whose sector cannot be resolved here), or null. */
-    private String notComparable;
 
     /** Writes the raw image an FFU describes. */
     public EmergencyFlow(UsbDevice start, Path programmer, FfuFile ffu, String ffuName, Consent consent, Bounds bounds) {
@@ -474,19 +472,23 @@ public final class EmergencyFlow implements FlowRunner.Flow {
         ctx.step(WRITE_IMAGE, "write the rawprogram set (" + rawprogram.programs().size() + " entries) and apply its patches",
                 Duration.ofHours(2), () -> {
                     // The patches change sectors after they are written (a GPT's CRCs, its backup's place): those
-                    // sectors are left out of the written digest and of the read-back, which runs after the patches.
+                    // sectors are left out of the written digests and of the read-back, which runs after the patches.
                     List<WrittenImage.Sector> patched = new ArrayList<>();
+                    String unresolved = null;
                     for (RawPatchEntry patch : rawprogram.patches()) {
                         if (patch.targetsDisk()) {
                             try {
                                 patched.add(new WrittenImage.Sector(patch.command().physicalPartition(),
                                         patch.command().startSector().evaluate(diskSectors(storage, patch.command().sectorSize()))));
                             } catch (IllegalArgumentException e) {
-                                notComparable = "the sector of a patch (" + patch + ") cannot be resolved here (" + e.getMessage() + ")";
+                                unresolved = "the sector of a patch (" + patch + ") cannot be resolved here (" + e.getMessage() + ")";
                             }
                         }
                     }
                     WrittenImage image = new WrittenImage(patched);
+                    if (unresolved != null) {
+                        image.notComparable(unresolved);
+                    }
                     List<String> files = new ArrayList<>();
                     int done = 0;
                     for (RawProgramEntry e : rawprogram.programs()) {
@@ -513,21 +515,15 @@ public final class EmergencyFlow implements FlowRunner.Flow {
                             try {
                                 first = e.startSector().evaluate(diskSectors(storage, e.sectorSize()));
                             } catch (IllegalArgumentException ex) {
-                                first = -1;
-                                notComparable = "the start sector of " + e.filename() + " (" + e.startSector() + ") cannot be resolved here";
+                                first = 0;
+                                image.notComparable("the start sector of " + e.filename() + " (" + e.startSector() + ") cannot be resolved here");
                             }
-                            WrittenImage.HashingSource src = new WrittenImage.HashingSource(ch, image.digest(), e.physicalPartition(),
-                                    e.sectorSize(), Math.max(0, first) * e.sectorSize());
-                            FirehoseResult<Long> r = firehose.program(e.toCommand(sectors), src);
+                            WrittenImage.PieceDigest piece = image.piece(e.physicalPartition(), e.sectorSize(), first * e.sectorSize());
+                            FirehoseResult<Long> r = firehose.program(e.toCommand(sectors), new WrittenImage.HashingSource(ch, piece));
                             if (!r.isOk()) {
                                 throw nak("program " + e.filename(), r);
                             }
-                            long total = sectors * e.sectorSize();
-                            image.digest().zeros(e.physicalPartition(), e.sectorSize(), Math.max(0, first) * e.sectorSize() + src.read(),
-                                    total - src.read()); // the zero padding the session sent (edl-protocol.md §3.5)
-                            if (first >= 0) {
-                                image.add(new WrittenImage.Range(e.physicalPartition(), e.sectorSize(), first, sectors));
-                            }
+                            piece.finish(sectors * e.sectorSize()); // with the zero padding the session sent (edl-protocol.md §3.5)
                             files.add(e.filename());
                         } catch (IOException ex) {
                             throw new FlowFailure(Reason.FFU_INVALID, "Could not read " + file + ": " + ex.getMessage() + ".",
@@ -551,9 +547,9 @@ public final class EmergencyFlow implements FlowRunner.Flow {
                             + "rawprogram set " + ffuName + " (" + files.size() + (files.size() == 1 ? " file: " : " files: ")
                             + String.join(", ", files.subList(0, Math.min(5, files.size()))) + (files.size() > 5 ? ", …" : "")
                             + "): " + WrittenImage.mib(image.bytes()) + " (" + image.bytes() + " bytes) in " + image.ranges().size()
-                            + (image.ranges().size() == 1 ? " range (" : " ranges (") + image.describeRanges() + "), SHA-256 of the bytes "
-                            + "written " + image.digest().hex() + (patches == 0 ? "" : "; then " + patches + (patches == 1 ? " patch" : " patches")
-                            + " changed " + image.leftOutSectors() + " of the written sectors (left out of that digest)")));
+                            + (image.ranges().size() == 1 ? " range (" : " ranges (") + image.describeRanges() + ")"
+                            + (patches == 0 ? "" : "; then " + patches + (patches == 1 ? " patch" : " patches") + " changed "
+                            + image.leftOutSectors() + " of the written sectors")));
                     return null;
                 });
     }
@@ -573,8 +569,9 @@ public final class EmergencyFlow implements FlowRunner.Flow {
                         ctx.evidence(Evidence.erased(Evidence.EMERGENCY_REFLASH, "the programmer " + programmer.getFileName() + " wrote "
                                 + ffuName + "'s raw image (FFU SHA-256 " + (verification != null ? verification.fileSha256() : "unknown")
                                 + "): " + WrittenImage.mib(image.bytes()) + " (" + image.bytes() + " bytes) in " + image.ranges().size()
-                                + (image.ranges().size() == 1 ? " range (" : " ranges (") + image.describeRanges()
-                                + "), SHA-256 of the bytes written " + image.digest().hex()));
+                                + (image.ranges().size() == 1 ? " range (" : " ranges (") + image.describeRanges() + ")"
+                                + (image.replaced() == 0 ? "" : "; " + image.replaced() + " blocks were written twice to the same "
+                                + "place, the later write standing (" + WrittenImage.mib(image.bytesSent()) + " sent)")));
                     } catch (FirehoseDiskWriter.FirehoseWriteRefused e) {
                         throw nak("program", e.result);
                     } catch (IOException e) {
@@ -597,8 +594,8 @@ public final class EmergencyFlow implements FlowRunner.Flow {
 
     /**
      * VerifyImage: the ranges WriteImage wrote are read back through Firehose {@code <read>} (edl-protocol.md §3.4,
-     * §3.5), at most {@link FirehoseDiskWriter#MAX_RUN} per command, in the order they were written, and the SHA-256
-     * of what came back is compared with the SHA-256 of what was sent. Neither is held in memory.
+     * §3.5), at most {@link FirehoseDiskWriter#MAX_RUN} per command, in disk order, and each piece's SHA-256 is
+     * compared with the one taken as it was sent ({@link WrittenImage}). Nothing is held in memory but the digests.
      */
     private void verifyImage(FlowContext ctx, Firehose firehose) throws InterruptedException {
         WrittenImage image = written;
@@ -607,69 +604,50 @@ public final class EmergencyFlow implements FlowRunner.Flow {
         String where = WrittenImage.mib(total) + " in " + n + (n == 1 ? " range" : " ranges");
         ctx.step(VERIFY_IMAGE, "read back what was written (" + where + ") and compare its SHA-256 with the written image's",
                 verifyBound(total), () -> {
-                    if (image.overlaps() || notComparable != null) {
-                        ctx.evidence(Evidence.failed(Evidence.READBACK_DIGEST, "not compared: " + (notComparable != null ? notComparable
-                                : "the image writes some sectors more than once, so the digest of what was sent is not what the storage "
-                                + "should hold")));
+                    if (image.notComparable() != null) {
+                        ctx.evidence(Evidence.failed(Evidence.READBACK_DIGEST, "not compared: " + image.notComparable()));
                         return null;
                     }
-                    WrittenImage.SectorDigest read = image.readDigest();
+                    WrittenImage.ReadBack back = image.readBack();
                     try {
                         for (WrittenImage.Range r : image.ranges()) {
                             long per = Math.max(1, FirehoseDiskWriter.MAX_RUN / r.sectorSize());
                             for (long at = r.startSector(); at < r.end(); at += per) {
                                 long sectors = Math.min(per, r.end() - at);
-                                long[] disk = {at * r.sectorSize()};
                                 FirehoseResult<Long> got = firehose.read(FirehoseRead.of(r.sectorSize(), at, sectors, r.partition()),
-                                        new java.nio.channels.WritableByteChannel() {
-                                            @Override
-                                            public int write(java.nio.ByteBuffer src) {
-                                                int k = src.remaining();
-                                                read.update(r.partition(), r.sectorSize(), disk[0], src);
-                                                disk[0] += k;
-                                                return k;
-                                            }
-
-                                            @Override
-                                            public boolean isOpen() {
-                                                return true;
-                                            }
-
-                                            @Override
-                                            public void close() {
-                                            }
-                                        });
+                                        back.sink(r.partition(), r.sectorSize(), at));
                                 if (!got.isOk()) {
-                                    ctx.evidence(Evidence.failed(Evidence.READBACK_DIGEST, "the programmer refused to read back sectors " + at
-                                            + "-" + (at + sectors - 1) + " after " + WrittenImage.mib(read.fed()) + " of " + WrittenImage.mib(total)
-                                            + ": nothing was compared"));
+                                    ctx.evidence(Evidence.failed(Evidence.READBACK_DIGEST, "the programmer refused to read back "
+                                            + new WrittenImage.Range(r.partition(), r.sectorSize(), at, sectors) + " after "
+                                            + WrittenImage.mib(back.read()) + " of " + WrittenImage.mib(total) + ": nothing was compared"));
                                     throw nak("read", got);
                                 }
-                                ctx.progress(VERIFY_IMAGE, (double) read.fed() / Math.max(1, total),
-                                        "read back " + (read.fed() >> 20) + " of " + (total >> 20) + " MiB");
+                                ctx.progress(VERIFY_IMAGE, (double) back.read() / Math.max(1, total),
+                                        "read back " + (back.read() >> 20) + " of " + (total >> 20) + " MiB");
                             }
                         }
                     } catch (RuntimeException e) {
                         if (!(e instanceof FlowFailure)) {
-                            ctx.evidence(Evidence.failed(Evidence.READBACK_DIGEST, "the read-back stopped after " + WrittenImage.mib(read.fed())
+                            ctx.evidence(Evidence.failed(Evidence.READBACK_DIGEST, "the read-back stopped after " + WrittenImage.mib(back.read())
                                     + " of " + WrittenImage.mib(total) + " (" + e.getMessage() + "): nothing was compared"));
                         }
                         throw e;
                     }
-                    String sent = image.digest().hex();
-                    String back = read.hex();
-                    String leftOut = image.leftOutSectors() == 0 ? "" : " (" + image.leftOutSectors()
-                            + " sectors the set's patches changed after the write are left out of both)";
-                    if (sent.equals(back)) {
-                        ctx.evidence(Evidence.passed(Evidence.READBACK_DIGEST, "read back " + where + ": SHA-256 " + back
-                                + " equals the written image's" + leftOut));
+                    String sha = back.sha256();
+                    String leftOut = image.leftOutSectors() == 0 ? "" : "; " + image.leftOutSectors()
+                            + " sectors the set's patches changed after the write are left out";
+                    if (back.complete() && back.differing() == 0) {
+                        ctx.evidence(Evidence.passed(Evidence.READBACK_DIGEST, "read back " + where + ": SHA-256 " + sha
+                                + " equals the written image's (each of the " + back.pieces() + " pieces written compared with the "
+                                + "SHA-256 taken as it was sent)" + leftOut));
                         return null;
                     }
-                    ctx.evidence(Evidence.failed(Evidence.READBACK_DIGEST, "read back " + where + ": SHA-256 " + back
-                            + " differs from the written image's " + sent + leftOut));
+                    ctx.evidence(Evidence.failed(Evidence.READBACK_DIGEST, "read back " + where + ": SHA-256 " + sha
+                            + " is not the written image's: " + back.differing() + " of the " + back.pieces() + " pieces written read back "
+                            + "differently, the first at " + back.firstDifference() + leftOut));
                     throw new FlowFailure(Reason.READBACK_MISMATCH, "The image was written to the phone on " + ctx.port() + ", but what "
-                            + "reads back differs from it: SHA-256 " + back + " read, " + sent + " written (" + where + "). "
-                            + "The phone was not restarted.",
+                            + "reads back differs from it: " + back.differing() + " of " + back.pieces() + " pieces (" + where
+                            + "; SHA-256 of all read " + sha + "), the first at " + back.firstDifference() + ". The phone was not restarted.",
                             "Hold Volume-Down + Power for 10 s so the phone restarts into 9008, then run the emergency flash again; if the "
                                     + "read-back differs again, the phone's storage (eMMC) is failing and the phone needs a hardware repair.");
                 });

@@ -45,6 +45,9 @@ final class FirehoseDiskWriter implements BlockSink {
         if (diskByteOffset % sectorSize != 0) {
             throw new IOException("disk offset " + diskByteOffset + " is not on a " + sectorSize + "-byte sector");
         }
+        if (image != null) {
+            image.sent(0, sectorSize, diskByteOffset, data); // each piece's SHA-256 as it goes out, for the read-back
+        }
         ByteBuffer src = data.duplicate();
         long offset = diskByteOffset;
         while (src.hasRemaining()) {
@@ -77,12 +80,6 @@ final class FirehoseDiskWriter implements BlockSink {
                 new java.io.ByteArrayInputStream(run.array(), 0, len)));
         if (!r.isOk()) {
             throw new FirehoseWriteRefused(r);
-        }
-        if (image != null) {
-            // What the programmer took, zero padding of a last partial sector included (edl-protocol.md §3.5).
-            image.digest().update(0, sectorSize, runStart, ByteBuffer.wrap(run.array(), 0, len));
-            image.digest().zeros(0, sectorSize, runStart + len, sectors * sectorSize - len);
-            image.add(new WrittenImage.Range(0, sectorSize, runStart / sectorSize, sectors));
         }
         bytesWritten += len;
         progress.written(bytesWritten);
