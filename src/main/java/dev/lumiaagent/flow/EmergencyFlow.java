@@ -634,12 +634,13 @@ public final class EmergencyFlow implements FlowRunner.Flow {
                         throw e;
                     }
                     String sha = back.sha256();
-                    String leftOut = image.leftOutSectors() == 0 ? "" : "; " + image.leftOutSectors()
-                            + " sectors the set's patches changed after the write are left out";
+                    long patched = image.leftOutSectors();
+                    String leftOut = patched == 0 ? "" : "; " + patched + (patched == 1 ? " sector" : " sectors")
+                            + " the set's patches changed after the write left out";
                     if (back.complete() && back.differing() == 0) {
                         ctx.evidence(Evidence.passed(Evidence.READBACK_DIGEST, "read back " + where + ": SHA-256 " + sha
-                                + " equals the written image's (each of the " + back.pieces() + " pieces written compared with the "
-                                + "SHA-256 taken as it was sent)" + leftOut));
+                                + " equals the written image's (" + (back.pieces() == 1 ? "the piece" : "each of the " + back.pieces()
+                                + " pieces") + " written compared with the SHA-256 taken as it was sent)" + leftOut));
                         return null;
                     }
                     ctx.evidence(Evidence.failed(Evidence.READBACK_DIGEST, "read back " + where + ": SHA-256 " + sha

@@ -177,8 +177,9 @@ final class WrittenImage {
         return s.toString();
     }
 
+    /** "2.6 MiB", or "17 KiB" under a MiB. */
     static String mib(long bytes) {
-        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+        return bytes < 1 << 20 ? ((bytes + 1023) >> 10) + " KiB" : String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     private static MessageDigest newSha256() {

@@ -338,10 +338,11 @@ class EvidenceTest {
             }
         }
         String stored = HexFormat.of().formatHex(md.digest());
-        assertThat(the(Evidence.EMERGENCY_REFLASH).detail()).contains("rawprogram set rawprogram0.xml (1 file: gpt_main0.bin)")
+        assertThat(the(Evidence.EMERGENCY_REFLASH).detail()).contains("rawprogram set rawprogram0.xml (1 file: gpt_main0.bin): 17 KiB "
+                + "(17408 bytes)")
                 .contains("in 1 range (sectors 0-33)").contains("1 patch changed 1 of the written sectors");
         assertThat(the(Evidence.READBACK_DIGEST).detail()).contains("SHA-256 " + stored + " equals the written image's")
-                .contains("1 sectors the set's patches changed after the write are left out");
+                .contains("the piece written compared").contains("1 sector the set's patches changed after the write left out");
         assertThat(ByteBuffer.wrap(p.disk().read(2 * 512 + 168, 8)).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong())
                 .as("the patch was applied").isEqualTo(L640.emmcSectors() - 34);
     }
