@@ -302,7 +302,7 @@ public final class EmergencyFlow implements FlowRunner.Flow {
                 // Bus 0 = a phone reached by a serial path, not by USB address: the port cannot show the
                 // phone leave 9008 and come back as a Lumia, so there is nothing to watch.
                 ctx.evidence(Evidence.failed(Evidence.BOOTED_OS, "over a serial path the agent cannot watch the phone come back: "
-                        + "it was told to restart (Firehose power reset) and left " + ctx.port()));
+                        + "it was told to restart (Firehose power reset) on " + ctx.port()));
                 return Outcome.done("The image was written to the phone on " + ctx.port() + " and it was told to restart. "
                         + "Over a serial port the agent cannot watch it come back: check its screen, then run `lumia-agent devices`.");
             }

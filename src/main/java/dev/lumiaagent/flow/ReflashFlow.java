@@ -172,6 +172,8 @@ public final class ReflashFlow implements FlowRunner.Flow {
                 v = v != null ? v : ffu.verify((done, total) -> ctx.progress(VERIFY_FFU, total == 0 ? -1 : (double) done / total,
                         "verified " + (done >> 20) + " of " + (total >> 20) + " MiB"));
             } catch (IOException e) {
+                ctx.evidence(Evidence.failed(Evidence.FFU_VERIFIED, "could not read " + ffuName + " (" + e.getMessage()
+                        + "): it was not checked, and nothing was written"));
                 throw new FlowFailure(Reason.FFU_INVALID, "Could not read " + ffuName + ": " + e.getMessage(),
                         "Check the file (lumia-agent ffu verify), or download the FFU again.");
             }

@@ -92,7 +92,13 @@ class EmergencyOverPtyTest {
     void aBrickedPhoneIsWrittenOverAPtyButItsReturnCannotBeSeen() throws Exception {
         serve();
         List<String> finished = Collections.synchronizedList(new ArrayList<>());
+        List<Evidence> evidence = Collections.synchronizedList(new ArrayList<>());
         FlowListener steps = new FlowListener() {
+            @Override
+            public void evidence(PortPath port, Evidence e) {
+                evidence.add(e);
+            }
+
             @Override
             public void stepFinished(PortPath port, String step, boolean ok, String detail) {
                 if (ok) {
@@ -125,6 +131,10 @@ class EmergencyOverPtyTest {
         // Over a serial path the agent cannot see the phone come back: the flow says so, as a success.
         assertThat(o.reason()).as(o.toString()).isEqualTo(Reason.DONE);
         assertThat(o.summary()).contains("The image was written").contains("cannot watch it come back");
+        // The read-back ran over the tty's byte stream too; the boot could not be checked, and the evidence says so.
+        assertThat(evidence).extracting(e -> e.name() + " " + e.ok()).containsExactly(Evidence.EMERGENCY_REFLASH + " true",
+                Evidence.READBACK_DIGEST + " true", Evidence.BOOTED_OS + " false");
+        assertThat(evidence.get(2).detail()).startsWith("over a serial path the agent cannot watch the phone come back");
         assertThat(p.mode()).as("the phone itself did leave 9008").isNotEqualTo(Mode.EDL_PBL);
     }
 }
