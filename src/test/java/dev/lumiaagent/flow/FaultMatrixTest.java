@@ -1211,7 +1211,8 @@ class FaultMatrixTest {
                 + "technician who does not do the guided step, or does it late (the simulated one acts at once: "
                 + "SoftResetFlowTest/HardResetFlowTest cover keys never pressed); a factory reset cut by a pulled cable (the simulator "
                 + "stops it and leaves the phone in its boot manager, where a real phone runs on; the test restarts it by keys) and "
-                + "the reset-loop bug (RESET_NEVER_FINISHES: HardResetFlowTest); a rawprogram set with patches (the matrix's set is the FFU's "
+                + "the reset-loop bug (RESET_NEVER_FINISHES: HardResetFlowTest); storage that reads back other bytes than were "
+                + "written (READBACK_MISMATCH at VerifyImage: the bad-emmc-block fault, EvidenceTest); a rawprogram set with patches (the matrix's set is the FFU's "
                 + "raw image in pieces, without patches); serial (stream) links; faults before the first step (a "
                 + "phone attached with a dead battery: BenchTest); batch, station and retries above 0 (the same runner, tested "
                 + "elsewhere); another phone model (one RM-1104).\n");
