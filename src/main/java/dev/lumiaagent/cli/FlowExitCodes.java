@@ -18,6 +18,9 @@ final class FlowExitCodes {
             case PHONE_BUSY:
                 // Said by name in the message; for scripts it is a failure of this run like any other (exit 1).
                 return ExitCode.FAILED.code();
+            case READBACK_MISMATCH:
+                // Named in the message; for scripts a write that did not verify is a failed run (exit 1), as a refused write is.
+                return ExitCode.FAILED.code();
             case INTERRUPTED:
                 return ExitCode.INTERRUPTED.code();
             default:

@@ -3,16 +3,18 @@ package dev.lumiaagent.device;
 import dev.lumiaagent.protocol.firehose.FirehoseConfiguration;
 import dev.lumiaagent.protocol.firehose.FirehosePatch;
 import dev.lumiaagent.protocol.firehose.FirehoseProgram;
+import dev.lumiaagent.protocol.firehose.FirehoseRead;
 import dev.lumiaagent.protocol.firehose.FirehoseReset;
 import dev.lumiaagent.protocol.firehose.FirehoseResponse;
 import dev.lumiaagent.protocol.firehose.FirehoseResult;
 import dev.lumiaagent.protocol.firehose.FirehoseSession;
 import dev.lumiaagent.protocol.firehose.FirehoseStorageInfo;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 
 /**
  * The Firehose programmer running on an {@link EdlPhone} (edl-protocol.md §3–§4): configure, read the
- * storage, program, patch, power reset. Got from {@link EdlPhone#firehose()}; it talks on that
+ * storage, program, read back, patch, power reset. Got from {@link EdlPhone#firehose()}; it talks on that
  * phone's channel and is valid while the phone is open. A NAK is a value the flow decides on.
  */
 public final class Firehose {
@@ -45,6 +47,11 @@ public final class Firehose {
     /** {@code <program>} as a rawprogram line gives it, streamed from {@code source}. */
     public FirehoseResult<Long> program(FirehoseProgram command, ReadableByteChannel source) {
         return session.program(command, source);
+    }
+
+    /** {@code <read>}: {@code command}'s sectors, streamed into {@code sink} (edl-protocol.md §3.4, §3.5). */
+    public FirehoseResult<Long> read(FirehoseRead command, WritableByteChannel sink) {
+        return session.read(command, sink);
     }
 
     /** {@code <patch>}: one patch line aimed at the storage. */

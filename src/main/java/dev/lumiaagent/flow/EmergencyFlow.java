@@ -14,6 +14,7 @@ import dev.lumiaagent.image.ffu.FfuFile;
 import dev.lumiaagent.image.ffu.FfuVerification;
 import dev.lumiaagent.protocol.firehose.FirehoseConfiguration;
 import dev.lumiaagent.protocol.firehose.FirehoseRefused;
+import dev.lumiaagent.protocol.firehose.FirehoseRead;
 import dev.lumiaagent.protocol.firehose.FirehoseResponse;
 import dev.lumiaagent.protocol.firehose.RawPatchEntry;
 import dev.lumiaagent.protocol.firehose.RawProgramEntry;
@@ -33,6 +34,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -53,6 +55,7 @@ public final class EmergencyFlow implements FlowRunner.Flow {
     public static final String UPLOAD = "UploadProgrammer";
     public static final String CONFIGURE = "Configure";
     public static final String WRITE_IMAGE = "WriteImage";
+    public static final String VERIFY_IMAGE = "VerifyImage";
     public static final String POWER_RESET = "PowerReset";
     public static final String AWAIT_RETURN = "AwaitReturn";
 
@@ -114,6 +117,8 @@ public final class EmergencyFlow implements FlowRunner.Flow {
     private final Bounds bounds;
     private final List<GateResult> gates = new ArrayList<>();
     private volatile FfuVerification verification;
+    /** What WriteImage wrote, for VerifyImage to read back. */
+    private WrittenImage written;
 
     /** Writes the raw image an FFU describes. */
     public EmergencyFlow(UsbDevice start, Path programmer, FfuFile ffu, String ffuName, Consent consent, Bounds bounds) {
@@ -156,10 +161,11 @@ public final class EmergencyFlow implements FlowRunner.Flow {
     public List<String> plan() {
         if (source != null) {
             // The files are chosen from the chip, so the programmer is read after it.
-            return List.of(DETECT, READ_CHIP, READ_PROGRAMMER, CHECK_PROGRAMMER, PRE_FLIGHT, UPLOAD, CONFIGURE, WRITE_IMAGE, POWER_RESET,
-                    AWAIT_RETURN);
+            return List.of(DETECT, READ_CHIP, READ_PROGRAMMER, CHECK_PROGRAMMER, PRE_FLIGHT, UPLOAD, CONFIGURE, WRITE_IMAGE, VERIFY_IMAGE,
+                    POWER_RESET, AWAIT_RETURN);
         }
-        return List.of(READ_PROGRAMMER, DETECT, READ_CHIP, CHECK_PROGRAMMER, PRE_FLIGHT, UPLOAD, CONFIGURE, WRITE_IMAGE, POWER_RESET, AWAIT_RETURN);
+        return List.of(READ_PROGRAMMER, DETECT, READ_CHIP, CHECK_PROGRAMMER, PRE_FLIGHT, UPLOAD, CONFIGURE, WRITE_IMAGE, VERIFY_IMAGE,
+                POWER_RESET, AWAIT_RETURN);
     }
 
     /** The FFU's verification (with the file's SHA-256), once the pre-flight has checked it. */
@@ -285,8 +291,9 @@ public final class EmergencyFlow implements FlowRunner.Flow {
             if (ffu != null) {
                 writeImage(ctx, firehose, storage);
             } else {
-                writeRawProgram(ctx, firehose);
+                writeRawProgram(ctx, firehose, storage);
             }
+            verifyImage(ctx, firehose);
             ctx.step(POWER_RESET, "restart the phone (Firehose power reset)", Duration.ofSeconds(30), () -> {
                 firehose.powerReset();
                 return null;
@@ -294,13 +301,13 @@ public final class EmergencyFlow implements FlowRunner.Flow {
             if (ctx.port().bus() == 0) {
                 // Bus 0 = a phone reached by a serial path, not by USB address: the port cannot show the
                 // phone leave 9008 and come back as a Lumia, so there is nothing to watch.
+                ctx.evidence(Evidence.failed(Evidence.BOOTED_OS, "over a serial path the agent cannot watch the phone come back: "
+                        + "it was told to restart (Firehose power reset) on " + ctx.port()));
                 return Outcome.done("The image was written to the phone on " + ctx.port() + " and it was told to restart. "
                         + "Over a serial port the agent cannot watch it come back: check its screen, then run `lumia-agent devices`.");
             }
             Optional<UsbDevice> back = ctx.step(AWAIT_RETURN, "wait for the phone to come back (boot manager or normal mode)",
-                    bounds.returnToPhone(), () -> watcher.awaitArrival(d -> d.personality().mode() == Mode.UEFI
-                                    || d.personality().mode() == Mode.NORMAL, ctx.within(bounds.returnToPhone()),
-                            watcher.reporting(ctx, AWAIT_RETURN, "the boot manager or normal mode")));
+                    bounds.returnToPhone(), () -> awaitReturn(ctx, watcher));
             if (back.isEmpty()) {
                 throw new FlowFailure(Reason.PHONE_DID_NOT_RETURN, "The image was written, but the phone did not come back within "
                         + bounds.returnToPhone().toSeconds() + " s" + watcher.current().map(d -> " (it is in " + d.personality().mode().label() + ")").orElse("") + ".",
@@ -309,6 +316,42 @@ public final class EmergencyFlow implements FlowRunner.Flow {
             return Outcome.done("The phone on " + ctx.port() + " was written with " + ffuName + " through the emergency path and is back in "
                     + back.get().personality().mode().label() + ".");
         }
+    }
+
+    /** How long the agent watches a phone back in its boot manager go on to its OS, for the BOOTED_OS check. */
+    static final Duration OS_AFTER_BOOT_MANAGER = Duration.ofMinutes(5);
+
+    /**
+     * The phone back after the power reset: the boot manager (the written image's UEFI started) or normal mode. A
+     * boot manager that no host stops (NOKD) goes on to the OS by itself (lumia-protocols.md §5; 9 s, then 34 s to
+     * the OS on a 930, traces/nok/109), so the agent watches a while longer for the BOOTED_OS check; the flow's
+     * outcome does not depend on that longer watch.
+     */
+    private Optional<UsbDevice> awaitReturn(FlowContext ctx, PhoneWatcher watcher) throws InterruptedException {
+        Instant from = ctx.clock().now();
+        Optional<UsbDevice> first = watcher.awaitArrival(d -> d.personality().mode() == Mode.UEFI
+                || d.personality().mode() == Mode.NORMAL, ctx.within(bounds.returnToPhone()), watcher.reporting(ctx, AWAIT_RETURN,
+                "the boot manager or normal mode"));
+        if (first.isEmpty()) {
+            ctx.evidence(Evidence.failed(Evidence.BOOTED_OS, "after the write the phone did not come back within "
+                    + PhoneWatcher.human(bounds.returnToPhone()) + watcher.current().map(d -> " (it is in " + d.personality().mode().label()
+                    + ")").orElse(" (it is off the bus)")));
+            return first;
+        }
+        Optional<UsbDevice> os = first.get().personality().mode() == Mode.NORMAL ? first
+                : watcher.awaitArrival(d -> d.personality().mode() == Mode.NORMAL, ctx.within(OS_AFTER_BOOT_MANAGER),
+                watcher.reporting(ctx, AWAIT_RETURN, "normal mode (the OS, after the boot manager)"));
+        String took = PhoneWatcher.human(Duration.between(from, ctx.clock().now()));
+        if (os.isPresent()) {
+            ctx.evidence(Evidence.passed(Evidence.BOOTED_OS, "the phone booted its OS (normal mode, " + os.get().vidPid() + ") " + took
+                    + " after the power reset" + (os == first ? "" : ", by way of its boot manager") + "; an image that does not boot "
+                    + "leaves the phone in 9008 or its boot manager"));
+            return os;
+        }
+        ctx.evidence(Evidence.failed(Evidence.BOOTED_OS, "the phone came back in its boot manager (UEFI) but was not seen in normal mode "
+                + "within " + took + " of the power reset" + watcher.current().map(d -> " (it is in " + d.personality().mode().label() + ")")
+                .orElse(" (it is off the bus)")));
+        return watcher.current().filter(d -> d.personality().mode() == Mode.UEFI || d.personality().mode() == Mode.NORMAL).or(() -> first);
     }
 
     /** Asks the source; nothing fitting is a named end before anything is uploaded. Opens the chosen FFU. */
@@ -425,9 +468,28 @@ public final class EmergencyFlow implements FlowRunner.Flow {
                     : GateResult.failed(Gate.FFU_INTEGRITY, ffuName + " is damaged: " + v.failures().get(0), "Download the FFU again; nothing was written.");
     }
 
-    private void writeRawProgram(FlowContext ctx, Firehose firehose) throws InterruptedException {
+    private void writeRawProgram(FlowContext ctx, Firehose firehose, FirehoseStorageInfo storage) throws InterruptedException {
         ctx.step(WRITE_IMAGE, "write the rawprogram set (" + rawprogram.programs().size() + " entries) and apply its patches",
                 Duration.ofHours(2), () -> {
+                    // The patches change sectors after they are written (a GPT's CRCs, its backup's place): those
+                    // sectors are left out of the written digests and of the read-back, which runs after the patches.
+                    List<WrittenImage.Sector> patched = new ArrayList<>();
+                    String unresolved = null;
+                    for (RawPatchEntry patch : rawprogram.patches()) {
+                        if (patch.targetsDisk()) {
+                            try {
+                                patched.add(new WrittenImage.Sector(patch.command().physicalPartition(),
+                                        patch.command().startSector().evaluate(diskSectors(storage, patch.command().sectorSize()))));
+                            } catch (IllegalArgumentException e) {
+                                unresolved = "the sector of a patch (" + patch + ") cannot be resolved here (" + e.getMessage() + ")";
+                            }
+                        }
+                    }
+                    WrittenImage image = new WrittenImage(patched);
+                    if (unresolved != null) {
+                        image.notComparable(unresolved);
+                    }
+                    List<String> files = new ArrayList<>();
                     int done = 0;
                     for (RawProgramEntry e : rawprogram.programs()) {
                         if (!e.hasFile()) {
@@ -449,16 +511,27 @@ public final class EmergencyFlow implements FlowRunner.Flow {
                             long sectors = e.numPartitionSectors() > 0 ? e.numPartitionSectors()
                                     : (ch.size() - offset + e.sectorSize() - 1) / e.sectorSize();
                             ch.position(offset);
-                            FirehoseResult<Long> r = firehose.program(e.toCommand(sectors), ch);
+                            long first;
+                            try {
+                                first = e.startSector().evaluate(diskSectors(storage, e.sectorSize()));
+                            } catch (IllegalArgumentException ex) {
+                                first = 0;
+                                image.notComparable("the start sector of " + e.filename() + " (" + e.startSector() + ") cannot be resolved here");
+                            }
+                            WrittenImage.PieceDigest piece = image.piece(e.physicalPartition(), e.sectorSize(), first * e.sectorSize());
+                            FirehoseResult<Long> r = firehose.program(e.toCommand(sectors), new WrittenImage.HashingSource(ch, piece));
                             if (!r.isOk()) {
                                 throw nak("program " + e.filename(), r);
                             }
+                            piece.finish(sectors * e.sectorSize()); // with the zero padding the session sent (edl-protocol.md §3.5)
+                            files.add(e.filename());
                         } catch (IOException ex) {
                             throw new FlowFailure(Reason.FFU_INVALID, "Could not read " + file + ": " + ex.getMessage() + ".",
                                     "Check the images directory, then rerun the emergency flash.");
                         }
                         ctx.progress(WRITE_IMAGE, (double) ++done / rawprogram.programs().size(), e.filename() + " written");
                     }
+                    int patches = 0;
                     for (RawPatchEntry patch : rawprogram.patches()) {
                         if (patch.targetsDisk()) {
                             FirehoseResponse r = firehose.patch(patch.command());
@@ -466,8 +539,17 @@ public final class EmergencyFlow implements FlowRunner.Flow {
                                 throw new FlowFailure(Reason.DEVICE_REJECTED, "The programmer refused a patch (" + patch + "): "
                                         + r.logText() + ".", "Check the patch XML matches this phone's storage.");
                             }
+                            patches++;
                         }
                     }
+                    written = image;
+                    ctx.evidence(Evidence.erased(Evidence.EMERGENCY_REFLASH, "the programmer " + programmer.getFileName() + " wrote the "
+                            + "rawprogram set " + ffuName + " (" + files.size() + (files.size() == 1 ? " file: " : " files: ")
+                            + String.join(", ", files.subList(0, Math.min(5, files.size()))) + (files.size() > 5 ? ", …" : "")
+                            + "): " + WrittenImage.mib(image.bytes()) + " (" + image.bytes() + " bytes) in " + image.ranges().size()
+                            + (image.ranges().size() == 1 ? " range (" : " ranges (") + image.describeRanges() + ")"
+                            + (patches == 0 ? "" : "; then " + patches + (patches == 1 ? " patch" : " patches") + " changed "
+                            + image.leftOutSectors() + " of the written sectors")));
                     return null;
                 });
     }
@@ -477,11 +559,19 @@ public final class EmergencyFlow implements FlowRunner.Flow {
         long diskBlocks = diskBytes / ffu.image().blockSize();
         ctx.step(WRITE_IMAGE, "write the FFU's raw image (" + (ffu.image().payloadSize() >> 20) + " MiB) with Firehose program",
                 Duration.ofHours(2), () -> {
-                    FirehoseDiskWriter writer = new FirehoseDiskWriter(firehose, written -> ctx.progress(WRITE_IMAGE,
-                            (double) written / Math.max(1, ffu.image().payloadSize()), (written >> 20) + " MiB written"));
+                    WrittenImage image = new WrittenImage();
+                    FirehoseDiskWriter writer = new FirehoseDiskWriter(firehose, bytes -> ctx.progress(WRITE_IMAGE,
+                            (double) bytes / Math.max(1, ffu.image().payloadSize()), (bytes >> 20) + " MiB written"), image);
                     try {
                         ffu.reconstruct(diskBlocks, writer, true, (done, total) -> { });
                         writer.flush();
+                        written = image;
+                        ctx.evidence(Evidence.erased(Evidence.EMERGENCY_REFLASH, "the programmer " + programmer.getFileName() + " wrote "
+                                + ffuName + "'s raw image (FFU SHA-256 " + (verification != null ? verification.fileSha256() : "unknown")
+                                + "): " + WrittenImage.mib(image.bytes()) + " (" + image.bytes() + " bytes) in " + image.ranges().size()
+                                + (image.ranges().size() == 1 ? " range (" : " ranges (") + image.describeRanges() + ")"
+                                + (image.replaced() == 0 ? "" : "; " + image.replaced() + " blocks were written twice to the same "
+                                + "place, the later write standing (" + WrittenImage.mib(image.bytesSent()) + " sent)")));
                     } catch (FirehoseDiskWriter.FirehoseWriteRefused e) {
                         throw nak("program", e.result);
                     } catch (IOException e) {
@@ -489,6 +579,78 @@ public final class EmergencyFlow implements FlowRunner.Flow {
                                 "Check the FFU with `lumia-agent ffu verify`, then rerun the emergency flash.");
                     }
                     return null;
+                });
+    }
+
+    /** The disk's size in sectors of {@code sectorSize}, for a rawprogram expression such as NUM_DISK_SECTORS-33. */
+    private static long diskSectors(FirehoseStorageInfo storage, int sectorSize) {
+        return storage.blockSize() == sectorSize ? storage.totalBlocks() : storage.totalBytes() / sectorSize;
+    }
+
+    /** At least 1 MiB/s (USB 2 reads an eMMC at 20-30 MB/s), and two minutes for the round trips. */
+    static Duration verifyBound(long bytes) {
+        return Duration.ofMinutes(2).plusSeconds(bytes >> 20);
+    }
+
+    /**
+     * VerifyImage: the ranges WriteImage wrote are read back through Firehose {@code <read>} (edl-protocol.md §3.4,
+     * §3.5), at most {@link FirehoseDiskWriter#MAX_RUN} per command, in disk order, and each piece's SHA-256 is
+     * compared with the one taken as it was sent ({@link WrittenImage}). Nothing is held in memory but the digests.
+     */
+    private void verifyImage(FlowContext ctx, Firehose firehose) throws InterruptedException {
+        WrittenImage image = written;
+        long total = image.bytes();
+        int n = image.ranges().size();
+        String where = WrittenImage.mib(total) + " in " + n + (n == 1 ? " range" : " ranges");
+        ctx.step(VERIFY_IMAGE, "read back what was written (" + where + ") and compare its SHA-256 with the written image's",
+                verifyBound(total), () -> {
+                    if (image.notComparable() != null) {
+                        ctx.evidence(Evidence.failed(Evidence.READBACK_DIGEST, "not compared: " + image.notComparable()));
+                        return null;
+                    }
+                    WrittenImage.ReadBack back = image.readBack();
+                    try {
+                        for (WrittenImage.Range r : image.ranges()) {
+                            long per = Math.max(1, FirehoseDiskWriter.MAX_RUN / r.sectorSize());
+                            for (long at = r.startSector(); at < r.end(); at += per) {
+                                long sectors = Math.min(per, r.end() - at);
+                                FirehoseResult<Long> got = firehose.read(FirehoseRead.of(r.sectorSize(), at, sectors, r.partition()),
+                                        back.sink(r.partition(), r.sectorSize(), at));
+                                if (!got.isOk()) {
+                                    ctx.evidence(Evidence.failed(Evidence.READBACK_DIGEST, "the programmer refused to read back "
+                                            + new WrittenImage.Range(r.partition(), r.sectorSize(), at, sectors) + " after "
+                                            + WrittenImage.mib(back.read()) + " of " + WrittenImage.mib(total) + ": nothing was compared"));
+                                    throw nak("read", got);
+                                }
+                                ctx.progress(VERIFY_IMAGE, (double) back.read() / Math.max(1, total),
+                                        "read back " + (back.read() >> 20) + " of " + (total >> 20) + " MiB");
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        if (!(e instanceof FlowFailure)) {
+                            ctx.evidence(Evidence.failed(Evidence.READBACK_DIGEST, "the read-back stopped after " + WrittenImage.mib(back.read())
+                                    + " of " + WrittenImage.mib(total) + " (" + e.getMessage() + "): nothing was compared"));
+                        }
+                        throw e;
+                    }
+                    String sha = back.sha256();
+                    long patched = image.leftOutSectors();
+                    String leftOut = patched == 0 ? "" : "; " + patched + (patched == 1 ? " sector" : " sectors")
+                            + " the set's patches changed after the write left out";
+                    if (back.complete() && back.differing() == 0) {
+                        ctx.evidence(Evidence.passed(Evidence.READBACK_DIGEST, "read back " + where + ": SHA-256 " + sha
+                                + " equals the written image's (" + (back.pieces() == 1 ? "the piece" : "each of the " + back.pieces()
+                                + " pieces") + " written compared with the SHA-256 taken as it was sent)" + leftOut));
+                        return null;
+                    }
+                    ctx.evidence(Evidence.failed(Evidence.READBACK_DIGEST, "read back " + where + ": SHA-256 " + sha
+                            + " is not the written image's: " + back.differing() + " of the " + back.pieces() + " pieces written read back "
+                            + "differently, the first at " + back.firstDifference() + leftOut));
+                    throw new FlowFailure(Reason.READBACK_MISMATCH, "The image was written to the phone on " + ctx.port() + ", but what "
+                            + "reads back differs from it: " + back.differing() + " of " + back.pieces() + " pieces (" + where
+                            + "; SHA-256 of all read " + sha + "), the first at " + back.firstDifference() + ". The phone was not restarted.",
+                            "Hold Volume-Down + Power for 10 s so the phone restarts into 9008, then run the emergency flash again; if the "
+                                    + "read-back differs again, the phone's storage (eMMC) is failing and the phone needs a hardware repair.");
                 });
     }
 

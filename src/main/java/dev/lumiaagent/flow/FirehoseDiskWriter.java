@@ -26,16 +26,27 @@ final class FirehoseDiskWriter implements BlockSink {
         void written(long bytes);
     }
 
+    /** What was written, for the read-back (VerifyImage); null when nobody asks. */
+    private final WrittenImage image;
+
     FirehoseDiskWriter(Firehose session, Progress progress) {
+        this(session, progress, null);
+    }
+
+    FirehoseDiskWriter(Firehose session, Progress progress, WrittenImage image) {
         this.session = session;
         this.sectorSize = session.sectorSize();
         this.progress = progress;
+        this.image = image;
     }
 
     @Override
     public void write(long diskByteOffset, ByteBuffer data) throws IOException {
         if (diskByteOffset % sectorSize != 0) {
             throw new IOException("disk offset " + diskByteOffset + " is not on a " + sectorSize + "-byte sector");
+        }
+        if (image != null) {
+            image.sent(0, sectorSize, diskByteOffset, data); // each piece's SHA-256 as it goes out, for the read-back
         }
         ByteBuffer src = data.duplicate();
         long offset = diskByteOffset;

@@ -208,6 +208,7 @@ public final class HardResetFlow implements FlowRunner.Flow {
         preFlight(ctx, choice.method(), mode, known);
         try (PhoneWatcher watcher = new PhoneWatcher(ctx.bus(), ctx.clock(), ctx.port())) {
             Instant began = ctx.clock().now();
+            Instant left = null; // when the phone was seen leaving the bus for its reset (or the restart after the wipe)
             switch (choice.method()) {
                 case SETTINGS:
                     ctx.step(SETTINGS_RESET, "the owner starts the reset in Settings", Duration.ZERO, () -> {
@@ -216,11 +217,18 @@ public final class HardResetFlow implements FlowRunner.Flow {
                     });
                     awaitLeave(ctx, watcher, bounds.personStarts(), "nobody started the reset from Settings",
                             "Follow Settings → about → reset your phone on the phone, or use --method keys if the screen does not respond.");
+                    left = ctx.clock().now();
+                    // Leaving the bus after the owner was asked is the reset beginning (reset-procedures.md: the
+                    // phone restarts into its spinning gears); the agent cannot see the owner's taps themselves.
+                    ctx.evidence(Evidence.erased(Evidence.SETTINGS_RESET, "the phone's own factory reset, started by its owner from "
+                            + "Settings → about → reset your phone: the phone left the USB bus " + PhoneWatcher.human(Duration.between(began, left))
+                            + " after the owner was asked, restarting into the reset"));
                     break;
                 case USB_WIPE:
                     wipeData(ctx, start.orElseThrow());
                     awaitLeave(ctx, watcher, bounds.leave(), "the flash app erased Data but did not restart",
                             "Hold Volume-Down + Power until it vibrates; the Data partition is already erased.");
+                    left = ctx.clock().now();
                     break;
                 default:
                     ctx.step(GUIDED_KEYS, "reset the phone with its keys", Duration.ZERO, () -> {
@@ -231,9 +239,15 @@ public final class HardResetFlow implements FlowRunner.Flow {
                         awaitLeave(ctx, watcher, bounds.personStarts(), "the key sequence was not entered",
                                 "Hold Volume-Down and Power for a full 10-15 seconds until it vibrates, then follow the steps again; "
                                         + "enter Up, Down, Power, Down quickly once the \"!\" shows.");
+                        left = ctx.clock().now();
+                        ctx.evidence(Evidence.erased(Evidence.KEY_RESET, "the phone's own factory reset, started with the guided key "
+                                + "sequence (Volume-Down + Power, then Volume-Up, Volume-Down, Power, Volume-Down at the \"!\"): the phone left "
+                                + "the USB bus " + PhoneWatcher.human(Duration.between(began, left)) + " after the keys were asked for"));
                     }
+                    // With no phone on the port, the agent cannot see the reset begin: no erasure is claimed, and
+                    // AwaitResetFinish says the reset was not seen starting.
             }
-            UsbDevice back = awaitReset(ctx, watcher, choice.method());
+            UsbDevice back = awaitReset(ctx, watcher, choice.method(), began, left);
             Duration took = Duration.between(began, ctx.clock().now());
             PhoneIdentity before = answers ? known.identity() : null;
             PhoneIdentity after = Identities.confirm(ctx, back, before, "reset", bounds.identityRead());
@@ -368,12 +382,24 @@ public final class HardResetFlow implements FlowRunner.Flow {
                                     "Use --method keys, or boot it into the flash app (with the phone off, hold Volume-Up and plug it in).");
                         }
                         NokResult<NokAck> r = phone.erasePartition("Data");
+                        if (r instanceof NokResult.Ok) {
+                            // NOKXFP erases one partition by name (lumia-protocols.md §3.2, §6.3): the flash app's zero
+                            // status is the only sign of the erase the host gets.
+                            ctx.evidence(Evidence.erased(Evidence.USB_WIPE, "the flash app erased the partition named Data (NOKXFP \"Data\"): "
+                                    + USB_WIPE_SCOPE));
+                            ctx.evidence(Evidence.passed(Evidence.ERASE_ACKNOWLEDGED, "the flash app acknowledged NOKXFP \"Data\": "
+                                    + ((NokResult.Ok<NokAck>) r).value()));
+                        }
                         if (r instanceof NokResult.Refused) {
                             NokResult.Refused<NokAck> refused = (NokResult.Refused<NokAck>) r;
+                            ctx.evidence(Evidence.failed(Evidence.ERASE_ACKNOWLEDGED, "the flash app refused NOKXFP \"Data\" with status "
+                                    + refused.status() + ": nothing is known to be erased"));
                             throw new FlowFailure(Reason.DEVICE_REJECTED, "The flash app refused to erase Data: " + refused.status() + ".",
                                     "Use --method keys, or reflash the phone (--method reflash).");
                         }
                         if (r instanceof NokResult.Unsupported) {
+                            ctx.evidence(Evidence.failed(Evidence.ERASE_ACKNOWLEDGED, "the flash app answered NOKU (unknown command) to "
+                                    + "NOKXFP \"Data\": nothing was erased"));
                             throw new FlowFailure(Reason.UNSUPPORTED_COMMAND, "The flash app answered NOKU to NOKXFP \"Data\".",
                                     "Use --method keys, or reflash the phone (--method reflash).");
                         }
@@ -424,7 +450,21 @@ public final class HardResetFlow implements FlowRunner.Flow {
         });
     }
 
-    private UsbDevice awaitReset(FlowContext ctx, PhoneWatcher watcher, Method method) throws InterruptedException {
+    /**
+     * What AwaitResetFinish checked: a factory reset's {@link Evidence#RESET_OBSERVED}; after a usb-wipe there was no
+     * reset to watch, only the restart, so its check is {@link Evidence#BOOTED_OS}.
+     */
+    private static Evidence resetChecked(Method method, boolean ok, String detail) {
+        String check = method == Method.USB_WIPE ? Evidence.BOOTED_OS : Evidence.RESET_OBSERVED;
+        return ok ? Evidence.passed(check, detail) : Evidence.failed(check, detail);
+    }
+
+    private static String restarts(int n) {
+        return n + (n == 1 ? " restart" : " restarts") + " into other modes seen meanwhile";
+    }
+
+    private UsbDevice awaitReset(FlowContext ctx, PhoneWatcher watcher, Method method, Instant began, Instant left)
+            throws InterruptedException {
         Duration bound = method == Method.USB_WIPE ? bounds.resetFinish().compareTo(Duration.ofMinutes(30)) < 0
                 ? bounds.resetFinish() : Duration.ofMinutes(30) : bounds.resetFinish();
         return ctx.step(AWAIT_RESET, method == Method.USB_WIPE
@@ -449,11 +489,27 @@ public final class HardResetFlow implements FlowRunner.Flow {
             } finally {
                 sub.close();
             }
+            int n = restarts.get();
+            Instant end = ctx.clock().now();
+            String leftAt = left == null ? "the phone was not on the port when the reset was asked for, so it was not seen leaving for it"
+                    : "the phone left the USB bus " + PhoneWatcher.human(Duration.between(began, left)) + " after the "
+                    + (method == Method.USB_WIPE ? "wipe was asked for" : "reset was asked for");
             if (back.isPresent()) {
+                String backIn = "back in normal mode " + PhoneWatcher.human(Duration.between(left == null ? began : left, end))
+                        + (left == null ? " after the reset was asked for" : " later") + ", " + restarts(n);
+                if (method == Method.USB_WIPE) {
+                    ctx.evidence(resetChecked(method, true, "the phone left the flash app and booted its OS after the wipe: " + leftAt
+                            + ", " + backIn));
+                } else {
+                    // Not seen leaving (no phone on the port for the keys): the reset was not watched, so the check fails.
+                    ctx.evidence(resetChecked(method, left != null, leftAt + "; " + backIn));
+                }
                 return back.get();
             }
-            int n = restarts.get();
             Optional<UsbDevice> now = watcher.current();
+            String where = now.map(d -> "it is in " + d.personality().mode().label() + " now").orElse("it is off the bus now");
+            ctx.evidence(resetChecked(method, false, leftAt + "; it was not back in normal mode within " + PhoneWatcher.human(bound)
+                    + " (" + where + ", " + restarts(n) + ")"));
             // The reset-loop verdict needs the phone seen resetting: a phone off the bus that never came back, or one
             // that shows only emergency charging, is not evidence of the bug (the fault matrix: a pulled cable or a
             // dead battery during the reset was reported as the reset-loop bug, with a reflash as the next step).

@@ -35,5 +35,10 @@ public enum Reason {
     /** A step was still running past its bound (the step and the bound are named in the summary). */
     STEP_TIMEOUT,
     /** Another job holds the phone's lease (another agent on this machine, or another station on the store): nothing was done. */
-    PHONE_BUSY
+    PHONE_BUSY,
+    /**
+     * An emergency write's read-back (VerifyImage) differs from what was written: the storage does not hold the
+     * image. Said with both SHA-256s; the next step is to run it again, then to have the storage repaired.
+     */
+    READBACK_MISMATCH
 }

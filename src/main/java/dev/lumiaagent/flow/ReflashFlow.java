@@ -151,6 +151,8 @@ public final class ReflashFlow implements FlowRunner.Flow {
             }
             ctx.step(AWAIT_LEAVE, "wait for the phone to restart", bounds.leave(), () -> {
                 if (!watcher.awaitLeave(ctx.within(bounds.leave()), (w, b) -> { })) {
+                    ctx.evidence(Evidence.failed(Evidence.BOOTED_OS, "after the flash the phone did not restart within "
+                            + PhoneWatcher.human(bounds.leave()) + ", so it was not seen booting its OS"));
                     throw new FlowFailure(Reason.PHONE_DID_NOT_LEAVE, "The flash completed but the phone did not restart within "
                             + bounds.leave().toSeconds() + " s.", "Hold Volume-Down + Power until it vibrates; the new firmware is already written.");
                 }
@@ -170,6 +172,8 @@ public final class ReflashFlow implements FlowRunner.Flow {
                 v = v != null ? v : ffu.verify((done, total) -> ctx.progress(VERIFY_FFU, total == 0 ? -1 : (double) done / total,
                         "verified " + (done >> 20) + " of " + (total >> 20) + " MiB"));
             } catch (IOException e) {
+                ctx.evidence(Evidence.failed(Evidence.FFU_VERIFIED, "could not read " + ffuName + " (" + e.getMessage()
+                        + "): it was not checked, and nothing was written"));
                 throw new FlowFailure(Reason.FFU_INVALID, "Could not read " + ffuName + ": " + e.getMessage(),
                         "Check the file (lumia-agent ffu verify), or download the FFU again.");
             }
@@ -177,8 +181,13 @@ public final class ReflashFlow implements FlowRunner.Flow {
             GateResult g = Gates.ffuIntegrity(ffuName, v, verified != null ? verifiedWhen : null);
             record(ctx, g);
             if (g.blocks()) {
+                ctx.evidence(Evidence.failed(Evidence.FFU_VERIFIED, ffuName + " failed its check against its hash table ("
+                        + v.chunksChecked() + " chunks checked): " + g.detail() + "; nothing was written"));
                 throw new FlowFailure(Outcome.blockedBy(g));
             }
+            ctx.evidence(Evidence.passed(Evidence.FFU_VERIFIED, v.chunksChecked() + " chunks of " + ffuName
+                    + " checked against its hash table" + (verified != null && verifiedWhen != null ? " (" + verifiedWhen + ")" : "")
+                    + "; SHA-256 " + v.fileSha256()));
             return null;
         });
     }
@@ -335,6 +344,7 @@ public final class ReflashFlow implements FlowRunner.Flow {
             long totalBlocks = reader.totalBlocks();
             long sent = 0;
             long bytes = 0;
+            long messages = 0;
             Instant began = ctx.clock().now();
             WritePacer pacer = WritePacer.of(limit, useV2 ? pieceBytes : chunk, ctx.clock());
             while (reader.hasNext()) {
@@ -343,14 +353,33 @@ public final class ReflashFlow implements FlowRunner.Flow {
                 int progress = (int) Math.min(100, sent * 100 / Math.max(1, totalBlocks));
                 pacer.beforeSending(p.data().remaining());
                 refusedIsFailure(writer.payload(p.data(), useV2, progress), "payload block " + p.payloadBlock());
+                messages++;
                 bytes += (long) p.blocks() * chunk;
                 Duration elapsed = Duration.between(began, ctx.clock().now());
                 double mbps = elapsed.isZero() ? 0 : bytes / 1e6 / (elapsed.toNanos() / 1e9);
                 ctx.progress(WRITE_CHUNKS, (double) sent / Math.max(1, totalBlocks),
                         String.format("%d of %d MiB, %.1f MB/s", bytes >> 20, (totalBlocks * chunk) >> 20, mbps));
             }
+            writtenEvidence(ctx, sent, messages, bytes, Duration.between(began, ctx.clock().now()));
             return null;
         });
+    }
+
+    /**
+     * The write is complete: every payload block was answered with status 0. The flash app hashes each chunk it
+     * receives and compares it with the FFU's signed hash table, refusing a mismatch with 0x1003
+     * (lumia-protocols.md §3.5, §4.1), so its acceptance of all of them is a check of what it wrote.
+     */
+    private void writtenEvidence(FlowContext ctx, long blocks, long messages, long bytes, Duration took) {
+        String sha = verification != null ? verification.fileSha256() : "unknown";
+        ctx.evidence(Evidence.erased(Evidence.REFLASH, String.format(java.util.Locale.ROOT,
+                "wrote %s (SHA-256 %s): %.1f MiB in %d payload blocks of %d KiB through the flash app, in %s",
+                ffuName, sha, bytes / 1048576.0, blocks, ffu.image().chunkSize() / 1024, PhoneWatcher.human(took))));
+        dev.lumiaagent.protocol.flashapp.NokStatus mismatch = dev.lumiaagent.protocol.flashapp.NokStatus.of(0x1003);
+        ctx.evidence(Evidence.passed(Evidence.FLASH_APP_ACCEPTED, String.format(java.util.Locale.ROOT,
+                "the flash app accepted all %d payload blocks (%d messages, each answered with status 0); it checks each block "
+                        + "against the FFU's signed hash table and refuses a mismatch (status 0x%04X %s)",
+                blocks, messages, mismatch.code(), mismatch.name())));
     }
 
     private static PayloadPiece next(PayloadReader reader) {
@@ -377,10 +406,23 @@ public final class ReflashFlow implements FlowRunner.Flow {
 
     private UsbDevice awaitReturn(FlowContext ctx, PhoneWatcher watcher) throws InterruptedException {
         return ctx.step(AWAIT_RETURN, "wait for the phone to boot its new OS (first boot can take minutes)", bounds.returnToOs(), () -> {
+            Instant waitFrom = ctx.clock().now();
             Optional<UsbDevice> back = watcher.awaitArrival(d -> d.personality().mode() == Mode.NORMAL, ctx.within(bounds.returnToOs()),
                     watcher.reporting(ctx, AWAIT_RETURN, "normal mode"));
+            if (back.isPresent()) {
+                // A flash that did not complete makes the phone boot its flash app again (FlashingIncomplete,
+                // lumia-protocols.md §4.1): normal mode means the new OS started.
+                ctx.evidence(Evidence.passed(Evidence.BOOTED_OS, "the phone left the flash app and booted its OS (normal mode, "
+                        + back.get().vidPid() + ") " + PhoneWatcher.human(Duration.between(waitFrom, ctx.clock().now()))
+                        + " after it restarted; a flash that did not complete boots the flash app again"));
+            }
             return back.orElseThrow(() -> {
                 Optional<UsbDevice> now = watcher.current();
+                ctx.evidence(Evidence.failed(Evidence.BOOTED_OS, now.isPresent()
+                        ? "after the flash the phone came back in " + now.get().personality().mode().label() + ", not its OS, and stayed there for "
+                        + PhoneWatcher.human(bounds.returnToOs()) + (now.get().personality().mode() == Mode.UEFI
+                        ? " (a flash that did not complete boots the flash app again)" : "")
+                        : "after the flash the phone did not come back on " + ctx.port() + " within " + PhoneWatcher.human(bounds.returnToOs())));
                 return now.isPresent()
                         ? new FlowFailure(Reason.RETURNED_IN_WRONG_MODE, "After the flash the phone came back in "
                         + now.get().personality().mode().label() + " and stayed there for " + bounds.returnToOs().toSeconds() + " s.",

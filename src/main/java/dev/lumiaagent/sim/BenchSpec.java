@@ -27,7 +27,8 @@ import java.util.Set;
  *
  * {@code writeRateKiBs} gives the phone's eMMC a sustained write rate on the bench clock (absent: as
  * fast as the simulator goes); {@code storage} says what it keeps of a flash: {@code content} (the
- * default), {@code digest} or {@code discard} ({@link SimStorage}).
+ * default), {@code digest} or {@code discard} ({@link SimStorage}; only content reads back, which an
+ * emergency write's read-back needs).
  */
 public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
 

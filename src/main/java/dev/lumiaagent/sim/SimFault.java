@@ -38,7 +38,14 @@ public enum SimFault {
      * The known bug of some older Lumias (reset-procedures.md): a factory reset never finishes; the phone
      * keeps rebooting into the spinning gears and never comes back in normal mode. A reflash is the fix.
      */
-    RESET_NEVER_FINISHES;
+    RESET_NEVER_FINISHES,
+    /**
+     * Firehose: the eMMC keeps one byte of every {@code program} wrong: once a program's data is stored, one bit of
+     * the byte in the middle of its range is flipped, so a {@code read} of it returns other bytes than were written.
+     * Assumed, as the simulator's picture of a bad eMMC block (no capture shows one; the programmer ACKs the program
+     * because the controller reported no error); it exists to test the read-back check of an emergency write.
+     */
+    BAD_EMMC_BLOCK;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -99,6 +99,10 @@ public final class SimFirehoseProgrammer implements SimFirmware {
      * firmware that receive a byte stream (the pty bridge, {@link SimTtyBridge}) and must re-frame it
      * into the whole messages {@link #onHostMessage} takes; read on the thread that calls it.
      */
+    /** The running program's first byte on the disk and its length, for {@link SimFault#BAD_EMMC_BLOCK}. */
+    private long programStart;
+    private long programBytes;
+
     long rawBytesExpected() {
         return state == State.RAW_IN ? Math.min(rawRemaining, agreedPayload) : 0;
     }
@@ -298,6 +302,8 @@ public final class SimFirehoseProgrammer implements SimFirmware {
         if (at < 0) {
             return;
         }
+        programStart = at;
+        programBytes = c.byteCount();
         if (control.phone().has(SimFault.VIP_REFUSAL)) {
             log(out, VIP_LOG);
             nak(out);
@@ -329,6 +335,7 @@ public final class SimFirehoseProgrammer implements SimFirmware {
         rawRemaining -= take;
         if (rawRemaining == 0) {
             state = State.XML;
+            badBlock();
             slowStorage();
             log(out, "INFO: Finished programming");
             ack(out, Map.of("rawmode", "false"));
@@ -490,6 +497,21 @@ public final class SimFirehoseProgrammer implements SimFirmware {
         log(out, "INFO: Will issue reset/power off 100 useconds, if this hangs check if watchdog is enabled");
         log(out, "INFO: bsp_target_reset() 1");
         control.reboot(target);
+    }
+
+    /**
+     * {@link SimFault#BAD_EMMC_BLOCK}: one bit of the byte in the middle of the program's range is flipped once it is
+     * stored (only where the eMMC keeps content: a digest or discarding eMMC has no bytes to spoil).
+     */
+    private void badBlock() {
+        SimPhone phone = control.phone();
+        if (!phone.has(SimFault.BAD_EMMC_BLOCK) || phone.storage() != SimStorage.CONTENT || programBytes <= 0) {
+            return;
+        }
+        long at = programStart + programBytes / 2;
+        byte[] b = phone.disk().read(at, 1);
+        b[0] ^= 0x10;
+        phone.disk().write(at, ByteBuffer.wrap(b));
     }
 
     /** {@link SimFault#SLOW_STORAGE}: the storage takes its time before the answer (on the bench clock). */

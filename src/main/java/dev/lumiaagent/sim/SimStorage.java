@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /**
  * What a simulated phone's eMMC keeps of what is flashed to it. Every mode still checks each block's
- * hash when the flash app does; they differ only in what stays in the simulator's memory.
+ * hash when the flash app does; they differ only in what stays in the simulator's memory. Only
+ * {@link #CONTENT} can be read back: with the others a Firehose {@code <read>} returns zeros where the
+ * phone was written, so an emergency write's read-back (EmergencyFlow's VerifyImage) ends in
+ * READBACK_MISMATCH. Give a 9008 phone content storage.
  */
 public enum SimStorage {
     /** The written bytes, in a sparse disk as large as the model's (tests that read the disk back). */

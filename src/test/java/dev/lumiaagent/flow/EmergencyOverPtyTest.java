@@ -92,7 +92,13 @@ class EmergencyOverPtyTest {
     void aBrickedPhoneIsWrittenOverAPtyButItsReturnCannotBeSeen() throws Exception {
         serve();
         List<String> finished = Collections.synchronizedList(new ArrayList<>());
+        List<Evidence> evidence = Collections.synchronizedList(new ArrayList<>());
         FlowListener steps = new FlowListener() {
+            @Override
+            public void evidence(PortPath port, Evidence e) {
+                evidence.add(e);
+            }
+
             @Override
             public void stepFinished(PortPath port, String step, boolean ok, String detail) {
                 if (ok) {
@@ -118,13 +124,17 @@ class EmergencyOverPtyTest {
         assertThat(bridge.failure()).isEmpty();
         assertThat(p.violations()).as("protocol violations seen by the phone").isEmpty();
         assertThat(finished).as(o.toString()).contains(EmergencyFlow.UPLOAD, EmergencyFlow.CONFIGURE,
-                EmergencyFlow.WRITE_IMAGE, EmergencyFlow.POWER_RESET);
+                EmergencyFlow.WRITE_IMAGE, EmergencyFlow.VERIFY_IMAGE, EmergencyFlow.POWER_RESET);
         assertThat(p.disk().sameContentAs(expected(p))).as("eMMC equals the FFU's raw image").isTrue();
         // The known limit: after power reset the phone leaves 9008 and its tty; over --serial the agent
         // cannot see it come back in the boot manager or normal mode, so the flow reports it did not return.
         // Over a serial path the agent cannot see the phone come back: the flow says so, as a success.
         assertThat(o.reason()).as(o.toString()).isEqualTo(Reason.DONE);
         assertThat(o.summary()).contains("The image was written").contains("cannot watch it come back");
+        // The read-back ran over the tty's byte stream too; the boot could not be checked, and the evidence says so.
+        assertThat(evidence).extracting(e -> e.name() + " " + e.ok()).containsExactly(Evidence.EMERGENCY_REFLASH + " true",
+                Evidence.READBACK_DIGEST + " true", Evidence.BOOTED_OS + " false");
+        assertThat(evidence.get(2).detail()).startsWith("over a serial path the agent cannot watch the phone come back");
         assertThat(p.mode()).as("the phone itself did leave 9008").isNotEqualTo(Mode.EDL_PBL);
     }
 }

@@ -239,6 +239,7 @@ class FaultMatrixTest {
             row(FlowKind.EMERGENCY, EmergencyFlow.UPLOAD, Mode.EDL_PBL, true),
             row(FlowKind.EMERGENCY, EmergencyFlow.CONFIGURE, Mode.EDL_PBL, true),
             new StepRow(FlowKind.EMERGENCY, EmergencyFlow.WRITE_IMAGE, Mode.EDL_PBL, true, true),
+            row(FlowKind.EMERGENCY, EmergencyFlow.VERIFY_IMAGE, Mode.EDL_PBL, true),
             row(FlowKind.EMERGENCY, EmergencyFlow.POWER_RESET, Mode.EDL_PBL, true),
             row(FlowKind.EMERGENCY, EmergencyFlow.AWAIT_RETURN, Mode.NORMAL, false),
 
@@ -250,6 +251,7 @@ class FaultMatrixTest {
             row(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.UPLOAD, Mode.EDL_PBL, true),
             row(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.CONFIGURE, Mode.EDL_PBL, true),
             new StepRow(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.WRITE_IMAGE, Mode.EDL_PBL, true, true),
+            row(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.VERIFY_IMAGE, Mode.EDL_PBL, true),
             row(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.POWER_RESET, Mode.EDL_PBL, true),
             row(FlowKind.EMERGENCY_RAWPROGRAM, EmergencyFlow.AWAIT_RETURN, Mode.NORMAL, false),
 
@@ -262,6 +264,7 @@ class FaultMatrixTest {
             row(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.UPLOAD, Mode.EDL_PBL, true),
             row(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.CONFIGURE, Mode.EDL_PBL, true),
             new StepRow(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.WRITE_IMAGE, Mode.EDL_PBL, true, true),
+            row(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.VERIFY_IMAGE, Mode.EDL_PBL, true),
             row(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.POWER_RESET, Mode.EDL_PBL, true),
             row(FlowKind.EMERGENCY_LIBRARY, EmergencyFlow.AWAIT_RETURN, Mode.NORMAL, false));
 
@@ -1208,7 +1211,8 @@ class FaultMatrixTest {
                 + "technician who does not do the guided step, or does it late (the simulated one acts at once: "
                 + "SoftResetFlowTest/HardResetFlowTest cover keys never pressed); a factory reset cut by a pulled cable (the simulator "
                 + "stops it and leaves the phone in its boot manager, where a real phone runs on; the test restarts it by keys) and "
-                + "the reset-loop bug (RESET_NEVER_FINISHES: HardResetFlowTest); a rawprogram set with patches (the matrix's set is the FFU's "
+                + "the reset-loop bug (RESET_NEVER_FINISHES: HardResetFlowTest); storage that reads back other bytes than were "
+                + "written (READBACK_MISMATCH at VerifyImage: the bad-emmc-block fault, EvidenceTest); a rawprogram set with patches (the matrix's set is the FFU's "
                 + "raw image in pieces, without patches); serial (stream) links; faults before the first step (a "
                 + "phone attached with a dead battery: BenchTest); batch, station and retries above 0 (the same runner, tested "
                 + "elsewhere); another phone model (one RM-1104).\n");
