@@ -109,7 +109,7 @@ class CertificateCliTest {
         assertThat(byKey.exitCode()).as(byKey.out()).isZero();
 
         // one changed byte of the JSON: refused, naming the signature
-        String changed = new String(json, StandardCharsets.UTF_8).replaceFirst("\"operator\":\"Kim Lee\"", "\"operator\":\"Kim Lea\"");
+        String changed = new String(json, StandardCharsets.UTF_8).replaceFirst("Kim Lee", "Kim Lea"); // one byte
         assertThat(changed).isNotEqualTo(new String(json, StandardCharsets.UTF_8));
         Path tampered = dir.resolve("tampered.json");
         Files.writeString(tampered, changed);
@@ -178,6 +178,38 @@ class CertificateCliTest {
                     assertThat(text).contains(c.jobId(), c.jsonSha256());
                 }
             }
+        }
+    }
+
+    /** An emergency write is certified by its Firehose read-back; a read-back that differs (a bad eMMC block) gets none. */
+    @Test
+    void anEmergencyReflashIsCertifiedByItsReadBackAndABadBlockGetsNoCertificate() throws Exception {
+        Path ede = dir.resolve("RM-1073.ede");
+        Path image = dir.resolve("RM-1073.ffu");
+        assertThat(CliRunner.run("simulate", "programmer", "--model", "RM-1073", "-o", ede.toString()).exitCode()).isZero();
+        assertThat(CliRunner.run("ffu", "build", "--demo", "4M", "--model", "RM-1073", "-o", image.toString()).exitCode()).isZero();
+        Path good = dir.resolve("edl.json");
+        Files.writeString(good, "{\"phones\": [{\"port\": \"1-2\", \"model\": \"RM-1073\", \"mode\": \"edl\"}]}");
+        CliRunner.Result r = CliRunner.run(common("emergency", "--bench", good.toString(), "--programmer", ede.toString(), "--ffu",
+                image.toString(), "--yes", "--sim-speed", "200", "--operator", "Kim Lee", "--site", "Leeds bench 2"));
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        String ok = jobId(r);
+
+        Path bad = dir.resolve("edl-bad.json");
+        Files.writeString(bad, "{\"phones\": [{\"port\": \"1-2\", \"model\": \"RM-1073\", \"mode\": \"edl\", \"faults\": [\"bad-emmc-block\"]}]}");
+        CliRunner.Result f = CliRunner.run(common("emergency", "--bench", bad.toString(), "--programmer", ede.toString(), "--ffu",
+                image.toString(), "--yes", "--sim-speed", "200", "--operator", "Kim Lee", "--site", "Leeds bench 2"));
+        assertThat(f.exitCode()).as(f.out() + f.err()).isEqualTo(ExitCode.FAILED.code());
+        String failed = jobId(f);
+        try (RecordStore s = RecordStores.open(store())) {
+            StoredCertificate issued = s.certificate(ok).orElseThrow();
+            assertThat(issued.isIssued()).as(issued.reason()).isTrue();
+            assertThat(new String(issued.json(), StandardCharsets.UTF_8)).contains("readback-digest", "emergency-reflash");
+            JobRecord job = s.job(failed).orElseThrow();
+            assertThat(job.outcome).isEqualTo("READBACK_MISMATCH");
+            StoredCertificate refused = s.certificate(failed).orElseThrow();
+            assertThat(refused.isIssued()).isFalse();
+            assertThat(refused.reason()).contains("READBACK_MISMATCH");
         }
     }
 }
