@@ -37,7 +37,7 @@ public final class BatchSummary {
         ObjectNode body = SignedJson.object();
         body.put("document", DOCUMENT);
         body.put("certificateVersion", Certificates.CERTIFICATE_VERSION);
-        body.put("jobId", "batch-" + runId);
+        body.put("jobId", summaryId(runId));
         body.put("runId", runId);
         body.put("issued", issued);
         TreeSet<String> stations = new TreeSet<>();
@@ -89,9 +89,14 @@ public final class BatchSummary {
         byte[] json = SignedJson.sign(body, key);
         String jsonSha = Hashes.sha256Hex(json);
         byte[] pdf = CertificatePdf.batch(body, key.keyId(), jsonSha, json);
-        StoredCertificate row = new StoredCertificate("batch-" + runId, StoredCertificate.Status.ISSUED, null, issued,
+        StoredCertificate row = new StoredCertificate(summaryId(runId), StoredCertificate.Status.ISSUED, null, issued,
                 String.join(", ", stations), key.keyId(), jsonSha, Hashes.sha256Hex(pdf), json, pdf);
         String headline = "batch summary of run " + runId + ": " + nIssued + " issued, " + nRefused + " refused, " + nFailed + " failed";
         return new Decision.Issued(row, json, pdf, headline);
+    }
+
+    /** The summary's id: {@code batch-<run id>} (a batch's run id already starts with {@code batch-}: kept as it is). */
+    public static String summaryId(String runId) {
+        return runId.startsWith("batch-") ? runId : "batch-" + runId;
     }
 }

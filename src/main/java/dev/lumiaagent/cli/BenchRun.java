@@ -99,12 +99,14 @@ final class BenchRun {
             // A signal that came after the body returned still stops the run; the flag is cleared so that closing
             // the store and the bus below is not cut short by it.
             interrupted |= stop.fired() | Thread.interrupted();
-            if ("batch".equals(kind)) {
-                summarize(ctx, console);
-            }
+            String certificates = "batch".equals(kind) ? summarize(ctx, console) : null;
             String title = Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + (j == null ? "" : " " + j);
             console.printTally(title + (interrupted ? " stopped (Ctrl-C): interrupted jobs are resumable with "
                     + Tally.resumeCommand("P") + " (listed below); queued phones were not started" : ""), body.tally(), records);
+            if (certificates != null) {
+                out.println(certificates);
+                out.flush();
+            }
             return exitCode(body.tally(), interrupted);
         } finally {
             closeAll(toClose);
@@ -121,14 +123,14 @@ final class BenchRun {
      * A batch of erasing jobs ends with one summary of its certificates (counts, each phone, each certificate's SHA-256),
      * signed like them, stored as {@code batch-<run id>} and audited; `lumia-agent certificate --since` writes it out.
      */
-    private static void summarize(JobContext ctx, BenchConsole console) {
+    private static String summarize(JobContext ctx, BenchConsole console) {
         if (ctx.store() == null || ctx.certifying().key().isEmpty()) {
-            return;
+            return null;
         }
         try {
             List<dev.lumiaagent.record.JobRecord> jobs = ctx.store().jobs(null).stream().filter(r -> ctx.runId().equals(r.runId)).toList();
             if (jobs.isEmpty() || jobs.stream().noneMatch(r -> CertifyOptions.ERASING.contains(r.command))) {
-                return;
+                return null;
             }
             List<dev.lumiaagent.record.StoredCertificate> rows = new ArrayList<>();
             for (dev.lumiaagent.record.JobRecord r : jobs) {
@@ -141,10 +143,11 @@ final class BenchRun {
                     dev.lumiaagent.job.Certifying.ISSUED_EVENT, "batch summary: JSON SHA-256 " + summary.row().jsonSha256()
                             + ", PDF SHA-256 " + summary.row().pdfSha256() + ", " + rows.stream().filter(
                                     dev.lumiaagent.record.StoredCertificate::isIssued).count() + " certificates of " + jobs.size() + " jobs");
-            console.note("batch summary of the certificates stored as " + summary.row().jobId() + "; `lumia-agent certificate --since 24h -o DIR` "
-                    + "writes it with the certificates");
+            long issued = rows.stream().filter(dev.lumiaagent.record.StoredCertificate::isIssued).count();
+            return "Certificates: " + issued + " issued, " + (rows.size() - issued) + " refused (each with its reason); summary "
+                    + summary.row().jobId() + " — `lumia-agent certificate --since 24h -o DIR` writes them";
         } catch (RuntimeException e) {
-            console.note("the batch summary of the certificates could not be made or stored: " + e.getMessage());
+            return "The batch summary of the certificates could not be made or stored: " + e.getMessage();
         }
     }
 

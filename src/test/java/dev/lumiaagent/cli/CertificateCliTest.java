@@ -164,6 +164,7 @@ class CertificateCliTest {
         CliRunner.Result r = CliRunner.run(common("batch", "reflash", "--bench", bench.toString(), "--ffu", ffu.toString(),
                 "--yes", "--operator", "Kim Lee", "--site", "Leeds bench 2"));
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("Certificates: 2 issued, 0 refused");
         Path out = dir.resolve("certs");
         CliRunner.Result w = CliRunner.run("certificate", "--since", "1h", "-o", out.toString(), "--store", store());
         assertThat(w.exitCode()).as(w.out() + w.err()).isZero();
