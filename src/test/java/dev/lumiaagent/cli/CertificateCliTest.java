@@ -94,6 +94,16 @@ class CertificateCliTest {
             assertThat(text).contains(job.imei, "Kim Lee", "Leeds bench 2", job.firmwareSha256);
         }
 
+        // by the phone's IMEI: the same certificate
+        String imei;
+        try (RecordStore s = RecordStores.open(store())) {
+            imei = s.job(id).orElseThrow().imei;
+        }
+        Path byImei = dir.resolve("by-imei");
+        CliRunner.Result i = CliRunner.run("certificate", imei, "-o", byImei.toString(), "--store", store());
+        assertThat(i.exitCode()).as(i.out() + i.err()).isZero();
+        assertThat(Files.readAllBytes(byImei.resolve(id + ".json"))).isEqualTo(json);
+
         for (Path f : List.of(out.resolve(id + ".json"), out.resolve(id + ".pdf"))) {
             CliRunner.Result v = CliRunner.run("certificate", "verify", f.toString(), "--store", store(), "--key-dir", dir.resolve("keys").toString());
             assertThat(v.exitCode()).as(v.out() + v.err()).isZero();
