@@ -155,8 +155,10 @@ class FleetPollerTest {
         String seen = station(f, "bench-2").path("lastSeen").asText();
         int port2 = s2.port();
         s2.close();
-        java.time.Instant closed = java.time.Instant.now();
         f = await(web, x -> state(x, "bench-2", "stale") && station(x, "bench-2").path("error").asText().startsWith("connection refused"));
+        // taken once the station is seen gone: an answer still in flight while it closed may have been the last one (CI saw
+        // lastSeen 3 ms after close() returned), and lastSeen must be no later than that answer
+        java.time.Instant closed = java.time.Instant.now();
         JsonNode gone = station(f, "bench-2");
         assertThat(gone.path("reachable").asBoolean()).isFalse();
         java.time.Instant last = java.time.Instant.parse(gone.path("lastSeen").asText());
