@@ -49,9 +49,16 @@ public final class Doctor {
     }
 
     private final Settings s;
+    private Duration timeout = SHORT;
 
     public Doctor(Settings settings) {
         this.s = settings;
+    }
+
+    /** How long each program may run (default 15 s; pnputil gets four times that). Tests shorten it to see a timeout. */
+    public Doctor timeout(Duration bound) {
+        this.timeout = bound;
+        return this;
     }
 
     /** Every check that applies to the host's OS, in a fixed order. */
@@ -267,7 +274,7 @@ public final class Doctor {
     // ---- ModemManager -------------------------------------------------------------------------------------------
 
     Finding modemManager() {
-        Exec.Result r = s.exec().run("systemctl", List.of("is-active", "ModemManager"), SHORT);
+        Exec.Result r = s.exec().run("systemctl", List.of("is-active", "ModemManager"), timeout);
         boolean filtered = read(HostFiles.RULES_PATH).map(t -> HostFiles.ignoredByModemManager(t, "05c6:9008")).orElse(false);
         switch (r.outcome()) {
             case MISSING:
@@ -320,7 +327,7 @@ public final class Doctor {
     // ---- uhubctl --------------------------------------------------------------------------------------------------
 
     Finding uhubctl() {
-        Exec.Result r = s.exec().run("uhubctl", List.of(), SHORT);
+        Exec.Result r = s.exec().run("uhubctl", List.of(), timeout);
         switch (r.outcome()) {
             case MISSING:
                 return Finding.info("uhubctl", "uhubctl is not installed: port power recovery is off", "`sudo apt install uhubctl`");
@@ -381,7 +388,7 @@ public final class Doctor {
     // ---- Windows --------------------------------------------------------------------------------------------------
 
     List<Finding> windowsDrivers() {
-        Exec.Result r = s.exec().run("pnputil", List.of("/enum-devices", "/connected"), Duration.ofSeconds(60));
+        Exec.Result r = s.exec().run("pnputil", List.of("/enum-devices", "/connected"), timeout.multipliedBy(4));
         String addDriver = "`pnputil /add-driver " + HostFiles.WINUSB_INF + " /install` as administrator (lumia-agent setup prints it)";
         if (r.outcome() == Exec.Outcome.MISSING) {
             return List.of(Finding.warning("winusb", "pnputil is not here: the drivers cannot be checked", "Windows 10 1903 or newer has it"));

@@ -71,10 +71,17 @@ public final class Setup {
     private final PrintWriter out;
     private final List<String> planned = new ArrayList<>();
     private boolean warned;
+    private Duration timeout = COMMAND_TIMEOUT;
 
     public Setup(Settings settings, PrintWriter out) {
         this.s = settings;
         this.out = out;
+    }
+
+    /** How long each command may run (default 60 s). Tests shorten it to see a timeout. */
+    public Setup timeout(Duration bound) {
+        this.timeout = bound;
+        return this;
     }
 
     private Path at(String absolute) {
@@ -256,7 +263,7 @@ public final class Setup {
     // ---- commands, each result named ----------------------------------------------------------------------------
 
     private void runNamed(List<String> command) {
-        Exec.Result r = s.exec().run(command.get(0), command.subList(1, command.size()), COMMAND_TIMEOUT);
+        Exec.Result r = s.exec().run(command.get(0), command.subList(1, command.size()), timeout);
         String what = String.join(" ", command);
         if (r.ok()) {
             out.println("ran " + what + ": ok");
