@@ -126,6 +126,10 @@ public final class Doctor {
     public static Finding libusbThroughTheAgent() {
         try (LibUsbBus bus = new LibUsbBus()) {
             String what = bus.describe();
+            if (bus.available() && what.contains("no USB bus on this machine")) {
+                // libusb started but sees not even a root hub: a container without the host's bus, or a VM without USB
+                return Finding.info("libusb", what, "in a container, pass the host's USB bus in (`--device /dev/bus/usb`)");
+            }
             if (bus.available()) {
                 return Finding.ok("libusb", what);
             }
