@@ -295,8 +295,13 @@ public final class Doctor {
                 return Finding.ok("modemmanager", "ModemManager is active; the installed rules set ID_MM_DEVICE_IGNORE, so it "
                         + "leaves the phones alone (works under its default STRICT filter since 1.12)");
             }
-            return Finding.warning("modemmanager", "ModemManager is active and nothing tells it to ignore the phones: it probes "
-                    + "a qcserial tty and can eat the 9008 phone's one-time Sahara HELLO",
+            // the modemmanager package's own 77-mm-qdl-device-blacklist.rules ignores 05c6:9008 only: not f006, not the
+            // phones' normal, label and UEFI IDs (notes-18 §3, grepped in the 1.20.4 .deb)
+            boolean qdlOnly = Files.exists(at("/lib/udev/rules.d/77-mm-qdl-device-blacklist.rules"))
+                    || Files.exists(at("/usr/lib/udev/rules.d/77-mm-qdl-device-blacklist.rules"));
+            return Finding.warning("modemmanager", "ModemManager is active and nothing tells it to ignore the phones"
+                    + (qdlOnly ? " (its package's 77-mm-qdl-device-blacklist.rules covers 05c6:9008 only)" : ": it probes a "
+                    + "qcserial tty and can eat the 9008 phone's one-time Sahara HELLO"),
                     "run `sudo lumia-agent setup` (the rules set ID_MM_DEVICE_IGNORE), or `sudo systemctl disable --now ModemManager`");
         }
         if (r.stderr().contains("has not been booted with systemd")) {

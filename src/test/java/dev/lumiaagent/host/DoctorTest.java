@@ -162,6 +162,17 @@ class DoctorTest {
     }
 
     @Test
+    void thePackagesOwnQdlRuleIsNotEnough() throws IOException {
+        // bookworm's modemmanager ships 77-mm-qdl-device-blacklist.rules with 05c6:9008 only (notes-18 §3)
+        write("/lib/udev/rules.d/77-mm-qdl-device-blacklist.rules",
+                "ATTRS{idVendor}==\"05c6\", ATTRS{idProduct}==\"9008\", ENV{ID_MM_DEVICE_IGNORE}=\"1\"\n");
+        fakes.answering("systemctl", "active", "", 0);
+        Finding f = linux("alice").modemManager();
+        assertThat(f.severity()).isEqualTo(Severity.WARNING);
+        assertThat(f.message()).contains("covers 05c6:9008 only");
+    }
+
+    @Test
     void anActiveModemManagerIsFineOnceTheRulesTellItToIgnoreThePhones() throws IOException {
         fakes.answering("systemctl", "active", "", 0);
         Path p = HostFiles.under(root, HostFiles.RULES_PATH);

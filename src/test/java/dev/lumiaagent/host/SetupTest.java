@@ -110,6 +110,18 @@ class SetupTest {
     }
 
     @Test
+    void aSecondSetupUpdatesTheManifestAndKeepsWhatTheFirstWrote() throws IOException {
+        linux(station()).install();
+        linux(null).install();
+        JsonNode manifest = new ObjectMapper().readTree(read(Setup.MANIFEST_PATH));
+        List<String> recorded = new ArrayList<>();
+        manifest.path("files").forEach(f -> recorded.add(f.path("path").asText()));
+        assertThat(recorded).containsExactly(HostFiles.RULES_PATH, Setup.CONFIG_PATH, Setup.ENV_PATH, Setup.UNIT_PATH);
+        assertThat(linux(null).uninstall()).isEqualTo(Setup.Status.DONE);
+        assertThat(filesUnderRoot()).isEmpty();
+    }
+
+    @Test
     void uninstallRemovesExactlyWhatSetupWroteAndNothingElse() throws IOException {
         linux(station()).install();
         Path mine = Files.writeString(HostFiles.under(root, "/etc/udev/rules.d/70-someone-else.rules"), "# not ours\n");
