@@ -60,8 +60,8 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (minFreeGib < 0) {
-            throw new IllegalArgumentException("--min-free must be 0 or more GiB, not " + minFreeGib);
+        if (minFreeGib < 0 || minFreeGib > 1_000_000) {
+            throw new IllegalArgumentException("--min-free must be between 0 and 1000000 GiB, not " + minFreeGib);
         }
         HostOs hostOs = os == null ? HostOs.current() : HostOs.fromOsName(os);
         Doctor doctor = new Doctor(new Doctor.Settings(root, hostOs, Exec.system(), System.getenv(), System.getProperty("user.name"),
