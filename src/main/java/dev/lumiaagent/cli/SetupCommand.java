@@ -119,11 +119,24 @@ final class SetupCommand implements Callable<Integer> {
         } else {
             cmd.add("lumia-agent");
         }
-        cmd.add("setup");
-        for (String a : spec.commandLine().getParseResult().originalArgs()) {
-            cmd.add(a.isEmpty() || a.matches(".*[\\s'\"$\\\\].*") ? "'" + a.replace("'", "'\\''") + "'" : a);
-        }
+        cmd.addAll(shellWords(spec.commandLine().getParseResult().originalArgs()));
         return cmd;
+    }
+
+    /**
+     * The agent's arguments from "setup" on (picocli's original arguments are the whole command line: "-v setup …"),
+     * quoted for a POSIX shell where needed, so the printed sudo line can be pasted as it is.
+     */
+    static List<String> shellWords(List<String> original) {
+        int at = original.indexOf("setup");
+        List<String> words = new ArrayList<>();
+        for (String a : original.subList(Math.max(at, 0), original.size())) {
+            words.add(a.isEmpty() || a.matches(".*[\\s'\"$\\\\;&|<>()*?`].*") ? "'" + a.replace("'", "'\\''") + "'" : a);
+        }
+        if (at < 0) {
+            words.add(0, "setup");
+        }
+        return words;
     }
 
     /** The distribution's drivers/windows folder next to the jar (or its parent), if there is one. */

@@ -77,6 +77,12 @@ class DoctorCommandTest {
     }
 
     @Test
+    void theSudoLineRepeatsSetupsOwnArgumentsQuotedForTheShell() {
+        assertThat(SetupCommand.shellWords(java.util.List.of("-v", "setup", "--service", "--operator", "Ana O'Neil", "--site", "Leeds")))
+                .containsExactly("setup", "--service", "--operator", "'Ana O'\\''Neil'", "--site", "Leeds");
+    }
+
+    @Test
     void setupOptionsThatDoNotGoTogetherAreUsageErrors() {
         CliRunner.Result r = CliRunner.run("setup", "--force", "--root", dir.toString());
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE.code());
