@@ -12,6 +12,8 @@ public enum ExitCode {
     AUDIT_BROKEN(7, "the audit log's hash chain is broken: an entry was changed, deleted or inserted"),
     INCOMPLETE(8, "a bench run had no failures but skipped some phones (the tally says which and why)"),
     NOT_VERIFIED(9, "a certificate did not verify (the output names what does not match)"),
+    WARNINGS(10, "doctor found warnings, or setup finished but a step did not take effect (each is named with its fix)"),
+    PROBLEMS(11, "doctor found problems: the agent cannot work on this host until they are fixed (each is named with its fix)"),
     INTERRUPTED(130, "stopped by the user (Ctrl-C)");
 
     private final int code;

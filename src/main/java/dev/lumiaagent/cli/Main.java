@@ -20,7 +20,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /** {@code lumia-agent}: finds Lumia phones over USB in any state and recovers them. */
 @Command(name = "lumia-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Finds Nokia / Microsoft Lumia phones over USB in whatever state they are in, and recovers them.",
-        subcommands = {DevicesCommand.class, InfoCommand.class, SoftResetCommand.class, HardResetCommand.class, ReflashCommand.class, EmergencyCommand.class, JobsCommand.class, ResumeCommand.class, ReportCommand.class, AuditCommand.class, CertificateCommand.class, BatchCommand.class, StationCommand.class, ServeCommand.class, DiagCommand.class, SimulateCommand.class, FfuCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DevicesCommand.class, InfoCommand.class, SoftResetCommand.class, HardResetCommand.class, ReflashCommand.class, EmergencyCommand.class, JobsCommand.class, ResumeCommand.class, ReportCommand.class, AuditCommand.class, CertificateCommand.class, BatchCommand.class, StationCommand.class, ServeCommand.class, DiagCommand.class, DoctorCommand.class, SetupCommand.class, SimulateCommand.class, FfuCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed; the message says why and what to do next",
                 "2:the command line was wrong", "3:no phone was found",
@@ -28,7 +28,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 "5:the operating system refused access to the phone",
                 "6:the record store could not be opened, read or written",
                 "7:the audit log's hash chain is broken",
-                "8:a bench run had no failures but skipped some phones", "130:stopped by the user (Ctrl-C)"})
+                "8:a bench run had no failures but skipped some phones", "9:a certificate did not verify",
+                "10:doctor found warnings, or setup finished but a step did not take effect",
+                "11:doctor found problems", "130:stopped by the user (Ctrl-C)"})
 public final class Main implements Runnable {
 
     @Option(names = {"-v", "--verbose"}, description = "Log protocol traffic and decisions (DEBUG).", scope = CommandLine.ScopeType.INHERIT)
