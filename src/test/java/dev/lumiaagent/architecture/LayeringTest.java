@@ -74,6 +74,17 @@ class LayeringTest {
             .resideOutsideOfPackages("dev.lumiaagent.cli..", "dev.lumiaagent.sim..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.lumiaagent.sim..");
 
+    /** The host's integration (doctor, setup, uhubctl) is driven by the CLI; nothing of the job or below depends on it. */
+    @ArchTest
+    static final ArchRule onlyTheCliDrivesTheHost = noClasses().that()
+            .resideOutsideOfPackages("dev.lumiaagent.cli..", "dev.lumiaagent.host..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.lumiaagent.host..");
+
+    @ArchTest
+    static final ArchRule hostDependsOnNothingAboveTheTransport = noClasses().that().resideInAPackage("dev.lumiaagent.host..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.lumiaagent.cli..", "dev.lumiaagent.bench..",
+                    "dev.lumiaagent.flow..", "dev.lumiaagent.job..", "dev.lumiaagent.web..", "dev.lumiaagent.sim..");
+
     @ArchTest
     static final ArchRule noSystemExitOutsideMain = noClasses().that().doNotHaveFullyQualifiedName("dev.lumiaagent.cli.Main")
             .should().callMethod(System.class, "exit", int.class);
