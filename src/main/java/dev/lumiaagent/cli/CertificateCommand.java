@@ -2,7 +2,6 @@ package dev.lumiaagent.cli;
 
 import dev.lumiaagent.certificate.CertificateVerifier;
 import dev.lumiaagent.certificate.StationKey;
-import dev.lumiaagent.job.StationKeys;
 import dev.lumiaagent.paths.PrivateFiles;
 import dev.lumiaagent.record.JobRecord;
 import dev.lumiaagent.record.RecordStore;
@@ -150,8 +149,8 @@ final class CertificateCommand implements Callable<Integer> {
         @Option(names = "--key", paramLabel = "PUB.pem", description = "The public key it must be signed by (default: this station's key).")
         Path key;
 
-        @Option(names = "--key-dir", paramLabel = "DIR", description = "Where this station's key is kept (default $LUMIA_AGENT_KEYS, else lumia-agent/keys in the user's data directory).")
-        Path keyDir;
+        @Mixin
+        KeyDirOption keys;
 
         @Option(names = "--no-store", description = "Check the signature and key only (for someone without the station's record store).")
         boolean noStore;
@@ -174,7 +173,7 @@ final class CertificateCommand implements Callable<Integer> {
                 expected = Optional.of(StationKey.readPublicKey(key));
                 keyFrom = "the key in " + key;
             } else {
-                Path dir = keyDir != null ? keyDir : StationKeys.defaultDir();
+                Path dir = keys.dir();
                 Path pub = dir.resolve(StationKey.PUBLIC_FILE);
                 if (Files.exists(pub)) {
                     expected = Optional.of(StationKey.readPublicKey(pub));
@@ -233,8 +232,8 @@ final class CertificateCommand implements Callable<Integer> {
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the PEM to FILE instead of stdout.")
         Path output;
 
-        @Option(names = "--key-dir", paramLabel = "DIR", description = "Where this station's key is kept (default $LUMIA_AGENT_KEYS, else lumia-agent/keys in the user's data directory).")
-        Path keyDir;
+        @Mixin
+        KeyDirOption keys;
 
         @Spec
         CommandSpec spec;
@@ -242,7 +241,7 @@ final class CertificateCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
-            Path dir = keyDir != null ? keyDir : StationKeys.defaultDir();
+            Path dir = keys.dir();
             StationKey k = StationKey.loadOrCreate(dir);
             if (output != null) {
                 Files.writeString(output, k.publicKeyPem());

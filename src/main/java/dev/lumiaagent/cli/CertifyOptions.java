@@ -30,13 +30,11 @@ final class CertifyOptions {
     @Option(names = "--station", paramLabel = "NAME", description = "This station's name in the records (default: the station config's, else the host name).")
     String station;
 
-    @Option(names = "--key-dir", paramLabel = "DIR",
-            description = "Where this station's signing key is kept (made on first use, private key mode 0600; default $"
-                    + dev.lumiaagent.job.StationKeys.ENV_KEYS + ", else lumia-agent/keys in the user's data directory).")
-    java.nio.file.Path keyDir;
+    @picocli.CommandLine.Mixin
+    KeyDirOption keys;
 
     java.nio.file.Path keyDir() {
-        return keyDir != null ? keyDir : dev.lumiaagent.job.StationKeys.defaultDir();
+        return keys.dir();
     }
 
     /** Reads the environment; tests replace it. */
