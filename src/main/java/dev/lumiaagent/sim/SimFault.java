@@ -38,7 +38,15 @@ public enum SimFault {
      * The known bug of some older Lumias (reset-procedures.md): a factory reset never finishes; the phone
      * keeps rebooting into the spinning gears and never comes back in normal mode. A reflash is the fix.
      */
-    RESET_NEVER_FINISHES;
+    RESET_NEVER_FINISHES,
+    /**
+     * At its first mode change the phone leaves the bus and does not come back, whatever the host waits, until its
+     * port's power is cycled ({@code SimBus.portPower()}); then it boots afresh and the fault is gone. Assumed, modelled
+     * on the field reports of "a port whose phone never comes back until it is unplugged" (a phone or hub port wedged
+     * after a re-enumeration); no capture shows what the phone is doing meanwhile. In a reflash from normal mode it
+     * makes AwaitFlashApp end PHONE_DID_NOT_RETURN.
+     */
+    GONE_UNTIL_POWER_CYCLE;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
