@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lumiaagent.host.Hub;
 import dev.lumiaagent.host.HubPort;
 import dev.lumiaagent.host.Uhubctl;
-import dev.lumiaagent.sim.SimBus;
 import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.PortPower;
@@ -52,8 +51,9 @@ final class PortsCommand implements Callable<Integer> {
         try (Bus bus = busOptions.open()) {
             Map<PortPath, UsbDevice> phones = new TreeMap<>();
             bus.devices().forEach(d -> phones.put(d.port(), d));
-            SimBus sim = BusOptions.simulated(bus);
-            Uhubctl.Listing listing = sim != null ? null : SystemBus.uhubctl().list();
+            // uhubctl lists this machine's hubs: only for the host's own bus (not a simulated, remote or replayed one)
+            boolean host = BusOptions.under(bus, SystemBus.PortPowered.class) != null;
+            Uhubctl.Listing listing = host ? SystemBus.uhubctl().list() : null;
             PortPower power = bus.portPower();
             if (json) {
                 out.println(toJson(bus, phones, listing, power).toPrettyString());
