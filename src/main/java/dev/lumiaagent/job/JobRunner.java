@@ -397,6 +397,12 @@ public final class JobRunner {
             }
             boolean retryable = RetryPolicy.retryable(outcome.reason());
             boolean cycleMayHelp = RetryPolicy.portCycleMayHelp(outcome.reason()) && !portCycled;
+            if (cycleMayHelp && !retryable && attempt < attempts && !outcome.succeeded()
+                    && dev.lumiaagent.transport.PortPower.NO_CONTROL.equals(ctx.bus().portPower().capability(port).why())) {
+                // A bus with no port power at all (serial, remote, replay): a phone that did not return ends as the flow
+                // said, with the flow's own next step, at once, as before port power existed.
+                cycleMayHelp = false;
+            }
             if (outcome.succeeded() || !(retryable || cycleMayHelp) || attempt >= attempts
                     || Thread.currentThread().isInterrupted()) {
                 return outcome;
