@@ -244,7 +244,7 @@ public final class Exec {
      * A watchdog that stops the program's children before the program. Found by ExecTest: the plain watchdog kills only
      * the process it started, so a program that is a script (or any program that forks) left its child running past the
      * timeout, holding the output pipes open, and {@link #run} waited for that child to end: a timeout of 300 ms took
-     * as long as the child's {@code sleep 60}. The children are taken while the program still lives (once it is gone
+     * as long as the child's {@code sleep 60}. The children are listed while the program still lives (once it is gone
      * they are re-parented and no longer its descendants).
      */
     private static final class TreeWatchdog extends ExecuteWatchdog {
@@ -263,21 +263,23 @@ public final class Exec {
 
         @Override
         public synchronized void timeoutOccured(org.apache.commons.exec.Watchdog w) {
-            stopChildren();
+            // The children are taken first, the program is stopped next (so the watchdog marks it killed before a child's
+            // end could let it exit by itself: a race ExecTest saw), and the children last.
+            List<ProcessHandle> children = children();
             super.timeoutOccured(w);
+            children.forEach(ProcessHandle::destroy);
         }
 
         @Override
         public synchronized void destroyProcess() {
-            stopChildren();
+            List<ProcessHandle> children = children();
             super.destroyProcess();
+            children.forEach(ProcessHandle::destroy);
         }
 
-        private void stopChildren() {
+        private List<ProcessHandle> children() {
             Process p = process;
-            if (p != null && p.isAlive()) {
-                p.descendants().forEach(ProcessHandle::destroy);
-            }
+            return p != null && p.isAlive() ? p.descendants().toList() : List.of();
         }
     }
 
