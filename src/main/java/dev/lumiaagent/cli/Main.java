@@ -20,7 +20,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /** {@code lumia-agent}: finds Lumia phones over USB in any state and recovers them. */
 @Command(name = "lumia-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Finds Nokia / Microsoft Lumia phones over USB in whatever state they are in, and recovers them.",
-        subcommands = {DevicesCommand.class, InfoCommand.class, SoftResetCommand.class, HardResetCommand.class, ReflashCommand.class, EmergencyCommand.class, JobsCommand.class, ResumeCommand.class, ReportCommand.class, AuditCommand.class, CertificateCommand.class, BatchCommand.class, StationCommand.class, ServeCommand.class, DiagCommand.class, DoctorCommand.class, SetupCommand.class, SimulateCommand.class, FfuCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DevicesCommand.class, InfoCommand.class, SoftResetCommand.class, HardResetCommand.class, ReflashCommand.class, EmergencyCommand.class, JobsCommand.class, ResumeCommand.class, ReportCommand.class, AuditCommand.class, CertificateCommand.class, BatchCommand.class, StationCommand.class, ServeCommand.class, DiagCommand.class, DoctorCommand.class, SetupCommand.class, PortsCommand.class, SimulateCommand.class, FfuCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed; the message says why and what to do next",
                 "2:the command line was wrong", "3:no phone was found",

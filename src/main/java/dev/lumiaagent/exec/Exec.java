@@ -142,11 +142,15 @@ public final class Exec {
         CommandLine line = commandLine(file.get(), args);
         ByteArrayOutputStream out = new Bounded();
         ByteArrayOutputStream err = new Bounded();
-        ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(timeout).get();
+        ExecuteWatchdog watchdog = new TreeWatchdog(timeout);
         DefaultExecutor executor = DefaultExecutor.builder().get();
         executor.setExitValues(null); // every exit code is a result, not an exception
         executor.setWatchdog(watchdog);
-        executor.setStreamHandler(new PumpStreamHandler(out, err));
+        PumpStreamHandler streams = new PumpStreamHandler(out, err);
+        // A child the program left behind can hold the output pipes open after the program itself ended or was killed:
+        // the pumps are not waited for longer than this (the run then ends as it ended, its output as far as read).
+        streams.setStopTimeout(PUMP_STOP);
+        executor.setStreamHandler(streams);
         Outcome outcome;
         int code = -1;
         try {
@@ -190,7 +194,7 @@ public final class Exec {
     public Running start(String program, List<String> args, Consumer<String> stderrLines) throws IOException {
         Path file = which(program).orElseThrow(() -> new IOException(program + " is not installed (not found on PATH)"));
         CommandLine line = commandLine(file, args);
-        ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(ExecuteWatchdog.INFINITE_TIMEOUT_DURATION).get();
+        ExecuteWatchdog watchdog = new TreeWatchdog(null);
         DefaultExecutor executor = DefaultExecutor.builder().get();
         executor.setExitValues(null);
         executor.setWatchdog(watchdog);
@@ -232,6 +236,51 @@ public final class Exec {
             line.addArgument(a, false); // one argument each, as given: no quoting, no shell
         }
         return line;
+    }
+
+    static final Duration PUMP_STOP = Duration.ofSeconds(2);
+
+    /**
+     * A watchdog that stops the program's children before the program. Found by ExecTest: the plain watchdog kills only
+     * the process it started, so a program that is a script (or any program that forks) left its child running past the
+     * timeout, holding the output pipes open, and {@link #run} waited for that child to end: a timeout of 300 ms took
+     * as long as the child's {@code sleep 60}. The children are listed while the program still lives (once it is gone
+     * they are re-parented and no longer its descendants).
+     */
+    private static final class TreeWatchdog extends ExecuteWatchdog {
+        private Process process;
+
+        @SuppressWarnings("deprecation") // the builder cannot make a subclass; this constructor is the one that can
+        TreeWatchdog(Duration timeout) {
+            super(timeout == null ? INFINITE_TIMEOUT : Math.max(1, timeout.toMillis()));
+        }
+
+        @Override
+        public synchronized void start(Process p) {
+            this.process = p;
+            super.start(p);
+        }
+
+        @Override
+        public synchronized void timeoutOccured(org.apache.commons.exec.Watchdog w) {
+            // The children are taken first, the program is stopped next (so the watchdog marks it killed before a child's
+            // end could let it exit by itself: a race ExecTest saw), and the children last.
+            List<ProcessHandle> children = children();
+            super.timeoutOccured(w);
+            children.forEach(ProcessHandle::destroy);
+        }
+
+        @Override
+        public synchronized void destroyProcess() {
+            List<ProcessHandle> children = children();
+            super.destroyProcess();
+            children.forEach(ProcessHandle::destroy);
+        }
+
+        private List<ProcessHandle> children() {
+            Process p = process;
+            return p != null && p.isAlive() ? p.descendants().toList() : List.of();
+        }
     }
 
     /** A byte buffer that keeps the first {@link #MAX_OUTPUT} bytes and drops the rest. */

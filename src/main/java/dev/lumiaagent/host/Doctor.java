@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code lumia-agent doctor}: checks this host for what the agent needs and names each fix. Every file it reads is
@@ -29,7 +27,6 @@ public final class Doctor {
     /** FFUs are 1–2 GiB each; a library of a few models wants several. */
     public static final long DEFAULT_MIN_FREE = 8L << 30;
     static final Duration SHORT = Duration.ofSeconds(15);
-    private static final Pattern HUB = Pattern.compile("^Current status for hub (\\S+) \\[(.*)]\\s*$");
 
     /**
      * What the doctor looks at.
@@ -336,37 +333,21 @@ public final class Doctor {
     // ---- uhubctl --------------------------------------------------------------------------------------------------
 
     Finding uhubctl() {
-        Exec.Result r = s.exec().run("uhubctl", List.of(), timeout);
-        switch (r.outcome()) {
-            case MISSING:
-                return Finding.info("uhubctl", "uhubctl is not installed: port power recovery is off", "`sudo apt install uhubctl`");
-            case TIMED_OUT:
-            case NOT_STARTED:
-                return Finding.warning("uhubctl", r.describe(), "run `uhubctl` by hand to see why");
-            default:
-                break;
-        }
-        if (r.exitCode() == 0) {
-            List<String> hubs = new ArrayList<>();
-            for (String line : r.stdout().split("\n")) {
-                Matcher m = HUB.matcher(line);
-                if (m.matches() && m.group(2).endsWith("ppps")) {
-                    hubs.add(m.group(1));
-                }
+        Uhubctl.Listing l = new Uhubctl(s.exec(), timeout, timeout).list();
+        return switch (l.outcome()) {
+            case MISSING -> Finding.info("uhubctl", "uhubctl is not installed: port power recovery is off", "`" + Uhubctl.INSTALL + "`");
+            case LISTED -> {
+                List<String> hubs = l.hubs().stream().filter(Hub::canSwitchPorts).map(Hub::location).toList();
+                yield Finding.ok("uhubctl", "uhubctl can switch port power on " + hubs.size() + " hub" + (hubs.size() == 1 ? "" : "s")
+                        + (hubs.isEmpty() ? "" : ": " + String.join(", ", hubs)));
             }
-            return Finding.ok("uhubctl", "uhubctl can switch port power on " + hubs.size() + " hub" + (hubs.size() == 1 ? "" : "s")
-                    + (hubs.isEmpty() ? "" : ": " + String.join(", ", hubs)));
-        }
-        // uhubctl 2.5.0 prints its errors on stderr with rc 1 (notes-18 §1.5)
-        if (r.stderr().contains("permission problems")) {
-            return Finding.warning("uhubctl", "uhubctl cannot open the hubs as " + s.user() + " (permission problems)",
+            // uhubctl 2.5.0 prints its errors on stderr with rc 1 (notes-18 §1.5)
+            case PERMISSION -> Finding.warning("uhubctl", "uhubctl cannot open the hubs as " + s.user() + " (permission problems)",
                     "install uhubctl's udev rule (https://git.io/JIB2Z) or run the station as root");
-        }
-        if (r.stderr().contains("No compatible devices detected")) {
-            return Finding.info("uhubctl", "no hub here can switch port power (uhubctl: No compatible devices detected): port power "
+            case NONE -> Finding.info("uhubctl", "no hub here can switch port power (uhubctl: No compatible devices detected): port power "
                     + "recovery is off", "plug the phones into a hub with per-port power switching (ppps)");
-        }
-        return Finding.warning("uhubctl", r.describe(), "run `uhubctl` by hand to see why");
+            case FAILED, TIMED_OUT -> Finding.warning("uhubctl", l.detail(), "run `uhubctl` by hand to see why");
+        };
     }
 
     // ---- disk -----------------------------------------------------------------------------------------------------

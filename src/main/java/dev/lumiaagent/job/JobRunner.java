@@ -378,6 +378,7 @@ public final class JobRunner {
         int attempts = records.record().attempts + ctx.settings().retries();
         UsbDevice device = first;
         JobPlans.Prepared prepared = firstPrepared;
+        boolean portCycled = false; // once per job
         for (int attempt = records.record().attempts; ; attempt++) {
             records.attempt(attempt);
             List<FlowListener> listeners = new ArrayList<>();
@@ -394,7 +395,15 @@ public final class JobRunner {
             } finally {
                 close(prepared);
             }
-            if (outcome.succeeded() || !RetryPolicy.retryable(outcome.reason()) || attempt >= attempts
+            boolean retryable = RetryPolicy.retryable(outcome.reason());
+            boolean cycleMayHelp = RetryPolicy.portCycleMayHelp(outcome.reason()) && !portCycled;
+            if (cycleMayHelp && !retryable && attempt < attempts && !outcome.succeeded()
+                    && dev.lumiaagent.transport.PortPower.NO_CONTROL.equals(ctx.bus().portPower().capability(port).why())) {
+                // A bus with no port power at all (serial, remote, replay): a phone that did not return ends as the flow
+                // said, with the flow's own next step, at once, as before port power existed.
+                cycleMayHelp = false;
+            }
+            if (outcome.succeeded() || !(retryable || cycleMayHelp) || attempt >= attempts
                     || Thread.currentThread().isInterrupted()) {
                 return outcome;
             }
@@ -402,11 +411,38 @@ public final class JobRunner {
             extras.note("attempt " + attempt + " of " + attempts + " failed (" + outcome.reason() + "); re-checking the phone before trying again");
             records.audit("retry", "attempt " + attempt + " failed: " + outcome.reason() + ": " + outcome.summary());
             Optional<UsbDevice> back;
-            try (PhoneWatcher watcher = new PhoneWatcher(ctx.bus(), ctx.clock(), port)) {
-                back = watcher.awaitArrival(d -> true, ctx.settings().reattachBound(), (w, b) -> { });
+            try {
+                back = awaitOn(port);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return outcome;
+            }
+            // The bench's recovery step (issue 18): a phone that did not come back within its bound, or is back but does
+            // not answer, gets its port's power cycled once, as a person would pull and re-plug the cable. The attempt has
+            // ended: no write is in progress.
+            if (cycleMayHelp && (back.isEmpty() || outcome.reason() == Reason.PHONE_NOT_ANSWERING)) {
+                portCycled = true;
+                Optional<String> couldNot = cyclePort(port, back.isPresent(), extras, records);
+                if (couldNot.isPresent() && back.isEmpty()) {
+                    return new Outcome(outcome.reason(), outcome.summary() + " It did not come back to " + port + " within "
+                            + PhoneWatcher.human(ctx.settings().reattachBound()) + ", and the agent could not power-cycle its port: "
+                            + couldNot.get() + ".", "Unplug the phone from " + port + " and plug it in again, then run the job for it again"
+                            + " (the agent could not do it: " + couldNot.get() + ").");
+                }
+                if (couldNot.isEmpty()) {
+                    try {
+                        back = settled(port, awaitOn(port));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return outcome;
+                    }
+                    if (back.isEmpty()) {
+                        return new Outcome(outcome.reason(), outcome.summary() + " Its port's power was cycled and it still did not come back to "
+                                + port + " within " + PhoneWatcher.human(ctx.settings().reattachBound()) + ".",
+                                "Unplug the phone from " + port + ", check the cable and the phone (hold Volume-Down + Power for 10 s), "
+                                        + "plug it in again and run the job for it again.");
+                    }
+                }
             }
             if (back.isEmpty()) {
                 // Pulled out and not put back: this phone's job fails; the others carry on.
@@ -432,6 +468,65 @@ public final class JobRunner {
             }
             checkpoint.nextAttempt(device.personality().mode().name());
         }
+    }
+
+    /**
+     * After its power came back a phone boots through its UEFI boot manager, whose watchdog continues to the OS after
+     * about 9 s (8.985 s on a Lumia 930, traces/nok/109); a retry planned on the boot manager could not choose an FFU
+     * from the library. So a phone that arrives in UEFI is given the reattach wait (at least 15 s) to leave again toward
+     * its OS; one that stays (its flash app, after an interrupted flash) is taken as it is, after that wait.
+     */
+    static final java.time.Duration BOOT_MANAGER_SETTLE = java.time.Duration.ofSeconds(15);
+
+    private Optional<UsbDevice> settled(PortPath port, Optional<UsbDevice> first) throws InterruptedException {
+        if (first.isEmpty() || first.get().personality().mode() != Mode.UEFI) {
+            return first;
+        }
+        try (PhoneWatcher watcher = new PhoneWatcher(ctx.bus(), ctx.clock(), port)) {
+            java.time.Duration bound = ctx.settings().reattachBound();
+            if (!watcher.awaitLeave(bound.compareTo(BOOT_MANAGER_SETTLE) < 0 ? BOOT_MANAGER_SETTLE : bound, (w, b) -> { })) {
+                return first;
+            }
+            return watcher.awaitArrival(d -> true, ctx.settings().reattachBound(), (w, b) -> { });
+        }
+    }
+
+    /** Waits up to the reattach bound for a phone on {@code port}. */
+    private Optional<UsbDevice> awaitOn(PortPath port) throws InterruptedException {
+        try (PhoneWatcher watcher = new PhoneWatcher(ctx.bus(), ctx.clock(), port)) {
+            return watcher.awaitArrival(d -> true, ctx.settings().reattachBound(), (w, b) -> { });
+        }
+    }
+
+    /**
+     * Cycles {@code port}'s power through the bus (issue 18), saying so in the job log, on the bench and in the audit.
+     *
+     * @return empty when cycled; else why the agent could not, in words ("uhubctl is not installed", "hub 1-2 cannot
+     *         switch its ports' power (ganged)")
+     */
+    private Optional<String> cyclePort(PortPath port, boolean present, JobContext.Extras extras, StoreRecord records) {
+        dev.lumiaagent.transport.PortPower power = ctx.bus().portPower();
+        dev.lumiaagent.transport.PortPower.Capability can = power.capability(port);
+        if (!can.canCycle()) {
+            String line = "port-power-cycle " + port + ": not possible: " + can.why();
+            extras.note(line);
+            ctx.listener().note(line);
+            records.audit("port-power-cycle", "not done: " + can.why());
+            return Optional.of(can.why());
+        }
+        String why = present ? "the phone is on " + port + " but does not answer" : "the phone did not come back to " + port;
+        String line = "port-power-cycle " + port + ": " + why + "; cycling its power (" + can.why() + ")";
+        extras.note(line);
+        ctx.listener().note(line);
+        dev.lumiaagent.transport.PortPower.CycleResult r = power.cycle(port);
+        records.audit("port-power-cycle", r.describe());
+        String done = "port-power-cycle " + port + ": " + r.outcome() + (r.detail().isEmpty() ? "" : ": " + r.detail());
+        extras.note(done);
+        ctx.listener().note(done);
+        if (r.cycled()) {
+            return Optional.empty();
+        }
+        return Optional.of(r.detail() + (r.nextStep().isEmpty() ? "" : "; " + r.nextStep()));
     }
 
     /** How long a phone that left mid-job is looked for on its port, to tell a dead battery from a pulled cable. */

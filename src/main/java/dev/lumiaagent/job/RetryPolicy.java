@@ -22,4 +22,17 @@ public final class RetryPolicy {
     public static boolean retryable(Reason reason) {
         return RETRYABLE.contains(reason);
     }
+
+    /**
+     * Failures where cycling the phone's port power may bring it back (issue 18): it stopped answering, left, or did not
+     * return from a restart. Cycling is what a person does by pulling the cable and plugging it back; it happens only
+     * after the attempt ended (never while a write is known to be in progress), at most once per job, and the retry
+     * after it re-reads the phone and plans from the mode it is in, as every retry does. A phone that did not return
+     * is tried again only this way: after its port was cycled and it came back.
+     */
+    public static boolean portCycleMayHelp(Reason reason) {
+        return CYCLE_MAY_HELP.contains(reason);
+    }
+
+    private static final Set<Reason> CYCLE_MAY_HELP = EnumSet.of(Reason.PHONE_NOT_ANSWERING, Reason.PHONE_LEFT, Reason.PHONE_DID_NOT_RETURN);
 }

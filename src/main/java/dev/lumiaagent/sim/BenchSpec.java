@@ -31,18 +31,32 @@ import java.util.Set;
  * emergency write's read-back needs).
  */
 public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
+    /** A phone's hub switches per-port power (the default). */
+    public static final String HUB_PPPS = "ppps";
+    /** The hub words of a bench file, uhubctl's (notes-18 §1.2): ppps, ganged (all ports together), nops (none). */
+    public static final List<String> HUBS = List.of(HUB_PPPS, "ganged", "nops");
 
     /**
      * One phone of the bench. {@code imei} and {@code usbSerial} are derived from the port when absent.
      * {@code writeRateKiBs} 0 means no write rate (the simulator's own pace).
      */
     public record PhoneSpec(PortPath port, SimModel model, Mode mode, SimUefiApp uefiApp, int battery, String imei,
-                            String usbSerial, LinkKind link, Set<SimFault> faults, int writeRateKiBs, SimStorage storage) {
+                            String usbSerial, LinkKind link, Set<SimFault> faults, int writeRateKiBs, SimStorage storage, String hub) {
         public PhoneSpec {
             if (writeRateKiBs < 0) {
                 throw new BenchSpecException("writeRateKiBs must be positive, not " + writeRateKiBs);
             }
             storage = storage == null ? SimStorage.CONTENT : storage;
+            hub = hub == null ? HUB_PPPS : hub;
+            if (!HUBS.contains(hub)) {
+                throw new BenchSpecException("hub must be one of " + String.join(", ", HUBS) + " (its power switching, as uhubctl names it), not \"" + hub + "\"");
+            }
+        }
+
+        /** A phone on a hub that switches its ports' power (ppps). */
+        public PhoneSpec(PortPath port, SimModel model, Mode mode, SimUefiApp uefiApp, int battery, String imei,
+                         String usbSerial, LinkKind link, Set<SimFault> faults, int writeRateKiBs, SimStorage storage) {
+            this(port, model, mode, uefiApp, battery, imei, usbSerial, link, faults, writeRateKiBs, storage, HUB_PPPS);
         }
 
         /** A phone without a write rate whose eMMC keeps what is flashed. */
@@ -53,7 +67,7 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
 
         /** The same phone with an eMMC that writes {@code kiBs} KiB/s and keeps {@code kept} of it. */
         public PhoneSpec withEmmc(int kiBs, SimStorage kept) {
-            return new PhoneSpec(port, model, mode, uefiApp, battery, imei, usbSerial, link, faults, kiBs, kept);
+            return new PhoneSpec(port, model, mode, uefiApp, battery, imei, usbSerial, link, faults, kiBs, kept, hub);
         }
 
         public SimPhone build() {
@@ -246,7 +260,7 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
             throw new BenchSpecException("a phone must be a JSON object, not " + Fields.describe(p));
         }
         Set<String> known = new java.util.LinkedHashSet<>(List.of("port", "model", "mode", "battery", "imei", "usbSerial", "link",
-                "faults", "writeRateKiBs", "storage"));
+                "faults", "writeRateKiBs", "storage", "hub"));
         for (Iterator<String> it = p.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!known.contains(f)) {
@@ -302,7 +316,8 @@ public record BenchSpec(double clockSpeed, List<PhoneSpec> phones) {
             rate = r.asInt();
         }
         SimStorage storage = SimStorage.parse(p.has("storage") ? Fields.text(p, "storage") : "content");
-        return new PhoneSpec(port, model, mode, parseUefiApp(modeName), battery, imei, usbSerial, kind, faults, rate, storage);
+        String hub = p.has("hub") ? Fields.text(p, "hub") : HUB_PPPS;
+        return new PhoneSpec(port, model, mode, parseUefiApp(modeName), battery, imei, usbSerial, kind, faults, rate, storage, hub);
     }
 
     /** Typed field access: the JSON type is checked, never coerced ({@code "full"} is not a battery level). */

@@ -15,6 +15,9 @@ public final class SimBench {
         SimBus bus = new SimBus(clock);
         for (BenchSpec.PhoneSpec p : spec.phones()) {
             bus.attach(p.port(), p.build());
+            if (!p.hub().equals(BenchSpec.HUB_PPPS)) {
+                bus.hubCannotSwitch(p.port(), p.hub());
+            }
         }
         return bus;
     }

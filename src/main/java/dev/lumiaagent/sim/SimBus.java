@@ -183,6 +183,12 @@ public final class SimBus implements Bus {
                             + (closed ? " did not return: the simulated bench was shut down" : " was unplugged")));
                     return;
                 }
+                if (slot.phone.has(SimFault.GONE_UNTIL_POWER_CYCLE)) {
+                    // the fault: off the bus after this mode change until the port's power is cycled (powerCycle)
+                    SimLog.LOG.debug("bus: the phone on {} stays off the bus until its port's power is cycled", port);
+                    done.completeExceptionally(new IllegalStateException("phone on " + port + " is gone until its port's power is cycled"));
+                    return;
+                }
                 onArrive.accept(slot.phone);
                 done.complete(enumerate(port, slot));
             }
@@ -239,6 +245,90 @@ public final class SimBus implements Bus {
                 }
             }
         }, real.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * How long the simulated hub keeps a port off in a cycle, on the bench clock: uhubctl's default {@code -d 2}
+     * (notes-18 §1.1).
+     */
+    static final Duration POWER_OFF_TIME = Duration.ofSeconds(2);
+
+    /** Ports whose hub cannot switch per-port power (bench file {@code "hub": "ganged"} or {@code "nops"}), with that word. */
+    private final Map<PortPath, String> unswitchable = new TreeMap<>();
+
+    /** The hub {@code port} is on cannot switch its ports' power ({@code "ganged"} or {@code "nops"}, as uhubctl says it). */
+    public synchronized void hubCannotSwitch(PortPath port, String switching) {
+        unswitchable.put(port, switching);
+    }
+
+    /**
+     * The simulated hub's port power (issue 18): every port can be cycled unless its hub was marked otherwise. A cycle
+     * cuts the port's power now (the phone leaves the bus, its links fail) and after {@link #POWER_OFF_TIME} on the bench
+     * clock gives it back: the phone boots afresh toward its OS as after any restart (SimBoot: into its flash app if its
+     * last flash was interrupted; as emergency charging with a dead battery). Assumed: the phone restarts when its port
+     * loses power. A Lumia with a charged battery may keep running and only re-enumerate; the simulator models the phone
+     * of the field reports, wedged until power was cut, for which the cycle is the cure.
+     */
+    @Override
+    public dev.lumiaagent.transport.PortPower portPower() {
+        return new dev.lumiaagent.transport.PortPower() {
+            @Override
+            public Capability capability(PortPath port) {
+                String word = hubSwitching(port);
+                return word == null ? Capability.yes("the simulated hub switches port " + port)
+                        : Capability.no(hubCannot(port, word));
+            }
+
+            @Override
+            public CycleResult cycle(PortPath port) {
+                return powerCycle(port);
+            }
+        };
+    }
+
+    private synchronized String hubSwitching(PortPath port) {
+        return unswitchable.get(port);
+    }
+
+    private static String hubCannot(PortPath port, String word) {
+        List<Integer> ports = port.ports();
+        String hub = ports.size() == 1 ? String.valueOf(port.bus()) : port.toString().substring(0, port.toString().lastIndexOf('.'));
+        return "hub " + hub + " cannot switch its ports' power (" + word + ")";
+    }
+
+    /** Cycles {@code port}'s power on the simulated hub (see {@link #portPower()}). */
+    public synchronized dev.lumiaagent.transport.PortPower.CycleResult powerCycle(PortPath port) {
+        ensureOpen();
+        String word = unswitchable.get(port);
+        if (word != null) {
+            return new dev.lumiaagent.transport.PortPower.CycleResult(dev.lumiaagent.transport.PortPower.CycleOutcome.NOT_SWITCHABLE, port,
+                    hubCannot(port, word), dev.lumiaagent.transport.PortPower.CycleResult.manual(port));
+        }
+        Slot slot = slots.get(port);
+        if (slot == null) {
+            return new dev.lumiaagent.transport.PortPower.CycleResult(dev.lumiaagent.transport.PortPower.CycleOutcome.CYCLED, port,
+                    "the simulated hub switched port " + port + " off and on (no phone on it)", "");
+        }
+        long generation = ++slot.generation;
+        drop(port, slot, "the power of port " + port + " was switched off");
+        slot.phone.clear(SimFault.GONE_UNTIL_POWER_CYCLE);
+        slot.phone.clearStall(); // a restart clears a hang
+        timers.schedule(() -> {
+            synchronized (SimBus.this) {
+                if (slots.get(port) != slot || slot.generation != generation || closed) {
+                    return; // unplugged meanwhile, or the bench closed
+                }
+                if (slot.phone.has(SimFault.DEAD_BATTERY)) {
+                    slot.phone.mode(Mode.EMERGENCY_CHARGING);
+                    arriveAfter(port, slot, generation, Duration.ZERO, p -> { }, new CompletableFuture<>());
+                } else {
+                    slot.phone.factoryResetInterrupted();
+                    new SimBoot(this, port, timings).restart(BootTarget.OS, Duration.ZERO);
+                }
+            }
+        }, clock.toReal(POWER_OFF_TIME).toNanos(), TimeUnit.NANOSECONDS);
+        return new dev.lumiaagent.transport.PortPower.CycleResult(dev.lumiaagent.transport.PortPower.CycleOutcome.CYCLED, port,
+                "the simulated hub switched port " + port + " off and on", "");
     }
 
     /** The control a firmware uses to restart the phone on {@code port}. */

@@ -45,7 +45,15 @@ public enum SimFault {
      * Assumed, as the simulator's picture of a bad eMMC block (no capture shows one; the programmer ACKs the program
      * because the controller reported no error); it exists to test the read-back check of an emergency write.
      */
-    BAD_EMMC_BLOCK;
+    BAD_EMMC_BLOCK,
+    /**
+     * At its first mode change the phone leaves the bus and does not come back, whatever the host waits, until its
+     * port's power is cycled ({@code SimBus.portPower()}); then it boots afresh and the fault is gone. Assumed, modelled
+     * on the field reports of "a port whose phone never comes back until it is unplugged" (a phone or hub port wedged
+     * after a re-enumeration); no capture shows what the phone is doing meanwhile. In a reflash from normal mode it
+     * makes AwaitFlashApp end PHONE_DID_NOT_RETURN.
+     */
+    GONE_UNTIL_POWER_CYCLE;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -1,10 +1,7 @@
 package dev.lumiaagent.sim;
 
-import java.io.BufferedReader;
+import dev.lumiaagent.exec.Exec;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,12 +24,12 @@ import java.util.regex.Pattern;
 public final class SocatPtyPair implements AutoCloseable {
     private static final Pattern PTY_LINE = Pattern.compile("PTY is (/dev/\\S+)");
 
-    private final Process process;
+    private final Exec.Running process;
     private final Path left;
     private final Path right;
     private final List<String> log;
 
-    private SocatPtyPair(Process process, Path left, Path right, List<String> log) {
+    private SocatPtyPair(Exec.Running process, Path left, Path right, List<String> log) {
         this.process = process;
         this.left = left;
         this.right = right;
@@ -41,16 +38,7 @@ public final class SocatPtyPair implements AutoCloseable {
 
     /** Whether {@code socat} is on the PATH (tests skip with a visible reason when it is not). */
     public static boolean available() {
-        String pathVar = System.getenv("PATH");
-        if (pathVar == null) {
-            return false;
-        }
-        for (String dir : pathVar.split(java.io.File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "socat"))) {
-                return true;
-            }
-        }
-        return false;
+        return Exec.system().which("socat").isPresent();
     }
 
     /** The sentence to skip with when {@link #available()} is false. */
@@ -59,34 +47,23 @@ public final class SocatPtyPair implements AutoCloseable {
     }
 
     /**
-     * Starts socat and waits up to {@code startTimeout} for it to print both pty paths.
+     * Starts socat (through {@link Exec}, the one place that starts programs) and waits up to {@code startTimeout} for
+     * it to print both pty paths and then "starting data transfer loop".
      *
      * @throws IOException socat could not be started, died, or did not report two ptys in time
      */
     public static SocatPtyPair start(Duration startTimeout) throws IOException {
-        Process p = new ProcessBuilder("socat", "-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
         CountDownLatch relaying = new CountDownLatch(1);
-        // Keep draining stderr for the life of the process so socat never blocks on a full pipe.
-        Thread drain = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    log.add(line);
-                    lines.add(line);
-                    if (line.contains("starting data transfer loop")) {
-                        relaying.countDown();
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended; nothing more to read
+        // Exec keeps draining stderr for the life of the process, so socat never blocks on a full pipe.
+        Exec.Running p = Exec.system().start("socat", List.of("-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0"), line -> {
+            log.add(line);
+            lines.add(line);
+            if (line.contains("starting data transfer loop")) {
+                relaying.countDown();
             }
-        }, "socat-stderr");
-        drain.setDaemon(true);
-        drain.start();
+        });
 
         List<Path> ptys = new ArrayList<>();
         long deadline = System.nanoTime() + startTimeout.toNanos();
@@ -98,8 +75,9 @@ public final class SocatPtyPair implements AutoCloseable {
                 }
                 String line = lines.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
                 if (line == null) {
-                    if (!p.isAlive()) {
-                        throw new IOException("socat exited with " + p.exitValue() + " before reporting its ptys; stderr: " + log);
+                    if (!p.alive()) {
+                        throw new IOException("socat exited with " + p.exitCode().map(String::valueOf).orElse("?")
+                                + " before reporting its ptys; stderr: " + log);
                     }
                     continue;
                 }
@@ -116,14 +94,16 @@ public final class SocatPtyPair implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            destroy(p);
+            p.stop(STOP_BOUND);
             throw new IOException("interrupted while waiting for socat", e);
         } catch (IOException | RuntimeException e) {
-            destroy(p); // never leave a socat behind when start-up fails
+            p.stop(STOP_BOUND); // never leave a socat behind when start-up fails
             throw e;
         }
         return new SocatPtyPair(p, ptys.get(0), ptys.get(1), log);
     }
+
+    private static final Duration STOP_BOUND = Duration.ofSeconds(4);
 
     /** The first pty, e.g. {@code /dev/pts/3}. */
     public Path left() {
@@ -136,7 +116,7 @@ public final class SocatPtyPair implements AutoCloseable {
     }
 
     public boolean isAlive() {
-        return process.isAlive();
+        return process.alive();
     }
 
     /** What socat printed on stderr so far, for failure messages. */
@@ -146,30 +126,14 @@ public final class SocatPtyPair implements AutoCloseable {
         }
     }
 
-    /** Ends socat (the far end vanishes) and waits a bounded time for it to go. */
+    /** Ends socat (the far end vanishes: both pty masters close) and waits a bounded time for it to go. */
     public void kill() {
-        destroy(process);
+        process.stop(STOP_BOUND);
     }
 
     @Override
     public void close() {
         kill();
-    }
-
-    private static void destroy(Process p) {
-        if (!p.isAlive()) {
-            return;
-        }
-        p.destroy();
-        try {
-            if (!p.waitFor(2, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(2, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-        }
     }
 
     @Override

@@ -24,6 +24,14 @@ public interface Bus extends AutoCloseable {
     /** One line for people: what this bus is and its state, e.g. "libusb 1.0.22: no USB bus on this machine". */
     String describe();
 
+    /**
+     * Switching this bus's ports' power (issue 18): by default none ({@link PortPower#NO_CONTROL}). The host's USB bus
+     * switches through uhubctl where its hub can; the simulated bench through its simulated hub.
+     */
+    default PortPower portPower() {
+        return PortPower.none(PortPower.NO_CONTROL);
+    }
+
     @Override
     void close();
 

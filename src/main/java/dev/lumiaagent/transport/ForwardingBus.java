@@ -38,6 +38,11 @@ public abstract class ForwardingBus implements Bus {
     }
 
     @Override
+    public PortPower portPower() {
+        return inner.portPower();
+    }
+
+    @Override
     public void close() {
         inner.close();
     }

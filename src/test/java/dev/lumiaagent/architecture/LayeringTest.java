@@ -34,12 +34,17 @@ class LayeringTest {
             .layer("record").definedBy("dev.lumiaagent.record..")
             .layer("sim").definedBy("dev.lumiaagent.sim..")
             .layer("time").definedBy("dev.lumiaagent.time..")
+            // exec starts other programs (uhubctl, socat): a low-level package anyone may use, which uses nothing of ours
+            .layer("exec").definedBy("dev.lumiaagent.exec..")
+            // host: the tools of the machine the agent runs on (uhubctl); the cli wires them in
+            .layer("host").definedBy("dev.lumiaagent.host..")
             .whereLayer("cli").mayNotBeAccessedByAnyLayer()
             .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("flow").mayOnlyBeAccessedByLayers("cli", "bench")
             .whereLayer("device").mayOnlyBeAccessedByLayers("cli", "bench", "flow")
             .whereLayer("protocol").mayOnlyBeAccessedByLayers("cli", "bench", "flow", "device", "sim")
-            .whereLayer("transport").mayOnlyBeAccessedByLayers("cli", "bench", "flow", "device", "protocol", "sim")
+            .whereLayer("transport").mayOnlyBeAccessedByLayers("cli", "bench", "flow", "device", "protocol", "sim", "host")
+            .whereLayer("host").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("sim").mayOnlyBeAccessedByLayers("cli")
             // job and web, which use certificates too, are not layers of this list: see jobCliAndWebAloneUseCertificates
             .whereLayer("certificate").mayOnlyBeAccessedByLayers("cli")
@@ -84,6 +89,27 @@ class LayeringTest {
     static final ArchRule hostDependsOnNothingAboveTheTransport = noClasses().that().resideInAPackage("dev.lumiaagent.host..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.lumiaagent.cli..", "dev.lumiaagent.bench..",
                     "dev.lumiaagent.flow..", "dev.lumiaagent.job..", "dev.lumiaagent.web..", "dev.lumiaagent.sim..");
+
+    /** exec is below everything: it knows no package of the project. */
+    @ArchTest
+    static final ArchRule execDependsOnNothingOfTheProject = classes().that().resideInAPackage("dev.lumiaagent.exec..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.lumiaagent.exec..", "java..", "org.apache.commons.exec..",
+                    "org.slf4j..");
+
+    /**
+     * Exec is the one place that starts programs (issue 18): found on PATH, arguments as a list with no shell, a timeout on
+     * every run, output captured. Nothing else builds a {@link ProcessBuilder} or calls {@code Runtime.exec}.
+     */
+    @ArchTest
+    static final ArchRule onlyExecStartsPrograms = noClasses().that().resideOutsideOfPackage("dev.lumiaagent.exec..")
+            .should().dependOnClassesThat().belongToAnyOf(ProcessBuilder.class, ProcessBuilder.Redirect.class)
+            .orShould().callMethodWhere(target(name("exec")).and(target(owner(assignableTo(Runtime.class)))))
+            .because("dev.lumiaagent.exec.Exec starts programs the one checked way (issue 18)");
+
+    /** And only exec knows the library it does that with. */
+    @ArchTest
+    static final ArchRule onlyExecImportsCommonsExec = noClasses().that().resideOutsideOfPackage("dev.lumiaagent.exec..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.apache.commons.exec..");
 
     @ArchTest
     static final ArchRule noSystemExitOutsideMain = noClasses().that().doNotHaveFullyQualifiedName("dev.lumiaagent.cli.Main")
