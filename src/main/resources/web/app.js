@@ -621,7 +621,7 @@ function showCertificate(id, c) {
   const issued = c.status === 'ISSUED';
   $('job-certificate-status').textContent = issued
     ? `Certificate issued (SHA-256 ${c.jsonSha256.slice(0, 16)}…): `
-    : `No certificate: ${c.reason}`;
+    : `No certificate: ${c.reason.replace(/^no certificate:\s*/i, '')}`;
   $('job-certificate-pdf').hidden = !issued;
   $('job-certificate-json').hidden = !issued;
   if (issued) {

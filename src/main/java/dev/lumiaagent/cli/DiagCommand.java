@@ -116,6 +116,16 @@ final class DiagCommand implements Callable<Integer> {
                     }
                 });
             }
+            // The erasure certificate, as issued (a --redact bundle replaces its identities, so that copy no longer verifies:
+            // the original stays in the record store), or why none was issued.
+            store.certificate(jobId).ifPresent(c -> {
+                if (c.isIssued()) {
+                    b.add("certificate.json", c.json());
+                } else {
+                    b.add("certificate-refused.txt", ("no erasure certificate was issued for job " + jobId + ": " + c.reason() + "\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                }
+            });
             List<AuditEntry> audit = store.audit().entries().stream().filter(e -> jobId.equals(e.jobId())).toList();
             StringBuilder a = new StringBuilder();
             for (AuditEntry e : audit) {

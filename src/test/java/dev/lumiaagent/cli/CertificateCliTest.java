@@ -94,6 +94,14 @@ class CertificateCliTest {
             assertThat(text).contains(job.imei, "Kim Lee", "Leeds bench 2", job.firmwareSha256);
         }
 
+        // a diagnostics bundle of the job carries the certificate as issued
+        Path zip = dir.resolve("diag.zip");
+        CliRunner.Result d = CliRunner.run("diag", id, "-o", zip.toString(), "--store", store(), "--jobs-dir", dir.resolve("jobs").toString());
+        assertThat(d.exitCode()).as(d.out() + d.err()).isZero();
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+            assertThat(z.getInputStream(z.getEntry("certificate.json")).readAllBytes()).isEqualTo(json);
+        }
+
         // by the phone's IMEI: the same certificate
         String imei;
         try (RecordStore s = RecordStores.open(store())) {
@@ -143,6 +151,15 @@ class CertificateCliTest {
             CliRunner.Result w = CliRunner.run("certificate", job.jobId, "-o", dir.resolve("c").toString(), "--store", store());
             assertThat(w.exitCode()).isEqualTo(ExitCode.FAILED.code());
             assertThat(w.out()).contains("refused").contains("operator");
+            // and a diagnostics bundle of the job says why it has none
+            Path zip = dir.resolve("diag.zip");
+            CliRunner.Result d = CliRunner.run("diag", job.jobId, "-o", zip.toString(), "--store", store(), "--jobs-dir", dir.resolve("jobs").toString());
+            assertThat(d.exitCode()).as(d.out() + d.err()).isZero();
+            try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+                assertThat(z.getEntry("certificate.json")).isNull();
+                assertThat(new String(z.getInputStream(z.getEntry("certificate-refused.txt")).readAllBytes(), StandardCharsets.UTF_8))
+                        .contains("no erasure certificate was issued").contains("operator");
+            }
         }
     }
 

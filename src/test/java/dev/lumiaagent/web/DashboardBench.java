@@ -1,8 +1,10 @@
 package dev.lumiaagent.web;
 
 import dev.lumiaagent.bench.Bench;
+import dev.lumiaagent.certificate.Tool;
 import dev.lumiaagent.flow.HardResetFlow;
 import dev.lumiaagent.flow.gate.Consent;
+import dev.lumiaagent.job.Certifying;
 import dev.lumiaagent.job.FirmwareFiles;
 import dev.lumiaagent.job.JobContext;
 import dev.lumiaagent.job.JobJournal;
@@ -54,6 +56,9 @@ final class DashboardBench implements AutoCloseable {
     static final PortPath INJECTING = PortPath.parse("1-6");
     static final String INFO_IMEI = "356938035644004";
     static final String INJECTING_IMEI = "356938035644006";
+    static final String REFLASH_IMEI = "356938035644001";
+    static final String LOW_BATTERY_IMEI = "356938035644005";
+    static final String OPERATOR = "Kim Lee";
 
     final SimBus bus;
     final BenchView view;
@@ -83,7 +88,7 @@ final class DashboardBench implements AutoCloseable {
         List<Bench.Work> work = new ArrayList<>();
         // the reflashed phones write at 4 MiB/s (the phone's pace, bench JSON "writeRateKiBs"): their payload takes
         // seconds, so the page is sent many snapshots of the bar part of the way, also on a loaded machine
-        SimPhone first = TestPhones.normal("RM-1104", "356938035644001");
+        SimPhone first = TestPhones.normal("RM-1104", REFLASH_IMEI);
         first.writeRateKiBs(4096);
         SimPhone second = TestPhones.normal("RM-1045", "356938035644002");
         second.writeRateKiBs(4096);
@@ -91,13 +96,15 @@ final class DashboardBench implements AutoCloseable {
         add(work, REFLASH_2, second, reflash);
         add(work, HUNG, phone(SimModels.standard().require("RM-914"), "356938035644003", 80, EnumSet.of(SimFault.STALL)), keys);
         add(work, INFO, TestPhones.normal("RM-1104", INFO_IMEI), info);
-        add(work, LOW_BATTERY, phone(SimModels.standard().require("RM-1045"), "356938035644005", 9, EnumSet.noneOf(SimFault.class)), reflash);
+        add(work, LOW_BATTERY, phone(SimModels.standard().require("RM-1045"), LOW_BATTERY_IMEI, 9, EnumSet.noneOf(SimFault.class)), reflash);
         add(work, INJECTING, phone(named(SimModels.standard().require("RM-1104"), INJECTED), INJECTING_IMEI, 80,
                 EnumSet.noneOf(SimFault.class)), info);
         this.work = work;
-        ctx = new JobContext(bus, bus.clock(), new JobSettings(work.size(), 0, Duration.ofSeconds(30), "browser-test", "tester"),
-                journal, store, "dashboard-run", view, JobContext.PerJob.NONE,
-                new JobPlans.Means(Consent.given("test"), Optional.of(new FirmwareFiles(s -> { })), s -> { }));
+        // an operator and a site named, and the station's key: the reflashed phones get erasure certificates
+        ctx = new JobContext(bus, bus.clock(), new JobSettings(work.size(), 0, Duration.ofSeconds(30), "browser-test", "tester")
+                .certifiedBy(OPERATOR, "Browser bench"), journal, store, "dashboard-run", view, JobContext.PerJob.NONE,
+                new JobPlans.Means(Consent.given("test"), Optional.of(new FirmwareFiles(s -> { })), s -> { }),
+                Certifying.open(dir.resolve("keys"), new Tool("lumia-agent", "browser-test")));
     }
 
     private final List<Bench.Work> work;

@@ -169,12 +169,48 @@ class DashboardBrowserTest {
         assertThat(driver.findElement(By.id("job-log")).getAttribute("href")).endsWith("/log");
         assertThat(driver.findElement(By.id("job-diag")).getAttribute("href")).endsWith("/diag");
 
+        // an info job erases nothing: no certificate line
+        assertThat(driver.findElement(By.id("job-certificate")).isDisplayed()).isFalse();
+
+        // a reflashed phone's detail links its erasure certificate; the links fetch the stored PDF and JSON
+        // (issued just after the job's end: the test waits for its row before it opens the detail)
+        wait.until(d -> certificateStored(DashboardBench.REFLASH_IMEI) && certificateStored(DashboardBench.LOW_BATTERY_IMEI));
+        search(wait, DashboardBench.REFLASH_IMEI);
+        driver.findElement(By.cssSelector("#history-rows tr button")).click();
+        wait.until(d -> text("job-certificate-status").startsWith("Certificate issued"));
+        WebElement pdfLink = driver.findElement(By.id("job-certificate-pdf"));
+        assertThat(pdfLink.isDisplayed()).isTrue();
+        assertThat(pdfLink.getAttribute("href")).endsWith("/certificate");
+        assertThat(fetched(pdfLink.getAttribute("href"))).startsWith("200 application/pdf %PDF-");
+        assertThat(fetched(driver.findElement(By.id("job-certificate-json")).getAttribute("href")))
+                .startsWith("200 application/json").contains(DashboardBench.REFLASH_IMEI).contains(DashboardBench.OPERATOR);
+        // a failed reflash (battery too low) has none, and says why
+        search(wait, DashboardBench.LOW_BATTERY_IMEI);
+        driver.findElement(By.cssSelector("#history-rows tr button")).click();
+        wait.until(d -> text("job-certificate-status").startsWith("No certificate:"));
+        assertThat(text("job-certificate-status")).isEqualTo("No certificate: the job failed (BATTERY_LOW)");
+        assertThat(driver.findElement(By.id("job-certificate-pdf")).isDisplayed()).isFalse();
+
         // the injecting phone's job detail shows its model name as text too
         search(wait, DashboardBench.INJECTING_IMEI);
         driver.findElement(By.cssSelector("#history-rows tr button")).click();
         wait.until(d -> text("job-facts").contains(DashboardBench.INJECTED));
         assertThat(driver.findElements(By.cssSelector("img"))).isEmpty();
         assertNoAlert();
+    }
+
+    /** Whether the job of the phone with {@code imei} has its certificate row (issued or refused) in the bench's store. */
+    private boolean certificateStored(String imei) {
+        return bench.store.jobs(null).stream().filter(j -> imei.equals(j.imei))
+                .anyMatch(j -> bench.store.certificate(j.jobId).isPresent());
+    }
+
+    /** What the page's own fetch of {@code url} gets: "status content-type first-bytes". */
+    private String fetched(String url) {
+        return String.valueOf(((JavascriptExecutor) driver).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "fetch(arguments[0], {cache: 'no-store'}).then(async r => done(r.status + ' ' + (r.headers.get('content-type') || '')"
+                        + ".split(';')[0] + ' ' + (await r.text()).slice(0, 4000))).catch(e => done('error ' + e));", url));
     }
 
     private Object js(String script) {
