@@ -3,18 +3,16 @@ package dev.lumiaagent.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lumiaagent.job.Job;
+import dev.lumiaagent.job.JobDiag;
 import dev.lumiaagent.job.JobJournal;
-import dev.lumiaagent.record.AuditEntry;
 import dev.lumiaagent.record.DiagBundle;
 import dev.lumiaagent.record.DiagBundleException;
-import dev.lumiaagent.record.DiagRedaction;
 import dev.lumiaagent.record.JobRecord;
 import dev.lumiaagent.record.RecordStore;
 import dev.lumiaagent.record.RecordStoreException;
 import dev.lumiaagent.transport.PortPath;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -88,53 +86,9 @@ final class DiagCommand implements Callable<Integer> {
             } catch (java.io.UncheckedIOException e) {
                 unreadable = e.getMessage();
             }
-            Optional<Job> job = loaded;
-            DiagBundle.Builder b = DiagBundle.builder()
-                    .redaction(redaction(job, record))
-                    .add("job.json", journal.file(jobId))
-                    .add("job.log", journal.dir().resolve(jobId + ".log"))
-                    .add("protocol.trace", journal.dir().resolve(jobId + ".trace"));
-            if (unreadable != null) {
-                b.add("job.json.unreadable.txt", (unreadable + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-            // the run's --capture pcap, when one was written (JobOptions.noteCapture names it next to the job file)
-            Path captureNote = journal.dir().resolve(jobId + JobOptions.CAPTURE_NOTE);
-            if (java.nio.file.Files.isRegularFile(captureNote)) {
-                b.add("capture.pcap", Path.of(java.nio.file.Files.readString(captureNote, StandardCharsets.UTF_8).trim()));
-            }
-            if (record.isPresent()) {
-                b.add("record.json", JSON.writeValueAsBytes(record.get()));
-                b.add("device-info.json", JSON.writeValueAsBytes(record.get().deviceInfo));
-            } else {
-                b.add("record.json.missing.txt", ("job " + jobId + " is not in the record store " + store.describe()
-                        + " (jobs of single-phone commands are only in the jobs directory)\n").getBytes(StandardCharsets.UTF_8));
-                job.ifPresent(j -> {
-                    try {
-                        b.add("device-info.json", JSON.writeValueAsBytes(j.identity));
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
-            }
-            // The erasure certificate, as issued (a --redact bundle replaces its identities, so that copy no longer verifies:
-            // the original stays in the record store), or why none was issued.
-            store.certificate(jobId).ifPresent(c -> {
-                if (c.isIssued()) {
-                    b.add("certificate.json", c.json());
-                } else {
-                    b.add("certificate-refused.txt", ("no erasure certificate was issued for job " + jobId + ": " + c.reason() + "\n")
-                            .getBytes(StandardCharsets.UTF_8));
-                }
-            });
-            List<AuditEntry> audit = store.audit().entries().stream().filter(e -> jobId.equals(e.jobId())).toList();
-            StringBuilder a = new StringBuilder();
-            for (AuditEntry e : audit) {
-                a.append('#').append(e.seq()).append(' ').append(e.at()).append(' ').append(e.station()).append(' ').append(e.operator())
-                        .append(' ').append(e.port()).append(' ').append(e.event()).append(": ").append(e.detail())
-                        .append(" [").append(e.hash()).append("]\n");
-            }
-            b.add("audit.txt", a.toString().getBytes(StandardCharsets.UTF_8));
-            b.add("environment.txt", DiagBundle.environment(Main.version()).getBytes(StandardCharsets.UTF_8));
+            DiagBundle.Builder b = JobDiag.builder(journal, jobId, loaded, unreadable, record, store,
+                    "is not in the record store " + store.describe() + " (jobs of single-phone commands are only in the jobs directory)",
+                    redact, Main.version());
             Path zip = output != null ? output : Path.of("lumia-agent-diag-" + jobId + ".zip");
             DiagBundle bundle;
             try {
@@ -150,28 +104,6 @@ final class DiagCommand implements Callable<Integer> {
                     + "). Attach it to the bug report.");
             return ExitCode.OK.code();
         }
-    }
-
-    /** The home directory always; with --redact also every identity the job file and the record know. */
-    private DiagRedaction redaction(Optional<Job> job, Optional<JobRecord> record) {
-        String home = System.getProperty("user.home");
-        if (!redact) {
-            return DiagRedaction.homeOnly(home);
-        }
-        DiagRedaction r = DiagRedaction.identities(home);
-        job.ifPresent(j -> {
-            if (j.identity != null) {
-                r.imei(j.identity.imei()).usbSerial(j.identity.usbSerial()).publicId(j.identity.publicId());
-            }
-        });
-        record.ifPresent(j -> {
-            r.imei(j.imei).usbSerial(j.usbSerial).publicId(j.publicId);
-            if (j.deviceInfo != null) {
-                r.imei(j.deviceInfo.get("imei")).publicId(j.deviceInfo.get("publicId")).usbSerial(j.deviceInfo.get("usbSerial"))
-                        .usbSerial(j.deviceInfo.get("chipSerial")); // the Sahara serial names the chip as surely
-            }
-        });
-        return r;
     }
 
     /** A job id as given; a port: the latest job recorded on it, else the latest job file for it. */

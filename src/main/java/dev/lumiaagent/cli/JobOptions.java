@@ -6,25 +6,17 @@ import dev.lumiaagent.job.JobPlans;
 import dev.lumiaagent.job.JobRunner;
 import dev.lumiaagent.job.JobSpec;
 import dev.lumiaagent.record.JobRecord;
-import dev.lumiaagent.device.DeviceInfo;
-import dev.lumiaagent.device.InfoReader;
 import dev.lumiaagent.flow.FlowListener;
-import dev.lumiaagent.job.JobIdentity;
 import dev.lumiaagent.record.RecordStore;
-import dev.lumiaagent.record.RecordStoreException;
 import java.util.ArrayList;
 import java.util.Optional;
-import java.util.function.Supplier;
 import dev.lumiaagent.job.JobJournal;
-import dev.lumiaagent.job.Checkpoint;
 import dev.lumiaagent.transport.Bus;
 import dev.lumiaagent.transport.PortPath;
 import dev.lumiaagent.transport.UsbDevice;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** {@code --jobs-dir DIR}: where job files are checkpointed (default {@code $LUMIA_AGENT_JOBS} or the user's data directory). */
@@ -190,15 +182,8 @@ final class JobOptions {
         if (captured == null) {
             return;
         }
-        Path pcap = captured.capture().file().toAbsolutePath();
-        try {
-            dev.lumiaagent.paths.PrivateFiles.write(jobsDir.resolve(jobId + CAPTURE_NOTE), (pcap + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.io.IOException | RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(JobOptions.class).warn("cannot note the capture {} of job {}: {}", pcap, jobId, e.toString());
-        }
+        new JobJournal(jobsDir).noteCapture(jobId, captured.capture().file());
     }
 
-    /** The suffix of the note that names a job's capture file. */
-    static final String CAPTURE_NOTE = ".capture";
 
 }

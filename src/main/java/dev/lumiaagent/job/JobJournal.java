@@ -64,6 +64,31 @@ public final class JobJournal {
         return ID_TIME.format(now) + "-" + HexFormat.of().formatHex(r);
     }
 
+    /** The suffix of the note beside a job's file that names the run's {@code --capture} pcap. */
+    public static final String CAPTURE_NOTE = ".capture";
+
+    /**
+     * Notes beside the job's file that the run's USB capture is {@code pcap} ({@code lumia-agent diag} bundles it). A
+     * note that cannot be written only costs the bundle its pcap: said as a warning, not thrown.
+     */
+    public void noteCapture(String id, Path pcap) {
+        Path note = file(id).resolveSibling(id + CAPTURE_NOTE);
+        try {
+            dev.lumiaagent.paths.PrivateFiles.write(note, (pcap.toAbsolutePath() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot note the capture {} of job {}: {}", pcap, id, e.toString());
+        }
+    }
+
+    /** The run's capture of the job, when its note names one (the note itself is not followed as a link). */
+    public Optional<Path> capture(String id) throws IOException {
+        Path note = file(id).resolveSibling(id + CAPTURE_NOTE);
+        if (!Files.isRegularFile(note, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        return Optional.of(Path.of(Files.readString(note, java.nio.charset.StandardCharsets.UTF_8).trim()));
+    }
+
     /** True for text in the form of a job id. */
     public static boolean isJobId(String text) {
         return text != null && ID.matcher(text).matches();

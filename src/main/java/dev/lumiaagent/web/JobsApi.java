@@ -3,12 +3,11 @@ package dev.lumiaagent.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lumiaagent.job.Job;
+import dev.lumiaagent.job.JobDiag;
 import dev.lumiaagent.job.JobJournal;
 import dev.lumiaagent.job.JobState;
-import dev.lumiaagent.record.AuditEntry;
 import dev.lumiaagent.record.DiagBundle;
 import dev.lumiaagent.record.DiagBundleException;
-import dev.lumiaagent.record.DiagRedaction;
 import dev.lumiaagent.record.JobRecord;
 import dev.lumiaagent.record.RecordStore;
 import dev.lumiaagent.record.RecordStoreException;
@@ -17,7 +16,6 @@ import dev.lumiaagent.record.ReportWriter;
 import dev.lumiaagent.record.Since;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -35,7 +33,6 @@ import java.util.Optional;
  */
 final class JobsApi {
     /** The suffix of the note that names a job's capture file (as cli.JobOptions writes it). */
-    private static final String CAPTURE_NOTE = ".capture";
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
 
@@ -235,53 +232,9 @@ final class JobsApi {
      */
     Path diag(String id, boolean redact, Path tempDir) {
         Detail d = detail(id);
-        DiagRedaction redaction;
-        String home = System.getProperty("user.home");
-        if (redact) {
-            redaction = DiagRedaction.identities(home);
-            if (d.job() != null && d.job().identity != null) {
-                redaction.imei(d.job().identity.imei()).usbSerial(d.job().identity.usbSerial()).publicId(d.job().identity.publicId());
-            }
-            if (d.record() != null) {
-                JobRecord j = d.record();
-                redaction.imei(j.imei).usbSerial(j.usbSerial).publicId(j.publicId);
-                redaction.imei(j.deviceInfo.get("imei")).publicId(j.deviceInfo.get("publicId")).usbSerial(j.deviceInfo.get("usbSerial"))
-                        .usbSerial(j.deviceInfo.get("chipSerial"));
-            }
-        } else {
-            redaction = DiagRedaction.homeOnly(home);
-        }
         try {
-            DiagBundle.Builder b = DiagBundle.builder().redaction(redaction)
-                    .add("job.json", inside(id + ".json"))
-                    .add("job.log", inside(id + ".log"))
-                    .add("protocol.trace", inside(id + ".trace"));
-            Path captureNote = inside(id + CAPTURE_NOTE);
-            if (Files.isRegularFile(captureNote, LinkOption.NOFOLLOW_LINKS)) {
-                b.add("capture.pcap", Path.of(Files.readString(captureNote, StandardCharsets.UTF_8).trim()));
-            }
-            if (d.record() != null) {
-                b.add("record.json", json.writeValueAsBytes(d.record()));
-                b.add("device-info.json", json.writeValueAsBytes(d.record().deviceInfo));
-            } else {
-                b.add("record.json.missing.txt", ("job " + id + " is not in the record store"
-                        + (store == null ? " (the server has none)" : " " + store.describe()) + "\n").getBytes(StandardCharsets.UTF_8));
-                if (d.job() != null) {
-                    b.add("device-info.json", json.writeValueAsBytes(d.job().identity));
-                }
-            }
-            StringBuilder a = new StringBuilder();
-            if (store != null) {
-                for (AuditEntry e : store.audit().entries()) {
-                    if (id.equals(e.jobId())) {
-                        a.append('#').append(e.seq()).append(' ').append(e.at()).append(' ').append(e.station()).append(' ')
-                                .append(e.operator()).append(' ').append(e.port()).append(' ').append(e.event()).append(": ")
-                                .append(e.detail()).append(" [").append(e.hash()).append("]\n");
-                    }
-                }
-            }
-            b.add("audit.txt", a.toString().getBytes(StandardCharsets.UTF_8));
-            b.add("environment.txt", DiagBundle.environment(version).getBytes(StandardCharsets.UTF_8));
+            DiagBundle.Builder b = JobDiag.builder(journal, id, Optional.ofNullable(d.job()), null, Optional.ofNullable(d.record()), store,
+                    "is not in the record store" + (store == null ? " (the server has none)" : " " + store.describe()), redact, version);
             Path zip = Files.createTempFile(tempDir, "lumia-agent-diag-" + id + "-", ".zip");
             Files.delete(zip); // the bundle writes it new
             return b.write(zip).zip();

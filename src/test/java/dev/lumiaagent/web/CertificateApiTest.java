@@ -82,5 +82,25 @@ class CertificateApiTest {
         assertThat(none.statusCode()).isEqualTo(404);
         assertThat(WebClient.json(none).at("/error").asText()).contains("no site named");
         assertThat(web.get("/api/v1/jobs/" + ISSUED + "/certificate?format=xml").statusCode()).isEqualTo(400);
+
+        // the job's diagnostics bundle (the same entries as `lumia-agent diag`) carries the certificate, or why none
+        assertThat(entry(web.getBytes("/api/v1/jobs/" + ISSUED + "/diag"), "certificate.json")).isEqualTo(json);
+        byte[] refused = entry(web.getBytes("/api/v1/jobs/" + REFUSED + "/diag"), "certificate-refused.txt");
+        assertThat(new String(refused, StandardCharsets.UTF_8)).contains("no erasure certificate was issued", "no site named");
+    }
+
+    /** One entry of a zip served whole ({@code null} when it has none). */
+    private static byte[] entry(HttpResponse<byte[]> zip, String name) {
+        assertThat(zip.statusCode()).isEqualTo(200);
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip.body()))) {
+            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                if (e.getName().equals(name)) {
+                    return in.readAllBytes();
+                }
+            }
+            return null;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
