@@ -352,7 +352,18 @@ public final class ReflashFlow implements FlowRunner.Flow {
                 sent += p.blocks();
                 int progress = (int) Math.min(100, sent * 100 / Math.max(1, totalBlocks));
                 pacer.beforeSending(p.data().remaining());
-                refusedIsFailure(writer.payload(p.data(), useV2, progress), "payload block " + p.payloadBlock());
+                NokResult<NokAck> written = writer.payload(p.data(), useV2, progress);
+                if (written instanceof NokResult.Unsupported) {
+                    // The same app took the FFU header (and any blocks before): it knows the command, so NOKU now says
+                    // the app and the agent are out of step, not that it cannot take this FFU protocol. An interrupted
+                    // flash boots the flash app again (lumia-protocols.md §4.1): the write starts over from its header.
+                    throw new FlowFailure(Reason.PROTOCOL_DESYNC, "The flash app answered NOKU to payload block " + p.payloadBlock()
+                            + " after it had taken the FFU header" + (messages > 0 ? " and " + messages + " payload message"
+                            + (messages == 1 ? "" : "s") : "") + ": it is out of step with the agent. The phone stays in its flash app"
+                            + " until a flash completes.",
+                            "Run reflash again: the write starts over from the FFU header.");
+                }
+                refusedIsFailure(written, "payload block " + p.payloadBlock());
                 messages++;
                 bytes += (long) p.blocks() * chunk;
                 Duration elapsed = Duration.between(began, ctx.clock().now());

@@ -1197,16 +1197,16 @@ class FaultMatrixTest {
                 + "phone replanned without the ReadIdentity step it had run, so the job file's plan missed a step its steps list; the simulator let a phone with a dead battery run a key "
                 + "reset, so a dead battery before a guided key step ended DONE; a hard reset by reflash replanned to the reflash's own "
                 + "steps, so the job file's plan missed the ReadPhone and ChooseMethod steps it had run (and named the run's flow "
-                + "reflash).\n\n");
+                + "reflash); a NOKU to an FFU payload block mid-write read as UNSUPPORTED_COMMAND (\"this flash app does not take this "
+                + "FFU protocol\") though the same app had taken the header and the blocks before it (now PROTOCOL_DESYNC, run it "
+                + "again).\n\n");
         md.append("Weak spots still visible above: a Firehose programmer left running after a pulled cable is silent, taken for a "
                 + "consumed Sahara HELLO, and needs a power cycle before the run again (a Firehose NOP probe would spare it); a refused "
                 + "NOKR is not read, so it shows only as the phone not restarting; in a hard reset any non-normal arrival while waiting "
                 + "counts as a reset restart, so another phone or mass storage reads as RESET_NEVER_FINISHED; a stalled flash app at "
                 + "ReadPhone reads as NOT_SUPPORTED_IN_MODE; a hung phone's guided reset cannot tell a phone swapped in (the known "
                 + "limits under its tables: it told nothing of itself, and a differing USB serial proves nothing), so the swapped phone "
-                + "is reset and the job DONE, and one swapped in during the gears is called reset though it was not; a refused FFU payload "
-                + "block mid-write reads as UNSUPPORTED_COMMAND (\"this flash app does not take this FFU protocol\") though the same "
-                + "app took the blocks before it, in a resumed run too, so the technician is not told to run it again.\n\n");
+                + "is reset and the job DONE, and one swapped in during the gears is called reset though it was not.\n\n");
         md.append("Not covered here: a fault in a resume that finishes a job after its write (AfterWriteFlow's steps run only as "
                 + "the resume of the kill cells; the resumed-run cells above fault a resumed write), or in a resumed run's other steps; "
                 + "hard reset auto with an FFU at hand (it chooses the reflash of the --method reflash table), auto choosing settings "
