@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
 /** {@code lumia-agent certificate}: the erasure certificates of the recorded jobs, written out, verified, and the key to check them. */
 @Command(name = "certificate", mixinStandardHelpOptions = true,
         description = {"Writes the erasure certificates of recorded jobs (JSON for systems, PDF for people): one job by its id, "
-                + "a phone's by its IMEI, or every one issued --since a time, with a summary of each bench run among them. "
+                + "a phone's by its IMEI (or public ID, USB serial, chip serial), or every one issued --since a time, with a summary of each bench run among them. "
                 + "A job whose certificate was refused is listed with the reason. See docs/certificates.md.",
                 "`certificate verify FILE` checks a certificate (JSON or PDF): its signature, the signing key (this station's, or "
                         + "--key), the job's record and its audit entry in the record store; it names what does not match. "
@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
                 "6:the record store could not be opened or read"})
 final class CertificateCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "JOB|IMEI", description = "A job id, or an IMEI (all of that phone's certificates).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "JOB|PHONE", description = "A job id, or a phone: its IMEI, public ID, USB serial or chip serial (all of that phone's certificates).")
     String which;
 
     @Option(names = "--since", paramLabel = "WHEN", description = "Every certificate issued at or after WHEN (24h, 7d, 2025-05-01, an instant).")
@@ -61,7 +61,7 @@ final class CertificateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if ((which == null) == (since == null)) {
-            throw new IllegalArgumentException("give a job id, an IMEI or --since WHEN (one of them), e.g. `lumia-agent certificate --since 24h`");
+            throw new IllegalArgumentException("give a job id, a phone (IMEI, public ID, serial) or --since WHEN (one of them), e.g. `lumia-agent certificate --since 24h`");
         }
         Path target = dir == null ? Path.of(".") : dir;
         if (Files.exists(target) && !Files.isDirectory(target)) {
@@ -73,11 +73,11 @@ final class CertificateCommand implements Callable<Integer> {
             if (since != null) {
                 Instant from = Since.parse(since, Instant.now());
                 rows.addAll(s.certificates(from.toString()));
-            } else if (which.matches("\\d{14,17}")) {
-                List<JobRecord> jobs = s.jobs(null).stream().filter(j -> which.equals(j.imei)).toList();
+            } else if (!dev.lumiaagent.job.JobJournal.isJobId(which)) {
+                List<JobRecord> jobs = s.jobs(null).stream().filter(j -> j.isPhone(which)).toList();
                 if (jobs.isEmpty()) {
-                    err.println("error: no recorded job has the IMEI " + which);
-                    err.println("next step: `lumia-agent report --imei " + which + "` lists the phone's jobs; check the number");
+                    err.println("error: no recorded job is of a phone named " + which + " (an IMEI, public ID, USB serial or chip serial)");
+                    err.println("next step: `lumia-agent report` lists the recorded jobs and their phones; check the number");
                     return ExitCode.FAILED.code();
                 }
                 for (JobRecord j : jobs) {

@@ -46,9 +46,10 @@ final class ReportCommand implements Callable<Integer> {
             description = "table (for people: one line per job, then the totals), json or csv (default: table).")
     ReportWriter.Format format = ReportWriter.Format.TABLE;
 
-    @Option(names = "--imei", paramLabel = "IMEI",
-            description = "One phone's history: only its jobs, newest first (the IMEI as recorded; 9008 and mass-storage phones have none).")
-    String imei;
+    @Option(names = {"--phone", "--imei"}, paramLabel = "ID",
+            description = "One phone's history: only its jobs, newest first. ID is any name the phone was recorded by: its IMEI, "
+                    + "public ID, USB serial, or (a 9008 phone, which tells no IMEI) its chip serial.")
+    String phone;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE instead of stdout.")
     Path output;
@@ -74,9 +75,8 @@ final class ReportCommand implements Callable<Integer> {
         Report report;
         try (RecordStore s = store.open()) {
             List<dev.lumiaagent.record.JobRecord> jobs = s.jobs(from == null ? null : from.toString());
-            if (imei != null) {
-                String wanted = imei.strip();
-                jobs = jobs.stream().filter(j -> wanted.equals(j.imei))
+            if (phone != null) {
+                jobs = jobs.stream().filter(j -> j.isPhone(phone))
                         .sorted(java.util.Comparator.comparing((dev.lumiaagent.record.JobRecord j) -> j.started == null ? "" : j.started)
                                 .reversed())
                         .collect(java.util.stream.Collectors.toList());

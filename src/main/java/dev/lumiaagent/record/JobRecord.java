@@ -70,6 +70,29 @@ public final class JobRecord {
     @com.fasterxml.jackson.annotation.JsonIgnore
     public transient String notRecorded;
 
+    /**
+     * Every name this job's phone was known by, as read: IMEI, public ID, USB serial and the chip's serial (a 9008
+     * phone has only the last), from the record and its device info, without repeats or blanks.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public List<String> identities() {
+        java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+        Map<String, String> info = deviceInfo == null ? Map.of() : deviceInfo;
+        for (String s : new String[] {imei, info.get("imei"), publicId, info.get("publicId"), usbSerial, info.get("usbSerial"),
+                info.get("chipSerial")}) {
+            if (s != null && !s.isBlank()) {
+                ids.add(s.strip());
+            }
+        }
+        return List.copyOf(ids);
+    }
+
+    /** Whether {@code id} is one of {@link #identities()} (letter case aside: a serial is read in either case). */
+    public boolean isPhone(String id) {
+        String wanted = id == null ? "" : id.strip();
+        return !wanted.isEmpty() && identities().stream().anyMatch(wanted::equalsIgnoreCase);
+    }
+
     /** One finished step of one attempt. {@code at} is when it finished. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record StepRecord(int attempt, String name, boolean ok, String detail, String at) {

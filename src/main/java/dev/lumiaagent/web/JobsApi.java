@@ -83,13 +83,7 @@ final class JobsApi {
         if (r.jobId != null && r.jobId.toLowerCase(Locale.ROOT).startsWith(needle)) {
             return true;
         }
-        for (String s : new String[] {r.imei, r.publicId, r.usbSerial, r.deviceInfo.get("chipSerial"), r.deviceInfo.get("imei"),
-                r.deviceInfo.get("publicId"), r.deviceInfo.get("usbSerial")}) {
-            if (s != null && s.toLowerCase(Locale.ROOT).contains(needle)) {
-                return true;
-            }
-        }
-        return false;
+        return r.identities().stream().anyMatch(s -> s.toLowerCase(Locale.ROOT).contains(needle));
     }
 
     /** Records since {@code since} (null: all), oldest first: the store's, or made from the job files without one. */

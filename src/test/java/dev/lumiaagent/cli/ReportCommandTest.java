@@ -91,6 +91,38 @@ class ReportCommandTest {
         assertThat(doc.path("jobs").get(1).path("jobId").asText()).isEqualTo("old");
     }
 
+    /**
+     * A 9008 phone tells no IMEI: its history is found by the chip serial its jobs recorded, and a phone by its USB
+     * serial in either letter case; `--phone` and `--imei` are one option.
+     */
+    @Test
+    void onePhonesHistoryByAnyNameItWasRecordedBy() throws Exception {
+        try (RecordStore s = RecordStores.open(store)) {
+            JobRecord edl = job("edl", Instant.now(), "DONE", "emergency flash");
+            edl.command = "emergency";
+            edl.imei = null;
+            edl.deviceInfo.put("chipSerial", "7512103A");
+            s.save(edl);
+            JobRecord usb = job("usb", Instant.now().minusSeconds(60), "DONE", "a phone known by its USB serial");
+            usb.imei = "356000000000077";
+            usb.usbSerial = "a1b2c3d4e5";
+            s.save(usb);
+        }
+        CliRunner.Result byChip = CliRunner.run("report", "--store", store, "--phone", "7512103a", "--format", "json");
+        assertThat(byChip.exitCode()).as(byChip.err()).isZero();
+        JsonNode chip = new ObjectMapper().readTree(byChip.out());
+        assertThat(chip.path("jobs")).hasSize(1);
+        assertThat(chip.path("jobs").get(0).path("jobId").asText()).isEqualTo("edl");
+
+        CliRunner.Result bySerial = CliRunner.run("report", "--store", store, "--imei", "A1B2C3D4E5", "--format", "json");
+        JsonNode serial = new ObjectMapper().readTree(bySerial.out());
+        assertThat(serial.path("jobs")).hasSize(1);
+        assertThat(serial.path("jobs").get(0).path("jobId").asText()).isEqualTo("usb");
+
+        CliRunner.Result none = CliRunner.run("report", "--store", store, "--phone", "7512103", "--format", "json");
+        assertThat(new ObjectMapper().readTree(none.out()).path("jobs")).as("a part of a serial is not the phone").isEmpty();
+    }
+
     @Test
     void csvRowsOnStdoutAndTheTotalsOnStderr() {
         CliRunner.Result r = CliRunner.run("report", "--store", store, "--format", "csv");
