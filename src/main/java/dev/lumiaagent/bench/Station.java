@@ -154,7 +154,11 @@ public final class Station implements AutoCloseable {
                 return;
             }
             busy.add(port);
-            waiting.add(port);
+            if (!quiet) {
+                // A quiet look (the port's job just ended; most often its own phone, back after its reboot) is no phone
+                // queued: a station stopped before it ran must not list that phone as not started.
+                waiting.add(port);
+            }
         }
         if (!quiet) {
             ctx.listener().queued(d); // a quiet look is said only once it turns out to be another phone's job

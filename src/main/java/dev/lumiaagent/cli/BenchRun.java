@@ -99,7 +99,8 @@ final class BenchRun {
             // A signal that came after the body returned still stops the run; the flag is cleared so that closing
             // the store and the bus below is not cut short by it.
             interrupted |= stop.fired() | Thread.interrupted();
-            String certificates = "batch".equals(kind) ? summarize(ctx, console) : null;
+            // a batch, and a station session, end with the summary of their certificates (resume's jobs belong to their runs)
+            String certificates = "batch".equals(kind) || "station".equals(kind) ? summarize(ctx, console) : null;
             String title = Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + (j == null ? "" : " " + j);
             console.printTally(title + (interrupted ? " stopped (Ctrl-C): interrupted jobs are resumable with "
                     + Tally.resumeCommand("P") + " (listed below); queued phones were not started" : ""), body.tally(), records);
@@ -120,7 +121,7 @@ final class BenchRun {
     }
 
     /**
-     * A batch of erasing jobs ends with one summary of its certificates (counts, each phone, each certificate's SHA-256),
+     * A batch (or a station session) of erasing jobs ends with one summary of its certificates (counts, each phone, each certificate's SHA-256),
      * signed like them, stored as {@code batch-<run id>} and audited; `lumia-agent certificate --since` writes it out.
      */
     private static String summarize(JobContext ctx, BenchConsole console) {

@@ -209,6 +209,31 @@ class CertificateCliTest {
         }
     }
 
+    /** A station session of erasing jobs ends, like a batch, with the summary of its certificates. */
+    @Test
+    void aStationSessionEndsWithTheSummaryOfItsCertificates() throws Exception {
+        Path bench = dir.resolve("bench.json");
+        Files.writeString(bench, "{\"clockSpeed\": 200, \"phones\": [{\"port\": \"1-1\", \"model\": \"RM-914\", \"mode\": \"normal\", \"battery\": 80},"
+                + " {\"port\": \"1-2\", \"model\": \"RM-1045\", \"mode\": \"normal\", \"battery\": 70}]}");
+        CliRunner.Result r = CliRunner.run(common("station", "hard-reset", "--method", "settings", "--bench", bench.toString(),
+                "--stop-after", "2", "--yes", "--operator", "Kim Lee", "--site", "Leeds bench 2"));
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("Certificates: 2 issued, 0 refused");
+        try (RecordStore s = RecordStores.open(store())) {
+            List<StoredCertificate> rows = s.certificates(null);
+            StoredCertificate summary = rows.stream().filter(c -> c.jobId().startsWith("batch-station-")).findFirst().orElseThrow();
+            String text = new String(summary.json(), StandardCharsets.UTF_8);
+            assertThat(rows).hasSize(3);
+            for (StoredCertificate c : rows) {
+                if (c != summary) {
+                    assertThat(text).contains(c.jobId(), c.jsonSha256());
+                }
+            }
+            assertThat(s.audit().entries()).extracting(AuditEntry::detail).anyMatch(d -> d.startsWith("batch summary: JSON SHA-256 "
+                    + summary.jsonSha256()));
+        }
+    }
+
     /** An emergency write is certified by its Firehose read-back; a read-back that differs (a bad eMMC block) gets none. */
     @Test
     void anEmergencyReflashIsCertifiedByItsReadBackAndABadBlockGetsNoCertificate() throws Exception {
