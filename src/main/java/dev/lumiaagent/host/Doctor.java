@@ -142,6 +142,12 @@ public final class Doctor {
     Finding udevRules() {
         Path installed = at(HostFiles.RULES_PATH);
         if (!Files.exists(installed)) {
+            if ("root".equals(s.user())) {
+                // root opens the phones without them: the agent works as it runs now, but no other user (nor the service,
+                // which runs as its own user) can, and nothing tells ModemManager to leave a 9008 phone alone
+                return Finding.warning("udev-rules", HostFiles.RULES_PATH + " is missing: root (this run) can open the phones, "
+                        + "no other user or service can, and ModemManager may probe them", "run `sudo lumia-agent setup`");
+            }
             return Finding.problem("udev-rules", HostFiles.RULES_PATH + " is missing: only root can open the phones, and "
                     + "ModemManager may probe them", "run `sudo lumia-agent setup`");
         }

@@ -63,6 +63,15 @@ class DoctorTest {
         assertThat(f.fix()).isEqualTo("run `sudo lumia-agent setup`");
     }
 
+    /** As root the agent opens the phones without the rules: a warning (no other user or service can; ModemManager may probe). */
+    @Test
+    void missingRulesAreAWarningForRoot() {
+        Finding f = linux("root").udevRules();
+        assertThat(f.severity()).isEqualTo(Severity.WARNING);
+        assertThat(f.message()).contains("is missing").contains("root (this run) can open the phones").contains("ModemManager");
+        assertThat(f.fix()).isEqualTo("run `sudo lumia-agent setup`");
+    }
+
     @Test
     void rulesLikeTheAgentsAreCurrentAndOthersOutOfDate() throws IOException {
         Path p = HostFiles.under(root, HostFiles.RULES_PATH);
