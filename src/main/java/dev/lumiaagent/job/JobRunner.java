@@ -405,6 +405,13 @@ public final class JobRunner {
             }
             if (outcome.succeeded() || !(retryable || cycleMayHelp) || attempt >= attempts
                     || Thread.currentThread().isInterrupted()) {
+                if (portCycled && outcome.reason() == Reason.PHONE_NOT_ANSWERING) {
+                    // The cycle was the unplug the flow's next step asks for: the phone came back and still does not
+                    // answer, so the phone itself is hung (it runs on its battery through a port's power cut).
+                    return new Outcome(outcome.reason(), outcome.summary() + " Its port's power was cycled (as unplugging it would) and "
+                            + "it still does not answer: the phone itself is hung.", "Hold Volume-Down + Power for about 10 s until the "
+                            + "phone vibrates and restarts, then run the job for it again.");
+                }
                 return outcome;
             }
             ctx.listener().retrying(port, attempt, attempts, outcome);

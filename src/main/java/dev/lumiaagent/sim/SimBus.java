@@ -56,6 +56,8 @@ public final class SimBus implements Bus {
         UsbDevice enumerated;
         final List<SimChannel> channels = new ArrayList<>();
         long generation;
+        /** The arrival the gone-until-power-cycle fault refused (the phone is in its new mode, its port wedged): a cycle makes it. */
+        Runnable refusedArrival;
 
         Slot(SimPhone phone) {
             this.phone = phone;
@@ -186,6 +188,10 @@ public final class SimBus implements Bus {
                 if (slot.phone.has(SimFault.GONE_UNTIL_POWER_CYCLE)) {
                     // the fault: off the bus after this mode change until the port's power is cycled (powerCycle)
                     SimLog.LOG.debug("bus: the phone on {} stays off the bus until its port's power is cycled", port);
+                    slot.refusedArrival = () -> {
+                        onArrive.accept(slot.phone);
+                        enumerate(port, slot);
+                    };
                     done.completeExceptionally(new IllegalStateException("phone on " + port + " is gone until its port's power is cycled"));
                     return;
                 }
@@ -262,12 +268,15 @@ public final class SimBus implements Bus {
     }
 
     /**
-     * The simulated hub's port power (issue 18): every port can be cycled unless its hub was marked otherwise. A cycle
-     * cuts the port's power now (the phone leaves the bus, its links fail) and after {@link #POWER_OFF_TIME} on the bench
-     * clock gives it back: the phone boots afresh toward its OS as after any restart (SimBoot: into its flash app if its
-     * last flash was interrupted; as emergency charging with a dead battery). Assumed: the phone restarts when its port
-     * loses power. A Lumia with a charged battery may keep running and only re-enumerate; the simulator models the phone
-     * of the field reports, wedged until power was cut, for which the cycle is the cure.
+     * The simulated hub's port power (issue 18): every port can be cycled unless its hub was marked otherwise. A cycle is
+     * what pulling the cable and plugging it in again is to a Lumia: the phone runs on its battery, so it does not
+     * restart; it leaves the bus now (its links fail) and, after {@link #POWER_OFF_TIME} on the bench clock, enumerates
+     * again in the mode it is in. A phone whose port was wedged ({@link SimFault#GONE_UNTIL_POWER_CYCLE}) arrives where
+     * its last mode change took it; a hung phone ({@link SimFault#STALL}) is still hung (only a key reset un-hangs it,
+     * reset-procedures.md); one charging with a dead battery comes back as 05C6:F006; one restarting on its own (off the
+     * bus between modes) goes on with its restart. Assumed, as no capture shows a Lumia's port power cut: a phone with
+     * a battery keeps running when its USB power goes, as phones do when unplugged; what it was about to do on its own
+     * while it was on the bus (a watchdog, a pending restart) is cancelled in the simulator.
      */
     @Override
     public dev.lumiaagent.transport.PortPower portPower() {
@@ -305,30 +314,32 @@ public final class SimBus implements Bus {
                     hubCannot(port, word), dev.lumiaagent.transport.PortPower.CycleResult.manual(port));
         }
         Slot slot = slots.get(port);
+        String cycled = "the simulated hub switched port " + port + " off and on";
         if (slot == null) {
             return new dev.lumiaagent.transport.PortPower.CycleResult(dev.lumiaagent.transport.PortPower.CycleOutcome.CYCLED, port,
-                    "the simulated hub switched port " + port + " off and on (no phone on it)", "");
+                    cycled + " (no phone on it)", "");
+        }
+        boolean wedged = slot.phone.has(SimFault.GONE_UNTIL_POWER_CYCLE);
+        slot.phone.clear(SimFault.GONE_UNTIL_POWER_CYCLE);
+        Runnable arrival = slot.refusedArrival;
+        slot.refusedArrival = null;
+        if (slot.enumerated == null && arrival == null) {
+            // between modes on its own (or its wedged arrival is still to come, and now will be): nothing to re-plug
+            return new dev.lumiaagent.transport.PortPower.CycleResult(dev.lumiaagent.transport.PortPower.CycleOutcome.CYCLED, port,
+                    cycled + " (the phone on it was restarting" + (wedged ? "; its port is no longer wedged" : "") + ")", "");
         }
         long generation = ++slot.generation;
         drop(port, slot, "the power of port " + port + " was switched off");
-        slot.phone.clear(SimFault.GONE_UNTIL_POWER_CYCLE);
-        slot.phone.clearStall(); // a restart clears a hang
+        Runnable arrive = arrival != null ? arrival : () -> enumerate(port, slot);
         timers.schedule(() -> {
             synchronized (SimBus.this) {
-                if (slots.get(port) != slot || slot.generation != generation || closed) {
-                    return; // unplugged meanwhile, or the bench closed
+                if (slots.get(port) != slot || slot.generation != generation || slot.enumerated != null || closed) {
+                    return; // unplugged or moved on meanwhile, or the bench closed
                 }
-                if (slot.phone.has(SimFault.DEAD_BATTERY)) {
-                    slot.phone.mode(Mode.EMERGENCY_CHARGING);
-                    arriveAfter(port, slot, generation, Duration.ZERO, p -> { }, new CompletableFuture<>());
-                } else {
-                    slot.phone.factoryResetInterrupted();
-                    new SimBoot(this, port, timings).restart(BootTarget.OS, Duration.ZERO);
-                }
+                arrive.run();
             }
         }, clock.toReal(POWER_OFF_TIME).toNanos(), TimeUnit.NANOSECONDS);
-        return new dev.lumiaagent.transport.PortPower.CycleResult(dev.lumiaagent.transport.PortPower.CycleOutcome.CYCLED, port,
-                "the simulated hub switched port " + port + " off and on", "");
+        return new dev.lumiaagent.transport.PortPower.CycleResult(dev.lumiaagent.transport.PortPower.CycleOutcome.CYCLED, port, cycled, "");
     }
 
     /** The control a firmware uses to restart the phone on {@code port}. */

@@ -48,7 +48,8 @@ public enum SimFault {
     BAD_EMMC_BLOCK,
     /**
      * At its first mode change the phone leaves the bus and does not come back, whatever the host waits, until its
-     * port's power is cycled ({@code SimBus.portPower()}); then it boots afresh and the fault is gone. Assumed, modelled
+     * port's power is cycled ({@code SimBus.portPower()}); then it arrives where that mode change took it (it ran on its
+     * battery all along) and the fault is gone. Assumed, modelled
      * on the field reports of "a port whose phone never comes back until it is unplugged" (a phone or hub port wedged
      * after a re-enumeration); no capture shows what the phone is doing meanwhile. In a reflash from normal mode it
      * makes AwaitFlashApp end PHONE_DID_NOT_RETURN.

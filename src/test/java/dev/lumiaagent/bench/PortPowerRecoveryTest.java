@@ -50,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The bench's recovery step at the job layer (issue 18), on a simulated phone: where uhubctl is not installed (a real
  * Uhubctl, run through Exec with a PATH that has none) the job's next step names the manual unplug and why; a phone
- * that is on its port but stopped answering (stall) is cycled once and its job completes.
+ * that is on its port but stopped answering (stall) is cycled once, and a hung one still fails (it runs on its battery).
  */
 class PortPowerRecoveryTest {
     @TempDir
@@ -130,15 +130,23 @@ class PortPowerRecoveryTest {
         assertThat(store.audit().entries()).anyMatch(e -> e.event().equals("port-power-cycle") && e.detail().contains("not installed"));
     }
 
+    /**
+     * A phone on its port that stopped answering gets one cycle; a hung Lumia runs on its battery, so the cycle does not
+     * un-hang it (only the key reset does): the job fails after the one cycle, and says so.
+     */
     @Test
-    void aPhoneOnItsPortThatStoppedAnsweringIsCycledOnceAndItsJobCompletes() throws Exception {
+    void aPhoneOnItsPortThatStoppedAnsweringIsCycledOnceAndAHungOneStillFails() throws Exception {
         attach(SimFault.STALL);
         JobRecord r = run(sim, new JobSpec.Info());
-        assertThat(r.outcome).as(r.summary).isEqualTo("DONE");
+        assertThat(r.outcome).as(r.summary).isEqualTo("PHONE_NOT_ANSWERING");
         assertThat(notes).anyMatch(n -> n.startsWith("port-power-cycle 1-2.3: the phone is on 1-2.3 but does not answer"));
         List<String> cycles = new ArrayList<>();
         store.audit().entries().stream().filter(e -> e.event().equals("port-power-cycle")).forEach(e -> cycles.add(e.detail()));
-        assertThat(cycles).hasSize(1);
+        assertThat(cycles).as("one cycle per job").hasSize(1);
         assertThat(cycles.get(0)).startsWith("CYCLED: port 1-2.3");
+        assertThat(r.attempts).isEqualTo(2);
+        // the cycle was the unplug the flow's next step would ask for: the job says what is left, the key reset
+        assertThat(r.summary).endsWith("Its port's power was cycled (as unplugging it would) and it still does not answer: the phone itself is hung.");
+        assertThat(r.nextStep).startsWith("Hold Volume-Down + Power for about 10 s").doesNotContain("Unplug");
     }
 }
