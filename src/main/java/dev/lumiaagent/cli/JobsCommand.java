@@ -33,6 +33,10 @@ final class JobsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "The job records as a JSON array.")
     boolean json;
 
+    @Option(names = "--phone", paramLabel = "ID", description = "Only the jobs of one phone (all of them): its IMEI, public ID or "
+            + "USB serial as the job file names it.")
+    String phone;
+
     @Spec
     CommandSpec spec;
 
@@ -49,7 +53,11 @@ final class JobsCommand implements Callable<Integer> {
         List<Job> shown = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             Job j = list.get(i);
-            if (all || j.state == JobState.RUNNING || i >= list.size() - RECENT) {
+            if (phone != null) {
+                if (j.identity != null && isPhone(j.identity, phone)) {
+                    shown.add(j);
+                }
+            } else if (all || j.state == JobState.RUNNING || i >= list.size() - RECENT) {
                 shown.add(j);
             }
         }
@@ -58,7 +66,7 @@ final class JobsCommand implements Callable<Integer> {
             return ExitCode.OK.code();
         }
         if (shown.isEmpty()) {
-            out.println("No jobs recorded in " + journal.dir() + ".");
+            out.println(phone != null ? "No job of a phone named " + phone + " in " + journal.dir() + "." : "No jobs recorded in " + journal.dir() + ".");
             return ExitCode.OK.code();
         }
         Instant now = Instant.now();
@@ -77,10 +85,15 @@ final class JobsCommand implements Callable<Integer> {
             out.println(interrupted + " job(s) RUNNING: if no agent is working on them, they were interrupted; "
                     + "`lumia-agent resume` continues them.");
         }
-        if (!all && shown.size() < list.size()) {
+        if (!all && phone == null && shown.size() < list.size()) {
             out.println("(" + (list.size() - shown.size()) + " older finished job(s) not shown; --all shows them)");
         }
         return ExitCode.OK.code();
+    }
+
+    private static boolean isPhone(dev.lumiaagent.job.JobIdentity id, String wanted) {
+        String w = wanted.strip();
+        return java.util.stream.Stream.of(id.imei(), id.publicId(), id.usbSerial()).anyMatch(v -> v != null && v.strip().equalsIgnoreCase(w));
     }
 
     private static String age(Job j, Instant now) {
