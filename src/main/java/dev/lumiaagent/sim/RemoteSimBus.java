@@ -90,6 +90,39 @@ public final class RemoteSimBus implements Bus {
         request(SimWire.JSON.createObjectNode().put("op", "keys").put("port", port));
     }
 
+    /**
+     * The served bench's hub, across the network: each question and each cycle is a request to the simulator, which
+     * switches its own simulated hub (a port the server cannot reach answers as a cycle that could not be made).
+     */
+    @Override
+    public dev.lumiaagent.transport.PortPower portPower() {
+        return new dev.lumiaagent.transport.PortPower() {
+            @Override
+            public Capability capability(dev.lumiaagent.transport.PortPath port) {
+                try {
+                    JsonNode r = request(SimWire.JSON.createObjectNode().put("op", "port-power").put("port", port.toString()));
+                    return r.path("canCycle").asBoolean() ? Capability.yes(r.path("why").asText() + " (at " + uri() + ")")
+                            : Capability.no(r.path("why").asText());
+                } catch (RuntimeException e) {
+                    return Capability.no("the simulator at " + uri() + " cannot be asked (" + e.getMessage() + ")");
+                }
+            }
+
+            @Override
+            public CycleResult cycle(dev.lumiaagent.transport.PortPath port) {
+                try {
+                    JsonNode r = request(SimWire.JSON.createObjectNode().put("op", "port-power").put("port", port.toString())
+                            .put("cycle", true));
+                    return new CycleResult(CycleOutcome.valueOf(r.path("outcome").asText()), port, r.path("detail").asText(),
+                            r.path("nextStep").asText());
+                } catch (RuntimeException e) {
+                    return new CycleResult(CycleOutcome.FAILED, port, "the simulator at " + uri() + " did not cycle it ("
+                            + e.getMessage() + ")", CycleResult.manual(port));
+                }
+            }
+        };
+    }
+
     public void detach(String port) {
         request(SimWire.JSON.createObjectNode().put("op", "detach").put("port", port));
     }

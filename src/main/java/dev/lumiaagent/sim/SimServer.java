@@ -130,6 +130,20 @@ public final class SimServer implements AutoCloseable {
                         }
                         break;
                     }
+                    case "port-power": {
+                        // the served bench's hub (issue 18): what a port can do, and a cycle, for a client's recovery step
+                        PortPath port = PortPath.parse(request.path("port").asText());
+                        dev.lumiaagent.transport.PortPower power = bus.portPower();
+                        if (request.path("cycle").asBoolean()) {
+                            dev.lumiaagent.transport.PortPower.CycleResult r = power.cycle(port);
+                            SimWire.writeLine(out, SimWire.ok().put("outcome", r.outcome().name()).put("detail", r.detail())
+                                    .put("nextStep", r.nextStep()));
+                        } else {
+                            dev.lumiaagent.transport.PortPower.Capability c = power.capability(port);
+                            SimWire.writeLine(out, SimWire.ok().put("canCycle", c.canCycle()).put("why", c.why()));
+                        }
+                        break;
+                    }
                     case "watch":
                         watch(out, in);
                         return;

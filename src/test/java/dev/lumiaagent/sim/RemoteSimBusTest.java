@@ -64,6 +64,54 @@ class RemoteSimBusTest {
         }
     }
 
+    /**
+     * The served bench's hub across the network (issue 18): a client asks what a port can do and has it cycled; the
+     * phone drops off and comes back on the server's bus, seen by the client's watch; a hub that cannot switch is named.
+     */
+    @Test
+    void portPowerIsTheServersHubAskedAndSwitchedOverTheWire() throws Exception {
+        PortPath port = PortPath.parse("1-1");
+        BlockingQueue<BusEvent> events = new LinkedBlockingQueue<>();
+        try (RemoteSimBus remote = RemoteSimBus.connect(server.uri()); var sub = remote.watch(events::add)) {
+            dev.lumiaagent.transport.PortPower.Capability c = remote.portPower().capability(port);
+            assertThat(c.canCycle()).isTrue();
+            assertThat(c.why()).isEqualTo("the simulated hub switches port 1-1 (at " + server.uri() + ")");
+            dev.lumiaagent.transport.PortPower.CycleResult r = remote.portPower().cycle(port);
+            assertThat(r.cycled()).as(r.describe()).isTrue();
+            assertThat(r.detail()).isEqualTo("the simulated hub switched port 1-1 off and on");
+            // (the dead-battery phone on 1-4 re-enumerates all the while: only 1-1's events count)
+            assertThat(nextOn(events, port)).isInstanceOf(BusEvent.Detached.class);
+            assertThat(nextOn(events, port)).isInstanceOf(BusEvent.Attached.class);
+
+            bus.hubCannotSwitch(port, "ganged");
+            assertThat(remote.portPower().capability(port).canCycle()).isFalse();
+            dev.lumiaagent.transport.PortPower.CycleResult no = remote.portPower().cycle(port);
+            assertThat(no.outcome()).isEqualTo(dev.lumiaagent.transport.PortPower.CycleOutcome.NOT_SWITCHABLE);
+            assertThat(no.detail()).isEqualTo("hub 1 cannot switch its ports' power (ganged)");
+            assertThat(no.nextStep()).isEqualTo("Unplug the phone from 1-1 and plug it in again.");
+        }
+        // a server that has gone: the answer says so, not an exception
+        server.close();
+        try (RemoteSimBus remote = RemoteSimBus.connect(server.uri())) {
+            assertThat(remote.portPower().capability(port).why()).startsWith("the simulator at " + server.uri() + " cannot be asked");
+            assertThat(remote.portPower().cycle(port).outcome()).isEqualTo(dev.lumiaagent.transport.PortPower.CycleOutcome.FAILED);
+        } catch (BusUnavailable e) {
+            // connecting to a server that has gone may itself be refused: also a named outcome
+            assertThat(e.getMessage()).contains(server.uri());
+        }
+    }
+
+    private static BusEvent nextOn(BlockingQueue<BusEvent> events, PortPath port) throws InterruptedException {
+        for (int i = 0; i < 10_000; i++) {
+            BusEvent e = events.poll(10, TimeUnit.SECONDS);
+            assertThat(e).as("an event on " + port + " within 10 s").isNotNull();
+            if (e.device().port().equals(port)) {
+                return e;
+            }
+        }
+        throw new AssertionError("no event on " + port);
+    }
+
     /** A client that lists the devices once its watch returned (as a station does) misses no phone in between. */
     @Test
     void aRemoteWatchIsInPlaceOnTheServedBusWhenWatchReturns() throws Exception {
