@@ -1,7 +1,5 @@
 package dev.lumiaagent.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lumiaagent.job.Job;
 import dev.lumiaagent.job.JobDiag;
 import dev.lumiaagent.job.JobJournal;
@@ -34,7 +32,6 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "and public IDs with placeholders (IMEI-1, SERIAL-1, PUBLICID-1) and leaves the binary capture out, for sharing. "
                 + "The zip is readable by you alone (mode 0600 on POSIX file systems)."})
 final class DiagCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Parameters(index = "0", paramLabel = "JOB|PORT", description = "A job id (see `lumia-agent jobs` or `report`), or a port path like 1-1.3.")
     String target;

@@ -1,7 +1,5 @@
 package dev.lumiaagent.web;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lumiaagent.job.Job;
 import dev.lumiaagent.job.JobDiag;
 import dev.lumiaagent.job.JobJournal;
@@ -39,7 +37,6 @@ final class JobsApi {
     private final RecordStore store;
     private final JobJournal journal;
     private final String version;
-    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     JobsApi(RecordStore store, JobJournal journal, String version) {
         this.store = store;
