@@ -92,6 +92,10 @@ public final class SimFirehoseProgrammer implements SimFirmware {
         return state;
     }
 
+    /** The running program's first byte on the disk and its length, for {@link SimFault#BAD_EMMC_BLOCK}. */
+    private long programStart;
+    private long programBytes;
+
     /**
      * How many bytes the next raw program piece may hold: 0 unless the programmer is in RAW_IN
      * (between a {@code program} ACK with {@code rawmode="true"} and the last announced byte), else
@@ -99,10 +103,6 @@ public final class SimFirehoseProgrammer implements SimFirmware {
      * firmware that receive a byte stream (the pty bridge, {@link SimTtyBridge}) and must re-frame it
      * into the whole messages {@link #onHostMessage} takes; read on the thread that calls it.
      */
-    /** The running program's first byte on the disk and its length, for {@link SimFault#BAD_EMMC_BLOCK}. */
-    private long programStart;
-    private long programBytes;
-
     long rawBytesExpected() {
         return state == State.RAW_IN ? Math.min(rawRemaining, agreedPayload) : 0;
     }
