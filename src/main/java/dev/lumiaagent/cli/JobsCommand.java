@@ -54,7 +54,7 @@ final class JobsCommand implements Callable<Integer> {
         for (int i = 0; i < list.size(); i++) {
             Job j = list.get(i);
             if (phone != null) {
-                if (j.identity != null && isPhone(j.identity, phone)) {
+                if (j.identity != null && j.identity.isPhone(phone)) {
                     shown.add(j);
                 }
             } else if (all || j.state == JobState.RUNNING || i >= list.size() - RECENT) {
@@ -89,11 +89,6 @@ final class JobsCommand implements Callable<Integer> {
             out.println("(" + (list.size() - shown.size()) + " older finished job(s) not shown; --all shows them)");
         }
         return ExitCode.OK.code();
-    }
-
-    private static boolean isPhone(dev.lumiaagent.job.JobIdentity id, String wanted) {
-        String w = wanted.strip();
-        return java.util.stream.Stream.of(id.imei(), id.publicId(), id.usbSerial()).anyMatch(v -> v != null && v.strip().equalsIgnoreCase(w));
     }
 
     private static String age(Job j, Instant now) {

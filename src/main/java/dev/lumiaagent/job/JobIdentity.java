@@ -22,6 +22,12 @@ import org.slf4j.LoggerFactory;
 public record JobIdentity(String imei, String publicId, String usbSerial) {
     private static final Logger LOG = LoggerFactory.getLogger(JobIdentity.class);
 
+    /** Whether {@code id} is this phone's IMEI, public ID or USB serial (letter case aside), as {@code JobRecord.isPhone} for records. */
+    public boolean isPhone(String id) {
+        String wanted = id == null ? "" : id.strip();
+        return !wanted.isEmpty() && java.util.stream.Stream.of(imei, publicId, usbSerial).anyMatch(v -> v != null && v.strip().equalsIgnoreCase(wanted));
+    }
+
     public PhoneIdentity phone() {
         return new PhoneIdentity(imei, publicId, usbSerial);
     }
