@@ -67,7 +67,17 @@ public final class PhoneWatcher implements AutoCloseable {
         return s < 7200 ? (s / 60) + " min" : (s / 3600) + " h";
     }
 
-    /** True once the phone has left the bus since this watcher started; false if the bound ran out. */
+    /**
+     * Forgets the leaves seen so far: the next {@link #awaitLeave} waits for the phone to leave after this call. A flow
+     * that makes the phone restart twice with one watcher (into the flash app, then into its new OS) calls it before
+     * the second restart, or the first one's leave would answer for it.
+     */
+    public void sinceNow() {
+        leftSinceStart = false;
+        events.clear();
+    }
+
+    /** True once the phone has left the bus since this watcher started (or {@link #sinceNow}); false if the bound ran out. */
     public boolean awaitLeave(Duration bound, Tick tick) throws InterruptedException {
         return awaitLeave(Deadline.after(clock, bound), tick);
     }

@@ -145,6 +145,8 @@ public final class ReflashFlow implements FlowRunner.Flow {
                 writeChunks(ctx, writer, nokv);
                 // NOKR's write may take the session's 5 s reply timeout, then it listens 1 s for an answer.
                 ctx.step(REBOOT, "restart the phone into its new OS (NOKR)", Duration.ofSeconds(10), () -> {
+                    // The phone left once already (into the flash app): only a leave after NOKR is its restart.
+                    watcher.sinceNow();
                     writer.reboot();
                     return null;
                 });

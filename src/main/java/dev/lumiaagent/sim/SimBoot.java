@@ -14,6 +14,12 @@ import java.time.Duration;
 final class SimBoot implements SimPhoneControl {
     private final SimBus bus;
     private final PortPath port;
+    /**
+     * The phone this control belongs to: the one on {@link #port} when it was made. A firmware restarts its own
+     * phone only: a message it handles after its phone was unplugged (a real bulk OUT completes when the phone
+     * has the bytes, not when it has acted on them) must not restart the phone plugged into the port since.
+     */
+    private final SimPhone phone;
     private final SimTimings t;
     /** Off the bus → the UEFI app of the restart under way (from the OS: per model, nok/107, 108, 110). */
     private Duration uefiArrival;
@@ -21,13 +27,23 @@ final class SimBoot implements SimPhoneControl {
     SimBoot(SimBus bus, PortPath port, SimTimings timings) {
         this.bus = bus;
         this.port = port;
+        this.phone = bus.phoneAt(port).orElseThrow(() -> new IllegalStateException("no phone on " + port));
         this.t = timings;
         this.uefiArrival = timings.uefiArrival();
     }
 
     @Override
     public SimPhone phone() {
-        return bus.phoneAt(port).orElseThrow(() -> new IllegalStateException("no phone on " + port));
+        return phone;
+    }
+
+    /** True while this control's phone is still the one on its port (call holding the bus's lock). */
+    private boolean onItsPort(String what) {
+        if (bus.phoneAt(port).orElse(null) == phone) {
+            return true;
+        }
+        SimLog.LOG.debug("{}: {} ignored: the phone is no longer on {}", phone, what, port);
+        return false;
     }
 
     @Override
@@ -37,16 +53,30 @@ final class SimBoot implements SimPhoneControl {
 
     @Override
     public void reboot(BootTarget target) {
-        SimPhone phone = phone();
+        synchronized (bus) {
+            if (onItsPort("restart toward " + target)) {
+                rebootOnPort(target);
+            }
+        }
+    }
+
+    private void rebootOnPort(BootTarget target) {
         boolean fromOs = phone.mode() != Mode.UEFI;
         // Real phones differ here: a 930 leaves 2.6 s after SetDeviceMode, a 640 LTE 15.5 s (nok/108, nok/110).
         Duration drop = fromOs ? t.dropFromOs(phone.model()) : t.dropFromUefi();
         uefiArrival = fromOs ? t.uefiArrivalFromOs(phone.model()) : t.uefiArrival();
-        restart(target, drop);
+        restartOnPort(target, drop);
     }
 
     void restart(BootTarget target, Duration drop) {
-        SimPhone phone = phone();
+        synchronized (bus) {
+            if (onItsPort("restart toward " + target)) {
+                restartOnPort(target, drop);
+            }
+        }
+    }
+
+    private void restartOnPort(BootTarget target, Duration drop) {
         phone.watchdogDisabled(false);
         switch (target) {
             case OS:
@@ -91,10 +121,13 @@ final class SimBoot implements SimPhoneControl {
         if (total.isNegative() || total.isZero()) {
             throw new IllegalArgumentException("a factory reset takes some time, not " + total);
         }
-        SimPhone phone = phone();
-        phone.watchdogDisabled(false);
-        phone.factoryResetStarted();
-        gears(drop, total.dividedBy(2));
+        synchronized (bus) {
+            if (onItsPort("factory reset")) {
+                phone.watchdogDisabled(false);
+                phone.factoryResetStarted();
+                gears(drop, total.dividedBy(2));
+            }
+        }
     }
 
     private void gears(Duration drop, Duration half) {
@@ -102,7 +135,7 @@ final class SimBoot implements SimPhoneControl {
             p.uefiApp(SimUefiApp.BOOT_MANAGER);
             p.gearCycle();
         }).thenRun(() -> bus.afterUnlessMoved(port, t.bootManagerWatchdog(), () -> {
-            if (phone().has(SimFault.RESET_NEVER_FINISHES)) {
+            if (phone.has(SimFault.RESET_NEVER_FINISHES)) {
                 gears(Duration.ZERO, half);
             } else {
                 bus.reenumerate(port, Mode.NORMAL, Duration.ZERO, half, SimPhone::factoryResetFinished);
@@ -120,7 +153,6 @@ final class SimBoot implements SimPhoneControl {
     private void armWatchdog(SimUefiApp app) {
         Duration period = app == SimUefiApp.BOOT_MANAGER ? t.bootManagerWatchdog() : t.appWatchdog();
         bus.afterHostSilence(port, period, () -> {
-            SimPhone phone = phone();
             if (phone.watchdogDisabled() || phone.mode() != Mode.UEFI || phone.uefiApp() != app) {
                 return;
             }
@@ -135,17 +167,16 @@ final class SimBoot implements SimPhoneControl {
 
     @Override
     public Duration firstJsonReply() {
-        return t.firstJsonReply(phone().model());
+        return t.firstJsonReply(phone.model());
     }
 
     @Override
     public void disableWatchdog() {
-        phone().watchdogDisabled(true);
+        phone.watchdogDisabled(true);
     }
 
     @Override
     public void switchApp(SimUefiApp app) {
-        SimPhone phone = phone();
         if (phone.mode() != Mode.UEFI) {
             throw new IllegalStateException("an app switch needs the phone in UEFI, not " + phone.mode());
         }

@@ -189,6 +189,26 @@ class EvidenceTest {
         assertThat(the(Evidence.BOOTED_OS).detail()).contains("came back in").contains("mass storage").contains("not its OS");
     }
 
+    /**
+     * The phone left the bus once already in this flow (into the flash app): a flash app that takes NOKR and does not
+     * restart must fail the restart wait, not pass it on that first leave and then wait the whole first-boot bound
+     * for an OS that is not coming.
+     */
+    @Test
+    void aFlashAppThatDoesNotRestartAfterNokrFailsTheRestartWaitNotTheBootWait() throws Exception {
+        SimPhone p = phone(L950, Mode.NORMAL, Set.of());
+        onStep = step -> {
+            if (step.equals(ReflashFlow.REBOOT)) {
+                p.inject(SimFault.STALL); // the flash app hangs: NOKR is taken and nothing follows
+            }
+        };
+        Outcome o = reflash(p, ReflashFlow.Bounds.standard());
+        assertThat(o.reason()).as(o.toString()).isEqualTo(Reason.PHONE_DID_NOT_LEAVE);
+        assertThat(said()).containsExactly("CHECK ffu-verified ok", "ERASURE reflash ok", "CHECK flash-app-accepted ok",
+                "CHECK booted-os FAILED");
+        assertThat(the(Evidence.BOOTED_OS).detail()).contains("did not restart");
+    }
+
     @Test
     void aDifferentPhoneComingBackFailsTheSamePhoneCheckNamingBothIdentities() throws Exception {
         onStep = step -> {

@@ -132,4 +132,29 @@ class SimBootTest {
         bus.control(PORT).reboot(BootTarget.EDL);
         assertThat(arrivalsUntil(Mode.EDL_PBL)).containsExactly("left", "EDL_PBL");
     }
+
+    /**
+     * A firmware restarts its own phone only. On a real bus the host's write of NOKR completes when the phone has
+     * the bytes, so the flash app may act on it after the host moved on; if its phone was unplugged meanwhile and
+     * another plugged into the port, that other phone must not restart (CI, 2026-12-04: EvidenceTest's swapped
+     * phone was restarted by the first phone's late NOKR and left the bus during ConfirmIdentity).
+     */
+    @Test
+    void aLateRestartOfAnUnpluggedPhoneLeavesThePhonePluggedInSinceAlone() throws Exception {
+        SimPhoneControl firstPhones = bus.control(PORT);
+        bus.detach(PORT);
+        SimPhone other = new SimPhone(SimModels.standard().require("RM-1038"), "490154203237518", "S2", Mode.NORMAL, 70,
+                LinkKind.PACKET, EnumSet.noneOf(SimFault.class));
+        bus.attach(PORT, other);
+        assertThat(events.poll(5, TimeUnit.SECONDS)).isInstanceOf(BusEvent.Detached.class);
+        assertThat(events.poll(5, TimeUnit.SECONDS)).isInstanceOf(BusEvent.Attached.class);
+
+        firstPhones.reboot(BootTarget.OS);
+        firstPhones.reboot(BootTarget.EDL);
+
+        // Time is the subject: well past a restart's drop and arrival (a few seconds of bench time, ms here).
+        assertThat(events.poll(300, TimeUnit.MILLISECONDS)).isNull();
+        assertThat(bus.devices()).singleElement().satisfies(d -> assertThat(d.personality().mode()).isEqualTo(Mode.NORMAL));
+        assertThat(firstPhones.phone()).isSameAs(phone);
+    }
 }
