@@ -25,9 +25,13 @@ final class SimBoot implements SimPhoneControl {
     private Duration uefiArrival;
 
     SimBoot(SimBus bus, PortPath port, SimTimings timings) {
+        this(bus, port, bus.phoneAt(port).orElseThrow(() -> new IllegalStateException("no phone on " + port)), timings);
+    }
+
+    SimBoot(SimBus bus, PortPath port, SimPhone phone, SimTimings timings) {
         this.bus = bus;
         this.port = port;
-        this.phone = bus.phoneAt(port).orElseThrow(() -> new IllegalStateException("no phone on " + port));
+        this.phone = phone;
         this.t = timings;
         this.uefiArrival = timings.uefiArrival();
     }

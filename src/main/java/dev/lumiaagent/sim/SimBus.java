@@ -342,9 +342,17 @@ public final class SimBus implements Bus {
         return new dev.lumiaagent.transport.PortPower.CycleResult(dev.lumiaagent.transport.PortPower.CycleOutcome.CYCLED, port, cycled, "");
     }
 
-    /** The control a firmware uses to restart the phone on {@code port}. */
+    /** The control a firmware uses to restart the phone on {@code port} now (that phone only: see {@link SimBoot}). */
     public SimPhoneControl control(PortPath port) {
         return new SimBoot(this, port, timings);
+    }
+
+    /**
+     * The control of {@code phone}, which is (or was) on {@code port}: it restarts that phone only, and only while it is
+     * still there (a bridge that outlives its phone's unplugging holds one).
+     */
+    public SimPhoneControl control(PortPath port, SimPhone phone) {
+        return new SimBoot(this, port, phone, timings);
     }
 
     public SimTimings timings() {
@@ -364,7 +372,7 @@ public final class SimBus implements Bus {
         requireCharge(phone, port);
         phone.clearStall();
         phone.factoryResetInterrupted();
-        new SimBoot(this, port, timings).restart(BootTarget.OS, Duration.ZERO);
+        new SimBoot(this, port, phone, timings).restart(BootTarget.OS, Duration.ZERO);
     }
 
     /** How long a factory reset takes on this bench (bus clock); real phones: usually under 30 minutes. */
@@ -388,7 +396,7 @@ public final class SimBus implements Bus {
         SimPhone phone = requireSlotPhone(port);
         requireCharge(phone, port);
         phone.clearStall();
-        new SimBoot(this, port, timings).factoryReset(factoryResetTime, Duration.ZERO);
+        new SimBoot(this, port, phone, timings).factoryReset(factoryResetTime, Duration.ZERO);
     }
 
     /**
@@ -404,7 +412,7 @@ public final class SimBus implements Bus {
             }
             phone = slot.phone;
         }
-        new SimBoot(this, port, timings).factoryReset(factoryResetTime, timings.dropFromOs());
+        new SimBoot(this, port, phone, timings).factoryReset(factoryResetTime, timings.dropFromOs());
         SimLog.LOG.debug("{}: reset from Settings", phone);
     }
 

@@ -255,7 +255,7 @@ public final class SimTtyBridge implements AutoCloseable {
                 pendingLength = 0;
             } else if (e instanceof BusEvent.Attached && phone.mode() == Mode.EDL_PBL && !phoneLeft) {
                 SimLog.LOG.debug("sim tty {}: the phone is in 9008; its PBL greets", path);
-                SimPhoneControl control = bus.control(PORT);
+                SimPhoneControl control = bus.control(PORT, phone);
                 programmer = null;
                 imageBytesAwaited = 0;
                 pendingLength = 0;
