@@ -262,6 +262,15 @@ public final class HardResetFlow implements FlowRunner.Flow {
             + "it did not touch the modem NV, the OS version or reset protection.";
 
     /**
+     * The phone is in a mode the method works from but answers nothing over USB (hung): a named PHONE_NOT_ANSWERING,
+     * not "the wrong mode" (the fault matrix's hard-reset ReadPhone × stall cells read NOT_SUPPORTED_IN_MODE before).
+     */
+    private static FlowFailure notAnswering(Mode mode, String next) {
+        return new FlowFailure(Reason.PHONE_NOT_ANSWERING, "The phone is in " + mode.label() + ", where this method works, but it "
+                + "does not answer over USB.", next);
+    }
+
+    /**
      * The strongest method the phone's state allows, or the one asked for if the state allows it.
      * Throws a named failure when it does not.
      */
@@ -274,7 +283,11 @@ public final class HardResetFlow implements FlowRunner.Flow {
         boolean flashIncomplete = Boolean.TRUE.equals(info.get(InfoField.FLASHING_INCOMPLETE).orElse(false));
         switch (requested) {
             case SETTINGS:
-                if (mode != Mode.NORMAL || !answers) {
+                if (mode == Mode.NORMAL && !answers) {
+                    throw notAnswering(mode, "Its OS may be hung: use --method keys (the key sequence works on an unresponsive phone), "
+                            + "or restart it (hold Volume-Down + Power until it vibrates) and run the command again.");
+                }
+                if (mode != Mode.NORMAL) {
                     throw new FlowFailure(Reason.NOT_SUPPORTED_IN_MODE, "A reset from Settings needs the phone running its OS and answering; it is "
                             + (mode == null ? "not on the port" : "in " + mode.label() + (answers ? "" : " and does not answer")) + ".",
                             "Use --method keys (the key sequence works on an unresponsive phone), or --method auto.");
@@ -283,13 +296,20 @@ public final class HardResetFlow implements FlowRunner.Flow {
             case KEYS:
                 return new Choice(Method.KEYS, "asked for");
             case USB_WIPE:
-                if (mode != Mode.UEFI || !answers) {
+                if (mode == Mode.UEFI && !answers) {
+                    throw notAnswering(mode, "Hold Volume-Down + Power until it vibrates and let go; to come back to the flash app, "
+                            + "switch it off, hold Volume-Up and plug it in; then run the command again. Or use --method keys.");
+                }
+                if (mode != Mode.UEFI) {
                     throw new FlowFailure(Reason.NOT_SUPPORTED_IN_MODE, "usb-wipe needs the phone in its UEFI flash app; it is "
                             + (mode == null ? "not on the port" : "in " + mode.label()) + ".",
                             "Boot it into the flash app (with the phone off, hold Volume-Up and plug it in), or use --method auto.");
                 }
                 return new Choice(Method.USB_WIPE, "asked for; the phone is in UEFI");
             case REFLASH:
+                if (mode != null && !answers && (mode == Mode.NORMAL || mode == Mode.LABEL || mode == Mode.UEFI)) {
+                    throw notAnswering(mode, "Restart it (hold Volume-Down + Power until it vibrates) and run the command again.");
+                }
                 if (mode == null || !answers || mode == Mode.MASS_STORAGE || mode == Mode.EMERGENCY_CHARGING) {
                     throw new FlowFailure(Reason.NOT_SUPPORTED_IN_MODE, "A reflash needs the phone answering in normal, label or UEFI mode; it is "
                             + (mode == null ? "not on the port" : "in " + mode.label() + (answers ? "" : " and does not answer")) + ".",

@@ -1199,14 +1199,19 @@ class FaultMatrixTest {
                 + "steps, so the job file's plan missed the ReadPhone and ChooseMethod steps it had run (and named the run's flow "
                 + "reflash); a NOKU to an FFU payload block mid-write read as UNSUPPORTED_COMMAND (\"this flash app does not take this "
                 + "FFU protocol\") though the same app had taken the header and the blocks before it (now PROTOCOL_DESYNC, run it "
-                + "again).\n\n");
+                + "again); a reflash's AwaitLeave after NOKR was answered by the phone's earlier leave into the flash app, so a flash "
+                + "app that took NOKR and hung waited out the whole first-boot bound and read RETURNED_IN_WRONG_MODE (now "
+                + "PHONE_DID_NOT_LEAVE within the restart's 60 s, naming the key restart; found by a CI flake on 2026-12-04 whose other "
+                + "half was the simulator's: a firmware's late NOKR restarted the phone plugged into its port since); a hard reset whose "
+                + "phone was in the mode its method works from but hung at ReadPhone read NOT_SUPPORTED_IN_MODE (\"usb-wipe needs the "
+                + "phone in its UEFI flash app; it is in UEFI\"), now PHONE_NOT_ANSWERING with the restart to do.\n\n");
         md.append("Weak spots still visible above: a Firehose programmer left running after a pulled cable is silent, taken for a "
                 + "consumed Sahara HELLO, and needs a power cycle before the run again (a Firehose NOP probe would spare it); a refused "
                 + "NOKR is not read, so it shows only as the phone not restarting; in a hard reset any non-normal arrival while waiting "
-                + "counts as a reset restart, so another phone or mass storage reads as RESET_NEVER_FINISHED; a stalled flash app at "
-                + "ReadPhone reads as NOT_SUPPORTED_IN_MODE; a hung phone's guided reset cannot tell a phone swapped in (the known "
+                + "counts as a reset restart, so another phone or mass storage reads as RESET_NEVER_FINISHED; a hung phone's guided reset cannot tell a phone swapped in (the known "
                 + "limits under its tables: it told nothing of itself, and a differing USB serial proves nothing), so the swapped phone "
-                + "is reset and the job DONE, and one swapped in during the gears is called reset though it was not.\n\n");
+                + "is reset and the job DONE, and one swapped in during the gears is called reset though it was not (no certificate "
+                + "claims it: a key reset's certificate needs the same-phone check passed, and a phone that told nothing fails it).\n\n");
         md.append("Not covered here: a fault in a resume that finishes a job after its write (AfterWriteFlow's steps run only as "
                 + "the resume of the kill cells; the resumed-run cells above fault a resumed write), or in a resumed run's other steps; "
                 + "hard reset auto with an FFU at hand (it chooses the reflash of the --method reflash table), auto choosing settings "

@@ -248,7 +248,26 @@ class HardResetFlowTest {
     @Test
     void settingsOnAHungPhoneIsRefusedWithKeysAsNextStep() {
         Outcome o = run(phone(Mode.NORMAL, Set.of(SimFault.STALL)), HardResetFlow.Method.SETTINGS);
-        assertThat(o.reason()).isEqualTo(Reason.NOT_SUPPORTED_IN_MODE);
+        // in the right mode, not answering: named as that, not as the wrong mode
+        assertThat(o.reason()).isEqualTo(Reason.PHONE_NOT_ANSWERING);
+        assertThat(o.summary()).contains("normal").contains("does not answer");
         assertThat(o.nextStep()).contains("--method keys");
+    }
+
+    @Test
+    void usbWipeOnAHungFlashAppIsNamedNotAnsweringNotTheWrongMode() {
+        SimPhone p = phone(Mode.UEFI, Set.of(SimFault.STALL));
+        p.uefiApp(SimUefiApp.FLASH_APP);
+        Outcome o = run(p, HardResetFlow.Method.USB_WIPE);
+        assertThat(o.reason()).isEqualTo(Reason.PHONE_NOT_ANSWERING);
+        assertThat(o.nextStep()).contains("Volume-Down + Power").contains("--method keys");
+        assertThat(p.userDataErased()).isFalse();
+    }
+
+    @Test
+    void usbWipeFromTheOsIsStillTheWrongMode() {
+        Outcome o = run(phone(Mode.NORMAL, Set.of()), HardResetFlow.Method.USB_WIPE);
+        assertThat(o.reason()).isEqualTo(Reason.NOT_SUPPORTED_IN_MODE);
+        assertThat(o.summary()).contains("UEFI flash app");
     }
 }
