@@ -173,8 +173,17 @@ public final class Doctor {
                     + "`sudo lumia-agent setup --service` runs it as its own user in plugdev)");
         }
         Set<String> groups = groups(user);
-        boolean plugdevExists = read("/etc/group").map(g -> g.lines().anyMatch(l -> l.startsWith("plugdev:"))).orElse(false);
+        boolean plugdevExists = groups.contains("plugdev")
+                || read("/etc/group").map(g -> g.lines().anyMatch(l -> l.startsWith("plugdev:"))).orElse(false);
         if (groups.contains("plugdev")) {
+            Optional<Set<String>> session = sessionGroups();
+            if (session.isPresent() && !session.get().contains("plugdev")) {
+                // usermod changes the user database; a running session keeps the groups it logged in with (id(1) without
+                // a name shows the caller's own), so the phones stay closed to it until the next login
+                return Finding.warning("access", user + " is in plugdev, but this session started before that and does not have "
+                        + "the group yet: the phones open only after the next login", "log out and in again (or, in this shell "
+                        + "only, `newgrp plugdev`)");
+            }
             return Finding.ok("access", user + " is in plugdev: the rules' GROUP=\"plugdev\" lets " + user + " open the phones, "
                     + "also over SSH and from a service");
         }
@@ -191,8 +200,16 @@ public final class Doctor {
                 + "the phones", fix);
     }
 
-    /** The user's groups from /etc/group (members) and /etc/passwd (primary group), as {@code id -Gn} would list them. */
+    /**
+     * The user's groups: {@code id -Gn USER}, which asks the system's user database through NSS (so groups from LDAP or
+     * SSSD count, as on a company's machines); where {@code id} cannot run, from /etc/group (members) and /etc/passwd
+     * (primary group), as it would list them for local users.
+     */
     private Set<String> groups(String user) {
+        Exec.Result id = s.exec().run("id", List.of("-Gn", user), timeout);
+        if (id.ok()) {
+            return words(id.stdout());
+        }
         Set<String> groups = new LinkedHashSet<>();
         String primaryGid = read("/etc/passwd").flatMap(p -> p.lines().map(l -> l.split(":", -1))
                 .filter(f -> f.length > 3 && f[0].equals(user)).map(f -> f[3]).findFirst()).orElse("");
@@ -206,6 +223,22 @@ public final class Doctor {
             }
         }));
         return groups;
+    }
+
+    /** The groups this process runs with ({@code id -Gn}, no name: the caller's own), or empty when id cannot tell. */
+    private Optional<Set<String>> sessionGroups() {
+        Exec.Result id = s.exec().run("id", List.of("-Gn"), timeout);
+        return id.ok() ? Optional.of(words(id.stdout())) : Optional.empty();
+    }
+
+    private static Set<String> words(String text) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String w : text.strip().split("\\s+")) {
+            if (!w.isEmpty()) {
+                out.add(w);
+            }
+        }
+        return out;
     }
 
     // ---- qcserial on a 9008 phone -------------------------------------------------------------------------------

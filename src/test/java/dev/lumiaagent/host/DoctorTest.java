@@ -122,6 +122,39 @@ class DoctorTest {
         assertThat(f.fix()).contains("sudo groupadd --system plugdev").contains("sudo usermod -aG plugdev alice");
     }
 
+    /**
+     * A company's machine keeps its groups in LDAP/SSSD: /etc/group does not list alice in plugdev, the user database does.
+     * id(1) asks it through NSS and prints the names space-separated on one line (coreutils: {@code id -Gn alice} →
+     * {@code alice plugdev}).
+     */
+    @Test
+    void aPlugdevMembershipFromTheDirectoryCountsThroughId() throws IOException {
+        write("/etc/group", "root:x:0:\nplugdev:x:46:\nalice:x:1000:\n");
+        fakes.answering("id", "alice plugdev", "", 0);
+        Finding f = linux("alice").access();
+        assertThat(f.severity()).isEqualTo(Severity.OK);
+        assertThat(f.message()).contains("alice is in plugdev");
+        assertThat(fakes.calls()).contains("id -Gn alice", "id -Gn");
+    }
+
+    /** `usermod -aG plugdev` done, no new login yet: the database has the group, this session (id without a name) does not. */
+    @Test
+    void plugdevAddedButNotLoggedInAgainIsAWarningToLogInAgain() {
+        fakes.program("id", "if [ \"$#\" -eq 2 ]; then echo 'alice plugdev'; else echo 'alice sudo'; fi");
+        Finding f = linux("alice").access();
+        assertThat(f.severity()).isEqualTo(Severity.WARNING);
+        assertThat(f.message()).contains("does not have the group yet");
+        assertThat(f.fix()).contains("log out and in again").contains("newgrp plugdev");
+    }
+
+    @Test
+    void anUnknownUserForIdFallsBackToTheGroupFile() throws IOException {
+        write("/etc/group", "root:x:0:\nplugdev:x:46:alice\nalice:x:1000:\n");
+        fakes.answering("id", "", "id: 'alice': no such user", 1);
+        Finding f = linux("alice").access();
+        assertThat(f.severity()).isEqualTo(Severity.OK);
+    }
+
     // ---- qcserial ----
 
     /** A 05c6:9008 device at 1-2 whose interface 1-2:1.0 is bound to qcserial with its tty (sysfs layout, notes-18 §4). */

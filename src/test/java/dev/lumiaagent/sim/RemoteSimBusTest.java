@@ -188,7 +188,10 @@ class RemoteSimBusTest {
 
     @Test
     void killingAnAgentProcessLeavesThePhonesAttached() throws Exception {
-        var before = bus.devices();
+        // Without 1-4: the dead-battery phone re-enumerates as F006 every 8.3 s of bench time (8 ms here, traces/nok/116) and
+        // may be between two enumerations when a list is read (CI, 2026-12-04: it was, and this test failed on it).
+        java.util.function.Predicate<UsbDevice> steady = d -> !d.port().equals(PortPath.parse("1-4"));
+        var before = bus.devices().stream().filter(steady).toList();
         try (ChildJvm agent = ChildJvm.start(Main.class, "devices", "--watch", "--bus", server.uri())) {
             agent.awaitLine("Watching for phones", Duration.ofSeconds(60));
             try (RemoteSimBus remote = RemoteSimBus.connect(server.uri())) {
@@ -200,7 +203,7 @@ class RemoteSimBusTest {
         }
         // The bench is untouched by the agent's death, and serves the next agent.
         try (RemoteSimBus next = RemoteSimBus.connect(server.uri())) {
-            assertThat(next.devices()).containsAll(before).hasSize(before.size() + 1);
+            assertThat(next.devices().stream().filter(steady).toList()).containsAll(before).hasSize(before.size() + 1);
             try (Link link = next.open(next.devices().get(0), LinkOptions.defaults())) {
                 link.write(ByteBuffer.wrap("hi".getBytes(StandardCharsets.US_ASCII)), IO);
                 assertThat(read(link)).isEqualTo("re:hi");
