@@ -262,12 +262,22 @@ public final class HardResetFlow implements FlowRunner.Flow {
             + "it did not touch the modem NV, the OS version or reset protection.";
 
     /**
-     * The phone is in a mode the method works from but answers nothing over USB (hung): a named PHONE_NOT_ANSWERING,
-     * not "the wrong mode" (the fault matrix's hard-reset ReadPhone × stall cells read NOT_SUPPORTED_IN_MODE before).
+     * The phone is in a mode {@code method} works from but answers nothing over USB (hung): a named PHONE_NOT_ANSWERING
+     * with the restart to do, not "the wrong mode" (the fault matrix's hard-reset ReadPhone × stall cells read
+     * NOT_SUPPORTED_IN_MODE before). Empty where the method works from another mode, or needs no answer (keys, auto).
      */
-    private static FlowFailure notAnswering(Mode mode, String next) {
-        return new FlowFailure(Reason.PHONE_NOT_ANSWERING, "The phone is in " + mode.label() + ", where this method works, but it "
-                + "does not answer over USB.", next);
+    private static Optional<FlowFailure> notAnswering(Method method, Mode mode) {
+        String next = switch (method) {
+            case SETTINGS -> mode == Mode.NORMAL ? "Its OS may be hung: use --method keys (the key sequence works on an unresponsive "
+                    + "phone), or restart it (hold Volume-Down + Power until it vibrates) and run the command again." : null;
+            case USB_WIPE -> mode == Mode.UEFI ? "Hold Volume-Down + Power until it vibrates and let go; to come back to the flash "
+                    + "app, switch it off, hold Volume-Up and plug it in; then run the command again. Or use --method keys." : null;
+            case REFLASH -> mode == Mode.NORMAL || mode == Mode.LABEL || mode == Mode.UEFI
+                    ? "Restart it (hold Volume-Down + Power until it vibrates) and run the command again." : null;
+            default -> null;
+        };
+        return next == null ? Optional.empty() : Optional.of(new FlowFailure(Reason.PHONE_NOT_ANSWERING, "The phone is in "
+                + mode.label() + ", where this method works, but it does not answer over USB.", next));
     }
 
     /**
@@ -281,12 +291,14 @@ public final class HardResetFlow implements FlowRunner.Flow {
         }
         boolean flashApp = mode == Mode.UEFI && info.text(InfoField.UEFI_APP).map("flash app"::equals).orElse(false);
         boolean flashIncomplete = Boolean.TRUE.equals(info.get(InfoField.FLASHING_INCOMPLETE).orElse(false));
+        if (mode != null && !answers) {
+            Optional<FlowFailure> hung = notAnswering(requested, mode);
+            if (hung.isPresent()) {
+                throw hung.get();
+            }
+        }
         switch (requested) {
             case SETTINGS:
-                if (mode == Mode.NORMAL && !answers) {
-                    throw notAnswering(mode, "Its OS may be hung: use --method keys (the key sequence works on an unresponsive phone), "
-                            + "or restart it (hold Volume-Down + Power until it vibrates) and run the command again.");
-                }
                 if (mode != Mode.NORMAL) {
                     throw new FlowFailure(Reason.NOT_SUPPORTED_IN_MODE, "A reset from Settings needs the phone running its OS and answering; it is "
                             + (mode == null ? "not on the port" : "in " + mode.label() + (answers ? "" : " and does not answer")) + ".",
@@ -296,10 +308,6 @@ public final class HardResetFlow implements FlowRunner.Flow {
             case KEYS:
                 return new Choice(Method.KEYS, "asked for");
             case USB_WIPE:
-                if (mode == Mode.UEFI && !answers) {
-                    throw notAnswering(mode, "Hold Volume-Down + Power until it vibrates and let go; to come back to the flash app, "
-                            + "switch it off, hold Volume-Up and plug it in; then run the command again. Or use --method keys.");
-                }
                 if (mode != Mode.UEFI) {
                     throw new FlowFailure(Reason.NOT_SUPPORTED_IN_MODE, "usb-wipe needs the phone in its UEFI flash app; it is "
                             + (mode == null ? "not on the port" : "in " + mode.label()) + ".",
@@ -307,9 +315,6 @@ public final class HardResetFlow implements FlowRunner.Flow {
                 }
                 return new Choice(Method.USB_WIPE, "asked for; the phone is in UEFI");
             case REFLASH:
-                if (mode != null && !answers && (mode == Mode.NORMAL || mode == Mode.LABEL || mode == Mode.UEFI)) {
-                    throw notAnswering(mode, "Restart it (hold Volume-Down + Power until it vibrates) and run the command again.");
-                }
                 if (mode == null || !answers || mode == Mode.MASS_STORAGE || mode == Mode.EMERGENCY_CHARGING) {
                     throw new FlowFailure(Reason.NOT_SUPPORTED_IN_MODE, "A reflash needs the phone answering in normal, label or UEFI mode; it is "
                             + (mode == null ? "not on the port" : "in " + mode.label() + (answers ? "" : " and does not answer")) + ".",

@@ -173,8 +173,6 @@ public final class Doctor {
                     + "`sudo lumia-agent setup --service` runs it as its own user in plugdev)");
         }
         Set<String> groups = groups(user);
-        boolean plugdevExists = groups.contains("plugdev")
-                || read("/etc/group").map(g -> g.lines().anyMatch(l -> l.startsWith("plugdev:"))).orElse(false);
         if (groups.contains("plugdev")) {
             Optional<Set<String>> session = sessionGroups();
             if (session.isPresent() && !session.get().contains("plugdev")) {
@@ -187,6 +185,7 @@ public final class Doctor {
             return Finding.ok("access", user + " is in plugdev: the rules' GROUP=\"plugdev\" lets " + user + " open the phones, "
                     + "also over SSH and from a service");
         }
+        boolean plugdevExists = read("/etc/group").map(g -> g.lines().anyMatch(l -> l.startsWith("plugdev:"))).orElse(false);
         String seat = s.env().getOrDefault("XDG_SEAT", "");
         String fix = (plugdevExists ? "" : "`sudo groupadd --system plugdev`, then ") + "`sudo usermod -aG plugdev " + user
                 + "` and log in again";
